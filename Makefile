@@ -1,0 +1,60 @@
+# Two commands a newcomer needs: `make report` and `make test`.
+# Each creates what it needs (a venv with the package, LibreOffice for the
+# round-trip test) by itself.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+AS_OF ?=
+REPORT_ARGS := $(if $(AS_OF),--as-of $(AS_OF),)
+
+.PHONY: test report check lint sample templates bench bench-smoke libreoffice clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The monthly report on the bundled sample register, written to reports/.
+report: $(BIN)/.installed
+	$(BIN)/reporter report sample_data/register.xlsx --out reports/ $(REPORT_ARGS)
+
+check: $(BIN)/.installed
+	$(BIN)/reporter check sample_data/register.xlsx $(REPORT_ARGS) --fail-on never
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(BIN)/.installed libreoffice lint
+	$(BIN)/python -m pytest -q
+
+# LibreOffice Calc opens the report in the round-trip test; install it when missing.
+libreoffice:
+	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then \
+		true; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		echo "Installing LibreOffice Calc (needed by the round-trip test)…"; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			libreoffice-calc-nogui >/dev/null; \
+	else \
+		echo "LibreOffice not found and no apt-get: the round-trip test will be skipped."; \
+	fi
+
+sample: $(BIN)/.installed
+	$(BIN)/python sample_data/make_sample.py
+
+templates: $(BIN)/.installed
+	$(BIN)/python templates/make_templates.py
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run_bench.py
+
+bench-smoke: $(BIN)/.installed
+	$(BIN)/python bench/run_bench.py --sizes 1000 --no-write
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .ruff_cache

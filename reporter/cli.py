@@ -1,0 +1,270 @@
+"""The ``reporter`` command: parse options, call the library, map outcomes to exit codes.
+
+Heavy modules (the loader, pandas, xlsxwriter) are imported inside the
+commands so that ``reporter --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from reporter import i18n
+from reporter.errors import EXIT_INPUT, InputError, ReporterError
+
+app = typer.Typer(
+    name="reporter",
+    help="台帳(ツール・キー・権限・通知)を確認し、月次レポートを作ります。"
+    " / Checks the register and writes the monthly report.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+i18n.add(
+    {
+        "cli_bad_as_of": {
+            "ja": "--as-of の「{value}」を日付として読めません。2026-11-30 の形で指定してください。",
+            "en": "Cannot read '{value}' given to --as-of as a date. Use the form 2026-11-30.",
+        },
+        "cli_bad_lang": {
+            "ja": "--lang には ja か en を指定してください(指定: {value})。",
+            "en": "--lang takes ja or en (given: {value}).",
+        },
+        "cli_bad_fail_on": {
+            "ja": "--fail-on には error、warning、info、never のどれかを指定してください(指定: {value})。",
+            "en": "--fail-on takes error, warning, info or never (given: {value}).",
+        },
+        "cli_no_register": {
+            "ja": "台帳のファイルが指定されていません。reporter check 台帳.xlsx のように指定するか、"
+            "設定ファイル(reporter.toml)に register を書いてください。",
+            "en": "No register given. Run e.g. reporter check register.xlsx, or set 'register' "
+            "in the config file (reporter.toml).",
+        },
+        "cli_unexpected": {
+            "ja": "予期しないエラーで止まりました({detail})。台帳は変更されていません。"
+            "このメッセージを管理者に伝えてください。",
+            "en": "Stopped by an unexpected error ({detail}). The register was not changed. "
+            "Please pass this message on to the maintainer.",
+        },
+    }
+)
+
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help="ja (日本語, default) or en.", show_default=False)
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="基準日 YYYY-MM-DD (default: today in Asia/Tokyo)."),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Config file (TOML). Default: ./reporter.toml when present."),
+]
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="Platform rules file overriding the built-in one.")
+]
+RegisterArgument = Annotated[
+    Path | None,
+    typer.Argument(help="The register workbook (.xlsx). Default: the config's 'register'."),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fix_stdout() -> None:
+    # A redirected stdout on Windows uses the ANSI code page; Japanese and the
+    # JSON output must survive it, so write UTF-8 when not on a console.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            if not stream.isatty() and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+                reconfigure(encoding="utf-8", errors="replace")
+            else:
+                reconfigure(errors="replace")
+        except (ValueError, OSError):
+            pass
+
+
+def friendly_errors(command: F) -> F:
+    """Turn every error into one plain line and its exit code; never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _fix_stdout()
+        lang = kwargs.get("lang") if kwargs.get("lang") in i18n.LANGS else "ja"
+        try:
+            return command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except ReporterError as error:
+            typer.echo(error.render(_LANG_IN_FORCE.get("lang", lang)), err=True)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+        except Exception as error:
+            if os.environ.get("REPORTER_DEBUG"):
+                raise
+            detail = f"{type(error).__name__}: {error}"
+            typer.echo(i18n.text("cli_unexpected", lang, detail=detail), err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+# The language decided from --lang and the config, for rendering errors raised later.
+_LANG_IN_FORCE: dict[str, str] = {}
+
+
+@dataclass
+class Run:
+    """What every command needs: the config, language, settings and as-of date."""
+
+    config: Any
+    lang: str
+    settings: Any
+    as_of: date
+
+
+def prepare(
+    lang: str | None, as_of: str | None, config_path: Path | None, rules_path: Path | None
+) -> Run:
+    from reporter.config import load_config
+    from reporter.engine import today_in_tokyo
+    from reporter.platform import load_settings
+
+    if lang is not None and lang not in i18n.LANGS:
+        raise InputError("cli_bad_lang", value=lang)
+    config = load_config(config_path)
+    chosen = lang or config.lang or "ja"
+    _LANG_IN_FORCE["lang"] = chosen
+    settings = load_settings(rules_path, windows=config.windows, config_path=config.path)
+    return Run(
+        config=config, lang=chosen, settings=settings, as_of=parse_as_of(as_of) or today_in_tokyo()
+    )
+
+
+def parse_as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    from reporter.values import BadValue, parse_date
+
+    try:
+        return parse_date(value.strip())
+    except BadValue:
+        raise InputError("cli_bad_as_of", value=value) from None
+
+
+def check_fail_on(value: str) -> str:
+    from reporter.engine import FAIL_ON_CHOICES
+
+    if value not in FAIL_ON_CHOICES:
+        raise InputError("cli_bad_fail_on", value=value)
+    return value
+
+
+def register_path(argument: Path | None, run: Run) -> Path:
+    if argument is not None:
+        return argument
+    configured = run.config.resolve(run.config.register)
+    if configured:
+        return Path(configured)
+    raise InputError("cli_no_register")
+
+
+@app.command()
+@friendly_errors
+def check(
+    register: RegisterArgument = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the JSON of the spec, section 4.")
+    ] = False,
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="error | warning | info | never.")
+    ] = "error",
+    config: ConfigOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """台帳を確認し、問題を一覧表示します。 / Check the register and list its problems."""
+    run = prepare(lang, as_of, config, rules)
+    fail_on = check_fail_on(fail_on)
+    path = register_path(register, run)
+    from reporter.engine import check_file
+
+    result = check_file(path, run.as_of, run.settings)
+    if json_output:
+        from reporter.output.json_output import to_json
+
+        typer.echo(to_json(result, run.lang, str(path)))
+    else:
+        from reporter.output.terminal import render
+
+        typer.echo(render(result, run.lang, str(path)))
+    raise typer.Exit(result.exit_code(fail_on))
+
+
+@app.command()
+@friendly_errors
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the blank register (.xlsx).")],
+    lang: LangOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """空の台帳を作ります。 / Write a blank register."""
+    from reporter.config import load_config
+    from reporter.template import write_blank_register
+
+    if lang is not None and lang not in i18n.LANGS:
+        raise InputError("cli_bad_lang", value=lang)
+    chosen = lang or load_config(config).lang or "ja"
+    _LANG_IN_FORCE["lang"] = chosen
+    write_blank_register(path, chosen, overwrite=force)
+    typer.echo(i18n.text("init_done", chosen, path=str(path)))
+
+
+i18n.add(
+    {
+        "init_done": {
+            "ja": "空の台帳を作りました: {path}(「説明」シートに書き方があります)",
+            "en": "Wrote a blank register: {path} (see the Instructions sheet).",
+        }
+    }
+)
+
+
+@app.command("rules")
+@friendly_errors
+def rules_command(
+    lang: LangOption = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the catalogue as JSON.")
+    ] = False,
+    config: ConfigOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """ルールの一覧(コード・重大度・使う値と出典)。 / List the rule catalogue."""
+    run = prepare(lang, None, config, rules)
+    from reporter.output import catalogue
+
+    if json_output:
+        typer.echo(catalogue.to_json(run.settings, run.lang))
+    else:
+        typer.echo(catalogue.render(run.settings, run.lang))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,207 @@
+"""The config file (register-spec.md section 7): where the register is, where reports go.
+
+Every key is optional; an unknown key or a wrong type is an error naming the
+key and the file. Relative paths are relative to the config file's folder. A
+shared-drive path such as ``\\\\server\\share\\台帳.xlsx`` is kept as written.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PureWindowsPath
+from typing import Any
+
+from reporter import i18n
+from reporter.errors import InputError
+
+DEFAULT_NAME = "reporter.toml"
+
+i18n.add(
+    {
+        "config_missing": {
+            "ja": "設定ファイル {path} が見つかりません。パスを確認するか --config を外してください。",
+            "en": "The config file {path} does not exist. Check the path or leave out --config.",
+        },
+        "config_invalid": {
+            "ja": "設定ファイル {path} を読めません: {detail}。ファイルを直してください。",
+            "en": "Cannot read the config file {path}: {detail}. Fix the file.",
+        },
+        "config_unknown_key": {
+            "ja": "設定ファイル {path} の「{key}」は使えない項目です。綴りを確認するか行を消してください"
+            "(使える項目: {allowed})。",
+            "en": "'{key}' in the config file {path} is not a setting. Check the spelling or "
+            "delete it (settings: {allowed}).",
+        },
+        "config_wrong_type": {
+            "ja": "設定ファイル {path} の「{key}」は{expected}で書いてください(今は {value})。",
+            "en": "'{key}' in the config file {path} must be {expected} (it is {value}).",
+        },
+        "config_password_in_file": {
+            "ja": "設定ファイル {path} にパスワードを書かないでください。「password_env」に環境変数名を"
+            "書き、パスワードはその環境変数かOSのキーチェーンに保存してください。",
+            "en": "Do not put a password in the config file {path}. Name an environment "
+            "variable in 'password_env' and keep the password there or in the OS keyring.",
+        },
+    }
+)
+
+_TYPE_NAMES = {
+    str: {"ja": '文字列("...")', "en": "a string"},
+    int: {"ja": "整数", "en": "a whole number"},
+    list: {"ja": '文字列のリスト(["..."])', "en": "a list of strings"},
+    bool: {"ja": "true か false", "en": "true or false"},
+}
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    smtp_host: str = ""
+    smtp_port: int = 587
+    security: str = "starttls"
+    username: str = ""
+    password_env: str = "REPORTER_SMTP_PASSWORD"
+    sender: str = ""
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    subject_prefix: str = "[台帳レポート]"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    register: str | None = None
+    output_dir: str | None = None
+    lang: str | None = None
+    windows: dict[str, int] = field(default_factory=dict)
+    email: EmailSettings = field(default_factory=EmailSettings)
+
+    def resolve(self, value: str | None) -> str | None:
+        """A path from the config, relative to the config file's folder."""
+        if value is None or self.path is None:
+            return value
+        if _is_absolute(value):
+            return value
+        return str(self.path.parent / value)
+
+
+def _is_absolute(value: str) -> bool:
+    return (
+        Path(value).is_absolute()
+        or PureWindowsPath(value).is_absolute()
+        or value.startswith(("\\\\", "//"))
+    )
+
+
+_TOP = {"register": str, "output_dir": str, "lang": str, "windows": dict, "email": dict}
+_WINDOWS = {"renewal_warning_days": int, "reply_days": int}
+_EMAIL = {
+    "smtp_host": str,
+    "smtp_port": int,
+    "security": str,
+    "username": str,
+    "password_env": str,
+    "from": str,
+    "to": list,
+    "cc": list,
+    "subject_prefix": str,
+}
+_CHOICES = {"lang": ("ja", "en"), "email.security": ("starttls", "ssl", "none")}
+
+
+def load_config(path: str | Path | None, *, explicit: bool = True) -> Config:
+    """Read the config at ``path``; with ``explicit=False`` a missing file means no config."""
+    if path is None:
+        candidate = Path.cwd() / DEFAULT_NAME
+        if not candidate.is_file():
+            return Config()
+        path, explicit = candidate, False
+    path = Path(path)
+    if not path.is_file():
+        if explicit:
+            raise InputError("config_missing", path=str(path))
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        raise InputError("config_invalid", path=str(path), detail=str(error)) from None
+    _check_table(path, data, _TOP, "")
+    windows = data.get("windows", {})
+    _check_table(path, windows, _WINDOWS, "windows.")
+    for key, value in windows.items():
+        if value < 0:
+            raise InputError(
+                "config_wrong_type",
+                path=str(path),
+                key=f"windows.{key}",
+                expected={"ja": "0以上の整数", "en": "a whole number, 0 or more"},
+                value=value,
+            )
+    email = data.get("email", {})
+    if "password" in email:
+        raise InputError("config_password_in_file", path=str(path))
+    _check_table(path, email, _EMAIL, "email.")
+    for key in ("to", "cc"):
+        if not all(isinstance(item, str) for item in email.get(key, [])):
+            raise InputError(
+                "config_wrong_type",
+                path=str(path),
+                key=f"email.{key}",
+                expected=_TYPE_NAMES[list],
+                value=email[key],
+            )
+    return Config(
+        path=path.resolve(),
+        register=data.get("register"),
+        output_dir=data.get("output_dir"),
+        lang=data.get("lang"),
+        windows=dict(windows),
+        email=EmailSettings(
+            smtp_host=email.get("smtp_host", ""),
+            smtp_port=email.get("smtp_port", 587),
+            security=email.get("security", "starttls"),
+            username=email.get("username", ""),
+            password_env=email.get("password_env", "REPORTER_SMTP_PASSWORD"),
+            sender=email.get("from", ""),
+            to=tuple(email.get("to", ())),
+            cc=tuple(email.get("cc", ())),
+            subject_prefix=email.get("subject_prefix", "[台帳レポート]"),
+        ),
+    )
+
+
+def _check_table(path: Path, table: Any, schema: dict[str, type], prefix: str) -> None:
+    if not isinstance(table, dict):
+        raise InputError(
+            "config_wrong_type",
+            path=str(path),
+            key=prefix.rstrip("."),
+            expected={"ja": "表([...])", "en": "a table ([...])"},
+            value=table,
+        )
+    for key, value in table.items():
+        expected = schema.get(key)
+        if expected is None:
+            raise InputError(
+                "config_unknown_key",
+                path=str(path),
+                key=prefix + key,
+                allowed=", ".join(prefix + k for k in schema),
+            )
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise InputError(
+                "config_wrong_type",
+                path=str(path),
+                key=prefix + key,
+                expected=_TYPE_NAMES.get(expected, {"ja": "表", "en": "a table"}),
+                value=repr(value),
+            )
+        choices = _CHOICES.get(prefix + key)
+        if choices and value not in choices:
+            raise InputError(
+                "config_wrong_type",
+                path=str(path),
+                key=prefix + key,
+                expected=" / ".join(choices),
+                value=repr(value),
+            )

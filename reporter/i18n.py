@@ -1,0 +1,52 @@
+"""User-facing wording, Japanese first, English with ``--lang en``.
+
+Each module that talks to the user keeps its own wording beside its code and
+adds it here with :func:`add`; :func:`text` renders a key in a language.
+Rule messages live with their rules (see :mod:`reporter.rules.base`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+LANGS = ("ja", "en")
+
+TEXTS: dict[str, dict[str, str]] = {}
+
+
+def add(table: Mapping[str, Mapping[str, str]]) -> None:
+    """Add wording; a key defined twice is a programming error."""
+    for key, by_lang in table.items():
+        if key in TEXTS and TEXTS[key] != by_lang:
+            raise KeyError(f"text {key!r} defined twice")
+        missing = [lang for lang in LANGS if lang not in by_lang]
+        if missing:
+            raise KeyError(f"text {key!r} lacks {missing}")
+        TEXTS[key] = dict(by_lang)
+
+
+def render(template: str, params: Mapping[str, Any]) -> str:
+    """Fill ``{name}`` placeholders; a missing param shows as its name, never crashes."""
+    return template.format_map(_Lenient(params))
+
+
+def text(key: str, lang: str = "ja", /, **params: Any) -> str:
+    by_lang = TEXTS.get(key)
+    if by_lang is None:
+        return key
+    picked = {
+        name: (value.get(lang) or value["ja"])
+        if isinstance(value, Mapping) and "ja" in value
+        else value
+        for name, value in params.items()
+    }
+    return render(by_lang.get(lang) or by_lang["ja"], picked)
+
+
+class _Lenient(dict):
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        super().__init__(params)
+
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"

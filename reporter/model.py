@@ -1,0 +1,211 @@
+"""The data the reporter works on: the loaded register and the findings about it.
+
+The loader turns a workbook into a :class:`Register`; rules read it and return
+:class:`Finding` objects; outputs (terminal, JSON, Excel, email) render findings.
+Nothing here knows about Excel libraries or message wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe; used for sorting and ``--fail-on``."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+
+
+class Category(StrEnum):
+    RENEWAL = "renewal"
+    REVOCATION = "revocation"
+    FOLLOW_UP = "follow_up"
+    REGISTER = "register"
+    SECURITY = "security"
+
+
+CATEGORY_BY_PREFIX = {
+    "RNW": Category.RENEWAL,
+    "GRT": Category.REVOCATION,
+    "INC": Category.FOLLOW_UP,
+    "DAT": Category.REGISTER,
+    "SEC": Category.SECURITY,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a cell's text could not be read as the column's kind of value.
+
+    ``kind`` is one of ``date``, ``ambiguous_date``, ``enum``, ``bool``,
+    ``int``, ``error`` (an Excel error value or a formula with no cached value).
+    ``suggestion`` is the closest allowed value, where there is one.
+    """
+
+    kind: str
+    raw: str
+    suggestion: str | None = None
+
+
+class Record:
+    """One data row of a register sheet.
+
+    Values are kept in a list aligned with the sheet's column keys so that a
+    100k-row register stays small; ``record["expires_on"]`` reads a parsed
+    value (``None`` when blank or unreadable).
+    """
+
+    __slots__ = ("problems", "raw", "row", "sheet", "values")
+
+    def __init__(
+        self,
+        sheet: SheetData,
+        row: int,
+        values: list[Any],
+        raw: list[Any],
+        problems: dict[str, Problem] | None = None,
+    ) -> None:
+        self.sheet = sheet
+        self.row = row  # the Excel row number, 1-based
+        self.values = values
+        self.raw = raw  # the row as read, every column (unknown ones too)
+        self.problems = problems
+
+    def __getitem__(self, key: str) -> Any:
+        index = self.sheet.value_index.get(key)
+        return None if index is None else self.values[index]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self[key]
+        return default if value is None else value
+
+    def has(self, key: str) -> bool:
+        """True when the column exists and this row has a readable value in it."""
+        return self[key] is not None
+
+    def cell(self, key: str) -> str:
+        """The A1 reference of this row's cell in column ``key`` ('' if no such column)."""
+        letter = self.sheet.column_letter(key)
+        return f"{letter}{self.row}" if letter else ""
+
+    def problem(self, key: str) -> Problem | None:
+        return None if self.problems is None else self.problems.get(key)
+
+    @property
+    def record_id(self) -> str:
+        id_key = self.sheet.spec.id_key
+        if id_key is None:
+            return ""
+        value = self[id_key]
+        return "" if value is None else str(value)
+
+    def __repr__(self) -> str:
+        return f"Record({self.sheet.key}!{self.row} {self.record_id!r})"
+
+
+@dataclass(slots=True)
+class SheetData:
+    """A register sheet as found in the workbook."""
+
+    key: str  # canonical key, e.g. "keys"
+    name: str  # the sheet's name in the workbook, e.g. "キー"
+    spec: Any  # schema.SheetSpec (typed loosely to keep this module import-light)
+    header_row: int  # Excel row number of the header row
+    columns: dict[str, int]  # canonical column key -> 0-based column index
+    unknown_columns: list[tuple[int, str]] = field(default_factory=list)
+    duplicate_columns: list[tuple[int, str]] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)  # required, not found
+    records: list[Record] = field(default_factory=list)
+    headers: dict[int, str] = field(default_factory=dict)  # 0-based index -> header text
+    hidden: bool = False
+    value_index: dict[str, int] = field(default_factory=dict)  # key -> index in Record.values
+    column_offset: int = 0  # 0-based column index of Record.raw[0]
+
+    def column_letter(self, key: str) -> str:
+        index = self.columns.get(key)
+        return "" if index is None else column_letter(index)
+
+    def has_column(self, key: str) -> bool:
+        return key in self.columns
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+@dataclass(slots=True)
+class Register:
+    """The whole register: its sheets, keyed by canonical key."""
+
+    path: str
+    sheets: dict[str, SheetData]
+    missing_sheets: list[str]  # canonical keys of register sheets not found
+    sheet_names: list[str]  # every sheet of the workbook, in order
+    date1904: bool = False
+
+    def sheet(self, key: str) -> SheetData | None:
+        return self.sheets.get(key)
+
+    def records(self, key: str) -> list[Record]:
+        sheet = self.sheets.get(key)
+        return [] if sheet is None else sheet.records
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the reporter found: a rule code at a place, with message params.
+
+    ``sheet`` is the canonical sheet key ('' for the workbook itself), ``row``
+    the Excel row number, ``column`` the column letter. ``params`` fill the
+    rule's message and action templates; no wording lives here.
+    """
+
+    code: str
+    severity: Severity
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    record_id: str = ""
+    due: date | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    owner: str = ""
+    sheet_name: str = ""
+    exception: str | None = None  # the reason of the exception that covers it
+
+    @property
+    def category(self) -> Category:
+        return CATEGORY_BY_PREFIX[self.code[:3]]
+
+    @property
+    def cell(self) -> str:
+        if self.row is None or not self.column:
+            return ""
+        return f"{self.column}{self.row}"
+
+    @property
+    def excepted(self) -> bool:
+        return self.exception is not None
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to Excel letters: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters

@@ -1,0 +1,101 @@
+"""The result as a flat table of rows plus a derived summary.
+
+Every output (terminal, JSON, Excel, email) reads these rows rather than the
+findings, so wording, masking and ordering are decided once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reporter.engine import CATEGORY_ORDER, CheckResult
+from reporter.model import Category, Finding, Severity
+from reporter.rules import RULE_BY_CODE
+from reporter.rules.base import localize_params, pick
+from reporter.schema import SHEET_BY_KEY
+
+
+@dataclass(frozen=True)
+class Row:
+    """One finding, rendered in one language."""
+
+    code: str
+    severity: Severity
+    category: Category
+    sheet: str
+    sheet_name: str
+    row: int | None
+    cell: str
+    record_id: str
+    owner: str
+    due: date | None
+    days_overdue: int | None  # > 0 when the due date has passed
+    title: str
+    message: str
+    action: str
+    excepted: bool
+    exception: str | None
+    params: dict[str, Any]
+
+
+def flatten(result: CheckResult, lang: str) -> list[Row]:
+    return [to_row(finding, result.as_of, lang) for finding in result.findings]
+
+
+def to_row(finding: Finding, as_of: date, lang: str) -> Row:
+    rule = RULE_BY_CODE[finding.code]
+    sheet_name = finding.sheet_name
+    if not sheet_name and finding.sheet in SHEET_BY_KEY:
+        spec = SHEET_BY_KEY[finding.sheet]
+        sheet_name = spec.ja if lang == "ja" else spec.en
+    days_overdue = (as_of - finding.due).days if finding.due is not None else None
+    return Row(
+        code=finding.code,
+        severity=finding.severity,
+        category=finding.category,
+        sheet=finding.sheet,
+        sheet_name=sheet_name,
+        row=finding.row,
+        cell=finding.cell,
+        record_id=finding.record_id,
+        owner=finding.owner,
+        due=finding.due,
+        days_overdue=days_overdue,
+        title=pick(rule.title, lang),
+        message=rule.render_message(finding, lang),
+        action=rule.render_action(finding, lang),
+        excepted=finding.excepted,
+        exception=finding.exception,
+        params=localize_params(finding, lang),
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    by_severity: dict[Severity, int]  # findings not excepted
+    by_category: dict[Category, dict[Severity, int]]
+    excepted: int
+
+
+def summarize(result: CheckResult) -> Summary:
+    counted = [f for f in result.findings if not f.excepted]
+    by_category = {category: {severity: 0 for severity in Severity} for category in CATEGORY_ORDER}
+    for finding in counted:
+        by_category[finding.category][finding.severity] += 1
+    severities = Counter(f.severity for f in counted)
+    return Summary(
+        total=len(counted),
+        by_severity={severity: severities.get(severity, 0) for severity in Severity},
+        by_category=by_category,
+        excepted=len(result.findings) - len(counted),
+    )
+
+
+def most_urgent(rows: list[Row], limit: int = 10) -> list[Row]:
+    """The actions to take first: not excepted, errors and warnings, in urgency order."""
+    actions = [r for r in rows if not r.excepted and r.severity != Severity.INFO]
+    return actions[:limit]

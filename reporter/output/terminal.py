@@ -1,0 +1,133 @@
+"""The readable table ``reporter check`` prints, grouped by sheet."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from reporter import i18n
+from reporter.engine import CheckResult
+from reporter.model import Severity
+from reporter.output.flat import Row, flatten, summarize
+from reporter.rules.base import pick
+from reporter.schema import SHEET_BY_KEY, SHEETS
+
+SEVERITY_LABEL = {
+    Severity.ERROR: {"ja": "エラー", "en": "error"},
+    Severity.WARNING: {"ja": "警告", "en": "warning"},
+    Severity.INFO: {"ja": "情報", "en": "info"},
+}
+
+i18n.add(
+    {
+        "term_header": {
+            "ja": "台帳チェック: {path}(基準日 {as_of})",
+            "en": "Register check: {path} (as of {as_of})",
+        },
+        "term_workbook": {"ja": "ブック全体", "en": "Workbook"},
+        "term_sheet": {"ja": "■ {name}  {count}件", "en": "■ {name}  {count} finding(s)"},
+        "term_action": {"ja": "対応", "en": "Do"},
+        "term_due": {"ja": "期限", "en": "due"},
+        "term_owner": {"ja": "担当", "en": "owner"},
+        "term_excepted": {"ja": "除外中: {reason}", "en": "excepted: {reason}"},
+        "term_totals": {
+            "ja": "合計: エラー {error}件 / 警告 {warning}件 / 情報 {info}件(除外 {excepted}件)",
+            "en": "Total: {error} error(s), {warning} warning(s), {info} info ({excepted} excepted)",
+        },
+        "term_rows": {
+            "ja": "行数: {sheet} 読んだ行 {read} = 問題なし {clean} + 指摘あり {flagged}",
+            "en": "Rows: {sheet} read {read} = clean {clean} + with findings {flagged}",
+        },
+        "term_skipped": {
+            "ja": "実行できなかったルール: {code}({reason})",
+            "en": "Rule not run: {code} ({reason})",
+        },
+        "term_clean": {
+            "ja": "問題は見つかりませんでした。",
+            "en": "No problems found.",
+        },
+    }
+)
+
+
+def width(text: str) -> int:
+    """Display width: full-width (Japanese) characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - width(text))
+
+
+def render(result: CheckResult, lang: str, register_display: str) -> str:
+    rows = flatten(result, lang)
+    lines = [i18n.text("term_header", lang, path=register_display, as_of=result.as_of), ""]
+    for sheet_key, group in _grouped(rows):
+        if sheet_key:
+            spec = SHEET_BY_KEY[sheet_key]
+            name = group[0].sheet_name or (spec.ja if lang == "ja" else spec.en)
+            if name not in (spec.ja, spec.en):
+                name = f"{name} ({spec.ja if lang == 'ja' else spec.en})"
+        else:
+            name = i18n.text("term_workbook", lang)
+        lines.append(i18n.text("term_sheet", lang, name=name, count=len(group)))
+        lines.extend(_finding_lines(row, lang) for row in group)
+        lines.append("")
+    if not rows:
+        lines.extend([i18n.text("term_clean", lang), ""])
+    summary = summarize(result)
+    lines.append(
+        i18n.text(
+            "term_totals",
+            lang,
+            error=summary.by_severity[Severity.ERROR],
+            warning=summary.by_severity[Severity.WARNING],
+            info=summary.by_severity[Severity.INFO],
+            excepted=summary.excepted,
+        )
+    )
+    for key, count in result.rows.items():
+        spec = SHEET_BY_KEY[key]
+        lines.append(
+            i18n.text(
+                "term_rows",
+                lang,
+                sheet=spec.ja if lang == "ja" else spec.en,
+                read=count.read,
+                clean=count.clean,
+                flagged=count.with_findings,
+            )
+        )
+    for skipped in result.skipped:
+        lines.append(
+            i18n.text("term_skipped", lang, code=skipped.code, reason=pick(skipped.reason, lang))
+        )
+    return "\n".join(lines)
+
+
+def _grouped(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
+    order = ["", *(spec.key for spec in SHEETS)]
+    groups: dict[str, list[Row]] = {key: [] for key in order}
+    for row in rows:
+        groups.setdefault(row.sheet, []).append(row)
+    return [(key, group) for key, group in groups.items() if group]
+
+
+def _finding_lines(row: Row, lang: str) -> str:
+    severity = pad(pick(SEVERITY_LABEL[row.severity], lang), 8)
+    place = pad(row.cell or "-", 6)
+    ident = f" {row.record_id}" if row.record_id else ""
+    extras = []
+    if row.due is not None:
+        extras.append(f"{i18n.text('term_due', lang)} {row.due.isoformat()}")
+    if row.owner:
+        extras.append(f"{i18n.text('term_owner', lang)} {row.owner}")
+    tail = f"  [{', '.join(extras)}]" if extras else ""
+    lines = [
+        f"  {severity}{row.code}  {place}{ident}{tail}",
+        f"      {row.message}",
+        f"      → {i18n.text('term_action', lang)}: {row.action}",
+    ]
+    if row.excepted:
+        lines.append(f"      ({i18n.text('term_excepted', lang, reason=row.exception or '')})")
+    return "\n".join(lines)

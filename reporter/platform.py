@@ -1,0 +1,466 @@
+"""The platform rules in force: periods, dates, formats and texts, each with its source.
+
+Every platform fact the rules use lives in ``reporter/rules.toml`` (or the file
+given with ``--rules``), beside its source, so that a non-developer can update a
+number when a platform changes it. :func:`load_settings` reads that file, checks
+it strictly (a wrong rules file must stop the run, not silently change a
+deadline) and returns a :class:`Settings`.
+
+Settings values:
+  validity_days            key kind -> days a key stays valid (only the kinds that expire)
+  mws_shutdown             the date MWS stopped working
+  mws_credentials_deleted  the date MWS credentials were deleted
+  renewal_warning_days     RNW002 window; the config's [windows] overrides it
+  reply_days               INC001/INC002/INC009 window; the config's [windows] overrides it
+  invoice_window_days      invoice must be issued within this many days before the notice
+  document_formats         allowed document extensions, lower case, no dots
+  support_evidence         {"ja", "en"}: what to gather before contacting Amazon support
+  support_urgent_warning   {"ja", "en"}: do not overuse the "urgent" checkbox
+  support_channels(plan)   {"ja", "en"}: the channels a selling plan allows
+  where(place)             {"ja", "en"}: where to act
+  facts() / fact(name)     every value in force with its source (for ``reporter rules``)
+
+Place keys for :meth:`Settings.where` (see :data:`PLACES`):
+  rakuten_license_key   renew a Rakuten RMS license key and register it in the tool
+  rakuten_approval      approve a tool awaiting approval (承認待ち) in RMS
+  rakuten_update        approve a tool's update request (利用中 更新あり) in RMS
+  sp_api_authorization  re-authorize an SP-API app in Seller Central
+  lwa_client_secret     rotate an app's LWA client secret
+  yahoo_public_key      issue a new Yahoo public key (暗号鍵管理)
+  yahoo_authorization   re-authorize a Yahoo app
+  mws_access_key        retire an MWS key
+  other                 any other key or setting
+  revoke_amazon         revoke an Amazon app authorization (Manage Your Apps)
+  revoke_mws            revoke an old MWS developer grant (User Permissions)
+  revoke_user_amazon    remove a person's Amazon user permissions
+  revoke_rakuten        stop a tool's API access in RMS
+  revoke_user_rakuten   stop a person's RMS access (R-Login)
+  revoke_yahoo          remove a Yahoo app's connection
+  revoke_user_yahoo     remove a person's Store Creator Pro rights
+  reply_amazon          reply to an Amazon notice
+  support_amazon        contact Amazon seller support
+Every key kind of the register is also a place key, so ``where(kind)`` works for any key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NoReturn
+
+from reporter import i18n
+from reporter.errors import InputError
+
+i18n.add(
+    {
+        "rules_file_missing": {
+            "ja": "ルールファイル {path} が見つかりません。パスを確認するか --rules を外してください。",
+            "en": "The rules file {path} does not exist. Check the path or leave out --rules.",
+        },
+        "rules_file_invalid": {
+            "ja": "ルールファイル {path} を読めません: {detail}。ファイルを直すか --rules を外してください。",
+            "en": "Cannot read the rules file {path}: {detail}. Fix the file or leave out --rules.",
+        },
+    }
+)
+
+RULES_FILE = "rules.toml"
+LANGS = ("ja", "en")
+Text = Mapping[str, str]  # {"ja": ..., "en": ...}
+
+# Key kinds of the register (register-spec.md, keys sheet); only some expire.
+KEY_KINDS = (
+    "rakuten_license_key",
+    "sp_api_authorization",
+    "lwa_client_secret",
+    "yahoo_public_key",
+    "yahoo_authorization",
+    "mws_access_key",
+    "other",
+)
+EXPIRING_KINDS = KEY_KINDS[:5]
+WINDOWS = ("renewal_warning_days", "reply_days")
+PLANS = ("professional", "individual")
+PLACES = (
+    *KEY_KINDS,
+    "rakuten_approval",
+    "rakuten_update",
+    "revoke_amazon",
+    "revoke_mws",
+    "revoke_user_amazon",
+    "revoke_rakuten",
+    "revoke_user_rakuten",
+    "revoke_yahoo",
+    "revoke_user_yahoo",
+    "reply_amazon",
+    "support_amazon",
+)
+CONFIG_SOURCE = "設定ファイル / config"
+
+_SOURCE_KEYS = ("source", "url", "checked")
+_TEXT_KEYS = ("ja", "en", *_SOURCE_KEYS)
+_VALUE_KEYS = ("value", *_SOURCE_KEYS)
+# Sections of the rules file and what each holds; a table of tables is keyed by the
+# names allowed inside it.
+_TOP: dict[str, tuple[str, ...] | None] = {
+    "validity_days": EXPIRING_KINDS,
+    "mws_shutdown": None,
+    "mws_credentials_deleted": None,
+    "windows": WINDOWS,
+    "invoice_window_days": None,
+    "document_formats": None,
+    "support_channels": PLANS,
+    "support_evidence": None,
+    "support_urgent_warning": None,
+    "where": PLACES,
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value in force, as ``reporter rules`` shows it, with where it comes from."""
+
+    name: str  # e.g. "validity_days.rakuten_license_key"; a Settings attribute or below it
+    value: str  # display text (Japanese for texts)
+    source_title: str
+    source_url: str  # blank only for a value taken from the config file
+    checked: date | None  # None only for a value taken from the config file
+    value_en: str = ""  # English display text; same as value for numbers and dates
+
+    def display(self, lang: str = "ja") -> str:
+        return self.value_en if lang == "en" and self.value_en else self.value
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An Amazon selling plan's name and the support channels it allows."""
+
+    label: Text
+    channels: Text
+
+
+@dataclass(frozen=True)
+class Settings:
+    validity_days: Mapping[str, int]
+    mws_shutdown: date
+    mws_credentials_deleted: date
+    renewal_warning_days: int
+    reply_days: int
+    invoice_window_days: int
+    document_formats: tuple[str, ...]
+    support_evidence: Text
+    support_urgent_warning: Text
+    plans: Mapping[str, Plan]
+    places: Mapping[str, Text]
+    rules_path: str  # the file the values came from, for messages and the report
+    _facts: tuple[Fact, ...] = field(repr=False)
+
+    def support_channels(self, plan: str | None) -> dict[str, str]:
+        """The channels ``plan`` allows; for an unknown plan, what each plan allows."""
+        if plan in self.plans:
+            return dict(self.plans[plan].channels)
+        # The register does not say which plan: list both so the reader can pick.
+        joiner = {"ja": " / ", "en": "; "}
+        return {
+            lang: joiner[lang].join(
+                f"{p.label[lang]}: {p.channels[lang]}" for p in self.plans.values()
+            )
+            for lang in LANGS
+        }
+
+    def where(self, place: str) -> dict[str, str]:
+        """Where to act, in Japanese and English; ``place`` is one of :data:`PLACES`."""
+        try:
+            return dict(self.places[place])
+        except KeyError:
+            raise KeyError(f"unknown place {place!r}; use one of {', '.join(PLACES)}") from None
+
+    def facts(self) -> list[Fact]:
+        return list(self._facts)
+
+    def fact(self, name: str) -> Fact:
+        for item in self._facts:
+            if item.name == name:
+                return item
+        raise KeyError(f"unknown fact {name!r}")
+
+
+def load_settings(
+    rules_path: Path | str | None = None,
+    windows: Mapping[str, int] | None = None,
+    *,
+    config_path: Path | str | None = None,
+) -> Settings:
+    """Read the rules file (the packaged one when ``rules_path`` is None).
+
+    ``windows`` (the config's ``[windows]``) override the file's window values;
+    ``config_path``, when given, is named as their source.
+    """
+    if rules_path is None:
+        resource = resources.files("reporter").joinpath(RULES_FILE)
+        shown = str(resource)
+        try:
+            raw = resource.read_bytes()
+        except FileNotFoundError:
+            raise InputError("rules_file_missing", path=shown) from None
+    else:
+        path = Path(rules_path)
+        shown = str(path)
+        if not path.is_file():
+            raise InputError("rules_file_missing", path=shown)
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            _fail(
+                shown,
+                f"ファイルを開けません({error.strerror})",
+                f"it cannot be opened ({error.strerror})",
+            )
+    return _build(_Reader(shown, _parse(raw, shown)), windows or {}, config_path)
+
+
+def _parse(raw: bytes, shown: str) -> dict[str, Any]:
+    try:
+        # utf-8-sig: Windows Notepad may save the file with a byte-order mark.
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _fail(shown, "文字コードが UTF-8 ではありません", "it is not saved as UTF-8")
+    try:
+        return tomllib.loads(content)
+    except tomllib.TOMLDecodeError as error:
+        _fail(shown, f"TOML の書き方が正しくありません({error})", f"it is not valid TOML ({error})")
+
+
+# What to write when a source line is missing, for someone who did not write the file.
+_MISSING_HINT = {
+    "source": ("。出典の名前を書いてください", "; give the source's title"),
+    "url": ("。出典のURLを書いてください", "; give the source's web address"),
+    "checked": (
+        "。出典を確認した日を書いてください(例: 2026-11-23)",
+        "; give the date the source was checked (e.g. 2026-11-23)",
+    ),
+}
+
+
+def _fail(shown: str, ja: str, en: str) -> NoReturn:
+    raise InputError("rules_file_invalid", path=shown, detail={"ja": ja, "en": en})
+
+
+class _Reader:
+    """Checks the parsed file entry by entry, naming the key at fault in the error."""
+
+    def __init__(self, shown: str, data: dict[str, Any]) -> None:
+        self.shown = shown
+        self.data = data
+
+    def fail(self, ja: str, en: str) -> NoReturn:
+        _fail(self.shown, ja, en)
+
+    def table(self, parent: Mapping[str, Any], key: str, name: str) -> dict[str, Any]:
+        if key not in parent:
+            self.fail(f"「{name}」がありません", f"'{name}' is missing")
+        value = parent[key]
+        if not isinstance(value, dict):
+            self.fail(
+                f"「{name}」は [{name}] の表で書いてください",
+                f"'{name}' must be a table ([{name}])",
+            )
+        return value
+
+    def only(self, table: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
+        for key in table:
+            if key not in allowed:
+                name = f"{prefix}{key}"
+                self.fail(
+                    f"「{name}」は使えない項目です。綴りを確認してください(使える項目: {', '.join(allowed)})",
+                    f"'{name}' is not a known entry; check the spelling (known: {', '.join(allowed)})",
+                )
+
+    def entry(self, name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+        """The table at dotted ``name``, holding exactly ``keys``."""
+        parent: Mapping[str, Any] = self.data
+        parts = name.split(".")
+        for depth, part in enumerate(parts):
+            parent = self.table(parent, part, ".".join(parts[: depth + 1]))
+        self.only(parent, keys, f"{name}.")
+        for key in keys:
+            if key not in parent:
+                ja, en = _MISSING_HINT.get(key, ("", ""))
+                self.fail(f"「{name}.{key}」がありません{ja}", f"'{name}.{key}' is missing{en}")
+        return dict(parent)
+
+    def wrong(self, name: str, value: Any, ja: str, en: str) -> NoReturn:
+        self.fail(
+            f"「{name}」は{ja}で書いてください(今は {value!r})",
+            f"'{name}' must be {en} (it is {value!r})",
+        )
+
+    def whole(self, entry: Mapping[str, Any], name: str, minimum: int) -> int:
+        value = entry["value"]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.wrong(
+                f"{name}.value",
+                value,
+                "引用符なしの整数(例: 90)",
+                "a whole number without quotes (e.g. 90)",
+            )
+        if value < minimum:
+            self.fail(
+                f"「{name}.value」は{minimum}以上の整数にしてください(今は {value})",
+                f"'{name}.value' must be a whole number, {minimum} or more (it is {value})",
+            )
+        return value
+
+    def day(self, value: Any, name: str) -> date:
+        # A quoted ISO date is accepted too: people type dates in quotes.
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                self.wrong(name, value, "日付(例: 2024-04-01)", "a date (e.g. 2024-04-01)")
+        if not isinstance(value, date) or hasattr(value, "hour"):
+            self.wrong(name, value, "日付(例: 2024-04-01)", "a date (e.g. 2024-04-01)")
+        return value
+
+    def string(self, entry: Mapping[str, Any], key: str, name: str) -> str:
+        value = entry[key]
+        if not isinstance(value, str):
+            self.wrong(
+                f"{name}.{key}", value, '引用符で囲んだ文字列("...")', 'text in quotes ("...")'
+            )
+        if not value.strip():
+            self.fail(f"「{name}.{key}」が空です", f"'{name}.{key}' is empty")
+        return value.strip()
+
+    def text(self, entry: Mapping[str, Any], name: str) -> dict[str, str]:
+        return {lang: self.string(entry, lang, name) for lang in LANGS}
+
+    def source(self, entry: Mapping[str, Any], name: str) -> tuple[str, str, date]:
+        title = self.string(entry, "source", name)
+        url = entry["url"]
+        if not isinstance(url, str) or not url.strip():
+            self.fail(
+                f"「{name}.url」がありません。出典のURLを書いてください",
+                f"'{name}.url' is missing; give the source's web address",
+            )
+        if not url.strip().startswith(("https://", "http://")):
+            self.wrong(
+                f"{name}.url", url, "https:// で始まるURL", "a web address starting with https://"
+            )
+        return title, url.strip(), self.day(entry["checked"], f"{name}.checked")
+
+
+def _build(reader: _Reader, windows: Mapping[str, int], config_path: Path | str | None) -> Settings:
+    reader.only(reader.data, tuple(_TOP), "")
+    for section, inner in _TOP.items():
+        table = reader.table(reader.data, section, section)
+        if section == "validity_days":
+            for kind in table:
+                if kind in KEY_KINDS and kind not in EXPIRING_KINDS:
+                    reader.fail(
+                        f"「validity_days.{kind}」: この種類のキーに有効期間はありません。この表を消してください",
+                        f"'validity_days.{kind}': this kind of key has no validity period; delete that table",
+                    )
+        if inner is not None:
+            reader.only(table, inner, f"{section}.")
+    facts: list[Fact] = []
+
+    def value_fact(name: str, minimum: int, fact_name: str | None = None) -> int:
+        entry = reader.entry(name, _VALUE_KEYS)
+        value = reader.whole(entry, name, minimum)
+        text = str(value)
+        facts.append(Fact(fact_name or name, text, *reader.source(entry, name), value_en=text))
+        return value
+
+    def date_fact(name: str) -> date:
+        entry = reader.entry(name, _VALUE_KEYS)
+        value = reader.day(entry["value"], f"{name}.value")
+        text = value.isoformat()
+        facts.append(Fact(name, text, *reader.source(entry, name), value_en=text))
+        return value
+
+    def text_fact(name: str, extra: tuple[str, ...] = ()) -> tuple[dict[str, str], dict[str, Any]]:
+        entry = reader.entry(name, (*extra, *_TEXT_KEYS))
+        text = reader.text(entry, name)
+        facts.append(Fact(name, text["ja"], *reader.source(entry, name), value_en=text["en"]))
+        return text, entry
+
+    # A validity of 0 days would make every key overdue on its issue day: at least 1.
+    validity = {kind: value_fact(f"validity_days.{kind}", 1) for kind in EXPIRING_KINDS}
+    mws_shutdown = date_fact("mws_shutdown")
+    mws_deleted = date_fact("mws_credentials_deleted")
+    window_values = {name: value_fact(f"windows.{name}", 0, name) for name in WINDOWS}
+    invoice_window = value_fact("invoice_window_days", 1)
+    formats = _formats(reader, facts)
+    plans = {}
+    for plan in PLANS:
+        name = f"support_channels.{plan}"
+        channels, entry = text_fact(name, ("plan_ja", "plan_en"))
+        label = {lang: reader.string(entry, f"plan_{lang}", name) for lang in LANGS}
+        plans[plan] = Plan(label=MappingProxyType(label), channels=MappingProxyType(channels))
+    evidence, _ = text_fact("support_evidence")
+    urgent, _ = text_fact("support_urgent_warning")
+    places = {place: MappingProxyType(text_fact(f"where.{place}")[0]) for place in PLACES}
+
+    _apply_windows(window_values, windows, facts, config_path)
+    return Settings(
+        validity_days=MappingProxyType(validity),
+        mws_shutdown=mws_shutdown,
+        mws_credentials_deleted=mws_deleted,
+        renewal_warning_days=window_values["renewal_warning_days"],
+        reply_days=window_values["reply_days"],
+        invoice_window_days=invoice_window,
+        document_formats=formats,
+        support_evidence=MappingProxyType(evidence),
+        support_urgent_warning=MappingProxyType(urgent),
+        plans=MappingProxyType(plans),
+        places=MappingProxyType(places),
+        rules_path=reader.shown,
+        _facts=tuple(facts),
+    )
+
+
+def _formats(reader: _Reader, facts: list[Fact]) -> tuple[str, ...]:
+    name = "document_formats"
+    entry = reader.entry(name, _VALUE_KEYS)
+    value = entry["value"]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        reader.wrong(
+            f"{name}.value",
+            value,
+            '文字列のリスト(例: ["pdf", "jpg"])',
+            'a list of extensions (e.g. ["pdf", "jpg"])',
+        )
+    # Compared with file names later: lower case, no leading dot, no duplicates.
+    formats = tuple(dict.fromkeys(v.strip().lstrip(".").lower() for v in value))
+    if "" in formats:
+        reader.fail(
+            f"「{name}.value」に空の形式があります", f"'{name}.value' holds an empty extension"
+        )
+    text = ", ".join(formats)
+    facts.append(Fact(name, text, *reader.source(entry, name), value_en=text))
+    return formats
+
+
+def _apply_windows(
+    values: dict[str, int],
+    windows: Mapping[str, int],
+    facts: list[Fact],
+    config_path: Path | str | None,
+) -> None:
+    """Let the config's windows win, and say so in their facts."""
+    title = f"{CONFIG_SOURCE}: {config_path}" if config_path else CONFIG_SOURCE
+    for key, value in windows.items():
+        # The config module has already checked these for the user; a bad one here is a bug.
+        if key not in WINDOWS:
+            raise ValueError(f"unknown window {key!r}; use one of {', '.join(WINDOWS)}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"window {key!r} must be a whole number, 0 or more, not {value!r}")
+        values[key] = value
+        index = next(i for i, item in enumerate(facts) if item.name == key)
+        facts[index] = Fact(key, str(value), title, "", None, value_en=str(value))

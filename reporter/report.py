@@ -1,0 +1,276 @@
+"""Write the monthly report workbook safely, and the short summary printed after it.
+
+Where the report goes: ``--out`` (a .xlsx file, or a folder), else the config's
+output folder, else the current folder; the default name carries the as-of date
+(``register-report-2026-11-30.xlsx``) so that each month's report is kept.
+
+How: the workbook is written to a temporary file in the target folder and then
+moved into place with :func:`os.replace`, so a failed run (disk full, the old
+report held open by Excel on Windows) never leaves a half-written report, and
+the previous report at that path stays as it was. The register itself is never
+written to, not even by a mistaken ``--out``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from reporter import i18n
+from reporter.engine import CATEGORY_ORDER, CheckResult
+from reporter.errors import InputError, OutputError
+from reporter.model import Severity
+from reporter.output.excel import write_workbook
+from reporter.output.flat import flatten, most_urgent, summarize
+from reporter.output.terminal import SEVERITY_LABEL
+from reporter.rules.base import pick
+from reporter.rules.security import redact
+
+i18n.add(
+    {
+        "report_is_register": {
+            "ja": "レポートの保存先が台帳そのものです({path})。台帳を上書きしないよう、"
+            "--out に別のファイル名かフォルダーを指定してください。",
+            "en": "The report would overwrite the register itself ({path}). Give --out "
+            "another file name or a folder.",
+        },
+        "report_unwritable": {
+            "ja": "レポートを書き込めませんでした: {path}({detail})。{hint}",
+            "en": "Could not write the report: {path} ({detail}). {hint}",
+        },
+        "report_register_unreadable": {
+            "ja": "台帳を読み直せませんでした: {path}({detail})。ファイルがあるか確認して、"
+            "もう一度実行してください。",
+            "en": "Could not read the register again: {path} ({detail}). Check that the file "
+            "is there and run again.",
+        },
+        "report_written": {
+            "ja": "レポートを書きました: {path}",
+            "en": "Report written: {path}",
+        },
+        "report_counts_header": {
+            "ja": "基準日 {as_of} の件数(除外分を除く):",
+            "en": "Findings as of {as_of} (excepted ones not counted):",
+        },
+        "report_counts_line": {
+            "ja": "  {category}: エラー {error}件 / 警告 {warning}件 / 情報 {info}件",
+            "en": "  {category}: {error} error(s), {warning} warning(s), {info} info",
+        },
+        "report_excepted": {
+            "ja": "除外中(承認済み): {count}件",
+            "en": "Excepted (accepted by the team): {count}",
+        },
+        "report_top_header": {
+            "ja": "最優先の対応:",
+            "en": "Do these first:",
+        },
+        "report_top_line": {
+            "ja": "  {n}. [{severity}] {code} {place}{due}{owner}: {action}",
+            "en": "  {n}. [{severity}] {code} {place}{due}{owner}: {action}",
+        },
+        "report_top_due": {"ja": " 期限 {due}", "en": " due {due}"},
+        "report_top_owner": {"ja": " 担当 {owner}", "en": " owner {owner}"},
+        "report_top_none": {
+            "ja": "  対応が必要なエラー・警告はありません。",
+            "en": "  No error or warning needs action.",
+        },
+        "report_hint_locked": {
+            "ja": "Excelでこのレポートを開いている場合は閉じてから、もう一度実行してください。",
+            "en": "If the report is open in Excel, close it and run again.",
+        },
+        "report_hint_folder": {
+            "ja": "書き込めるフォルダーを --out で指定するか、フォルダーの書き込み権限を確認してください。",
+            "en": "Choose a folder you can write to with --out, or check the folder's permissions.",
+        },
+        "report_hint_other": {
+            "ja": "保存先のフォルダーと空き容量を確認して、もう一度実行してください。",
+            "en": "Check the output folder and the free disk space, then run again.",
+        },
+    }
+)
+
+CHUNK = 1 << 20
+XLSX_SUFFIX = ".xlsx"
+# The category names of the terminal summary are the report's (defined in output.excel).
+_CATEGORY_KEYS = {c: f"xl_cat_{c}" for c in CATEGORY_ORDER}
+
+
+def default_name(result: CheckResult) -> str:
+    """register-report-YYYY-MM-DD.xlsx, with the as-of date (the same in ja and en)."""
+    return f"register-report-{result.as_of.isoformat()}{XLSX_SUFFIX}"
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in chunks so a large register is not held in memory."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(CHUNK), b""):
+                digest.update(chunk)
+    except OSError as error:
+        raise InputError(
+            "report_register_unreadable", path=str(path), detail=_detail(error)
+        ) from None
+    return digest.hexdigest()
+
+
+def report_path(
+    result: CheckResult, out: Path | str | None, output_dir: Path | None = None
+) -> Path:
+    """Where the report goes.
+
+    ``out`` names a file when it ends in .xlsx and is not an existing folder;
+    otherwise it is a folder (existing or not, with or without a trailing
+    separator: ``--out reports`` means the folder, since pathlib drops the
+    separator before we see it). Without ``out``: ``output_dir``, else the
+    current folder.
+    """
+    name = default_name(result)
+    if out is not None:
+        text = os.fspath(out)
+        path = Path(text)
+        separators = tuple(s for s in (os.sep, os.altsep, "/") if s)
+        if text.endswith(separators) or path.is_dir():
+            return path / name
+        if path.suffix.lower() == XLSX_SUFFIX:
+            return path
+        return path / name
+    if output_dir is not None:
+        return Path(output_dir) / name
+    return Path.cwd() / name
+
+
+def is_same_file(a: Path, b: Path) -> bool:
+    """True when ``a`` and ``b`` are one file (symlinks, '..', case on Windows, hard links)."""
+    try:
+        if a.resolve() == b.resolve():
+            return True
+    except OSError:
+        pass
+    if a.exists() and b.exists():
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            return False
+    return False
+
+
+def write_report(
+    result: CheckResult,
+    out: Path | str | None,
+    lang: str,
+    *,
+    output_dir: Path | None = None,
+) -> Path:
+    """Validate-and-write: the report workbook for ``result``; returns where it was written.
+
+    Raises OutputError (exit 3) when the path is the register itself or cannot
+    be written; the previous report at that path, if any, is left untouched.
+    """
+    register = result.path
+    target = report_path(result, out, output_dir)
+    if is_same_file(target, register):
+        raise OutputError("report_is_register", path=str(target))
+    sha256 = sha256_of(register)
+    folder = target.parent
+    temporary: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if target.is_dir():
+            raise IsADirectoryError(f"{target} is a folder")
+        handle, name = tempfile.mkstemp(dir=folder, prefix=".register-report-", suffix=XLSX_SUFFIX)
+        os.close(handle)
+        temporary = Path(name)
+        write_workbook(result, temporary, lang, register.name, sha256)
+        # mkstemp makes the file private (0600); a shared report folder needs
+        # the permissions a normally created file would get.
+        os.chmod(temporary, _file_mode(target))
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as error:
+        raise OutputError(
+            "report_unwritable",
+            path=str(target),
+            detail=_detail(error),
+            hint=_hint(error, target),
+        ) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+    return target
+
+
+def _file_mode(target: Path) -> int:
+    """The mode the report should have: the old report's, else 0666 minus the umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        pass
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _detail(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
+
+
+def _hint(error: OSError, target: Path) -> dict[str, str]:
+    if isinstance(error, PermissionError):
+        # On Windows a report open in Excel cannot be replaced: the likeliest cause
+        # when the file is already there.
+        key = "report_hint_locked" if target.exists() else "report_hint_folder"
+    else:
+        key = "report_hint_other"
+    return {lang: i18n.text(key, lang) for lang in i18n.LANGS}
+
+
+def summary_lines(result: CheckResult, lang: str, path: Path) -> list[str]:
+    """The short summary printed after writing: where, how many, and what to do first."""
+    summary = summarize(result)
+    lines = [
+        i18n.text("report_written", lang, path=str(path)),
+        i18n.text("report_counts_header", lang, as_of=result.as_of.isoformat()),
+    ]
+    for category in CATEGORY_ORDER:
+        counts = summary.by_category[category]
+        lines.append(
+            i18n.text(
+                "report_counts_line",
+                lang,
+                category=i18n.text(_CATEGORY_KEYS[category], lang),
+                error=counts[Severity.ERROR],
+                warning=counts[Severity.WARNING],
+                info=counts[Severity.INFO],
+            )
+        )
+    lines.append(i18n.text("report_excepted", lang, count=summary.excepted))
+    lines.append(i18n.text("report_top_header", lang))
+    top = most_urgent(flatten(result, lang), 3)
+    if not top:
+        lines.append(i18n.text("report_top_none", lang))
+    for n, row in enumerate(top, start=1):
+        place = f"{row.sheet_name}!{row.cell}" if row.cell else row.sheet_name
+        if row.record_id:
+            place = f"{place} {redact(row.record_id)}".strip()
+        lines.append(
+            i18n.text(
+                "report_top_line",
+                lang,
+                n=n,
+                severity=pick(SEVERITY_LABEL[row.severity], lang),
+                code=row.code,
+                place=place,
+                due=i18n.text("report_top_due", lang, due=row.due.isoformat()) if row.due else "",
+                owner=i18n.text("report_top_owner", lang, owner=redact(row.owner))
+                if row.owner
+                else "",
+                action=redact(row.action),
+            )
+        )
+    return lines

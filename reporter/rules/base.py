@@ -1,0 +1,183 @@
+"""What a rule is, and the context it runs in.
+
+A rule is one small definition: a function decorated with :func:`rule`, which
+gives its code, severity, the sheets and columns it reads, and its wording in
+Japanese and English. The function's docstring says what it catches, why it
+matters, and shows a failing and a passing row. It yields :class:`Finding`
+objects built with :meth:`RuleContext.finding`; it never prints or formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from reporter.i18n import render
+from reporter.model import CATEGORY_BY_PREFIX, Category, Finding, Record, Register, Severity
+
+if TYPE_CHECKING:
+    from reporter.platform import Settings
+
+Text = Mapping[str, str]  # {"ja": ..., "en": ...}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    sheets: tuple[str, ...]
+    columns: Mapping[str, tuple[str, ...]]
+    title: Text
+    message: Text
+    action: Text
+    check: Callable[[RuleContext], Iterable[Finding]]
+    params: tuple[str, ...] = ()  # names of Settings values the rule uses
+    # Rules about exceptions run once the exceptions have been matched to findings.
+    runs_after_exceptions: bool = False
+
+    @property
+    def category(self) -> Category:
+        return CATEGORY_BY_PREFIX[self.code[:3]]
+
+    @property
+    def doc(self) -> str:
+        return (self.check.__doc__ or "").strip()
+
+    def render_message(self, finding: Finding, lang: str) -> str:
+        return render(pick(self.message, lang), localize_params(finding, lang))
+
+    def render_action(self, finding: Finding, lang: str) -> str:
+        return render(pick(self.action, lang), localize_params(finding, lang))
+
+
+_REGISTERED: list[Rule] = []
+
+
+def rule(
+    code: str,
+    severity: Severity,
+    *,
+    sheets: tuple[str, ...],
+    title: Text,
+    message: Text,
+    action: Text,
+    columns: Mapping[str, tuple[str, ...]] | None = None,
+    params: tuple[str, ...] = (),
+    runs_after_exceptions: bool = False,
+) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Rule]:
+    """Declare a rule. ``columns`` lists, per sheet, the columns without which it cannot run."""
+
+    def define(check: Callable[[RuleContext], Iterable[Finding]]) -> Rule:
+        for text in (title, message, action):
+            if set(text) != {"ja", "en"}:
+                raise ValueError(f"{code}: wording needs exactly 'ja' and 'en'")
+        definition = Rule(
+            code=code,
+            severity=severity,
+            sheets=sheets,
+            columns=columns or {},
+            title=title,
+            message=message,
+            action=action,
+            check=check,
+            params=params,
+            runs_after_exceptions=runs_after_exceptions,
+        )
+        _REGISTERED.append(definition)
+        return definition
+
+    return define
+
+
+def registered() -> list[Rule]:
+    return list(_REGISTERED)
+
+
+def pick(text: Text, lang: str) -> str:
+    return text.get(lang) or text["ja"]
+
+
+def localize_params(finding: Finding, lang: str) -> dict[str, Any]:
+    """Params ready for a template: dates as ISO text, {"ja":…, "en":…} values picked."""
+    values: dict[str, Any] = {
+        "record_id": finding.record_id,
+        "cell": finding.cell,
+        "sheet_name": finding.sheet_name,
+        "due": finding.due.isoformat() if finding.due else "",
+    }
+    for name, value in finding.params.items():
+        if isinstance(value, Mapping) and "ja" in value:
+            value = pick(value, lang)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, (list, tuple)):
+            separator = "、" if lang == "ja" else ", "
+            value = separator.join(
+                pick(v, lang) if isinstance(v, Mapping) else str(v) for v in value
+            )
+        values[name] = value
+    return values
+
+
+@dataclass
+class RuleContext:
+    """What a rule may read: the register, the run's date and the settings in force."""
+
+    rule: Rule
+    register: Register
+    as_of: date
+    settings: Settings
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def records(self, sheet: str) -> list[Record]:
+        return self.register.records(sheet)
+
+    def finding(
+        self,
+        record: Record | None,
+        column_key: str = "",
+        /,
+        *,
+        due: date | None = None,
+        severity: Severity | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column_letter: str | None = None,
+        **params: Any,
+    ) -> Finding:
+        """A finding of this rule on ``record``'s cell in column ``column_key``.
+
+        For findings not on a record (a missing sheet or column), pass ``sheet``,
+        ``row`` and ``column_letter`` directly.
+        """
+        if record is not None:
+            sheet_key = record.sheet.key
+            sheet_name = record.sheet.name
+            row_number = record.row if row is None else row
+            letter = (
+                record.sheet.column_letter(column_key) if column_letter is None else column_letter
+            )
+            record_id = record.record_id
+            owner = record["owner"] or ""
+        else:
+            sheet_key = sheet or ""
+            data = self.register.sheet(sheet_key) if sheet_key else None
+            sheet_name = data.name if data else ""
+            row_number = row
+            letter = column_letter or ""
+            record_id = ""
+            owner = ""
+        return Finding(
+            code=self.rule.code,
+            severity=severity or self.rule.severity,
+            sheet=sheet_key,
+            row=row_number,
+            column=letter,
+            record_id=record_id,
+            due=due,
+            params=params,
+            owner=str(owner),
+            sheet_name=sheet_name,
+        )

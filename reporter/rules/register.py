@@ -1,0 +1,654 @@
+"""Register problems (DAT): what is wrong with the register itself, cell by cell.
+
+These rules read what the loader recorded (missing sheets and columns, cells it
+could not read) and the parsed values; every finding names its sheet, row and
+cell so that whoever keeps the register can fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+
+from reporter.model import Finding, Record, Severity, SheetData
+from reporter.rules.base import RuleContext, rule
+from reporter.schema import CONDITIONAL_REQUIRED, SHEET_BY_KEY, column_lookup, normalize_token
+from reporter.values import ACCEPTED_DATE_FORMS
+
+REGISTER_SHEETS = ("stores", "tools", "keys", "grants", "notices", "exceptions")
+REQUIRED_SHEETS = tuple(key for key in REGISTER_SHEETS if SHEET_BY_KEY[key].required)
+
+
+def _sheets(ctx: RuleContext) -> Iterator[SheetData]:
+    yield from ctx.register.sheets.values()
+
+
+def column_label(sheet: SheetData, key: str) -> str:
+    """The column's header as the register spells it, else its Japanese name."""
+    index = sheet.columns.get(key)
+    if index is not None and index in sheet.headers:
+        return sheet.headers[index]
+    return sheet.spec.column(key).ja
+
+
+def _sheet_label(key: str) -> dict[str, str]:
+    spec = SHEET_BY_KEY[key]
+    return {"ja": spec.ja, "en": spec.en}
+
+
+@rule(
+    "DAT001",
+    Severity.WARNING,
+    sheets=(),
+    title={"ja": "必須のシートがない", "en": "Required sheet missing"},
+    message={
+        "ja": "シート「{sheet_label}」がありません。このシートを使う確認はすべて行われていません。",
+        "en": "The sheet '{sheet_label}' is missing; no check that needs it has run.",
+    },
+    action={
+        "ja": "シート名を「{sheet_ja}」(または {sheet_en})にするか、reporter init で作った台帳から"
+        "シートをコピーしてください。",
+        "en": "Name the sheet '{sheet_ja}' (or {sheet_en}), or copy it from a blank register "
+        "made with reporter init.",
+    },
+)
+def required_sheet_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """A required sheet (tools, keys, grants, notices) is not in the workbook.
+
+    Why: every rule reading that sheet is skipped, so renewals or revocations
+    could silently go unreported.
+    Fails: a workbook with sheets ツール, キー, 権限 but no 通知.
+    Passes: a workbook with all four (店舗 and 除外 are optional).
+    """
+    for key in ctx.register.missing_sheets:
+        if key in REQUIRED_SHEETS:
+            spec = SHEET_BY_KEY[key]
+            yield ctx.finding(
+                None,
+                sheet=key,
+                sheet_label=_sheet_label(key),
+                sheet_ja=spec.ja,
+                sheet_en=spec.en,
+            )
+
+
+@rule(
+    "DAT002",
+    Severity.ERROR,
+    sheets=(),
+    title={"ja": "必須の列がない", "en": "Required column missing"},
+    message={
+        "ja": "シート「{sheet_name}」に必須の列「{column_ja}」がありません{header_note}。",
+        "en": "Sheet '{sheet_name}' has no required column '{column_en}'{header_note}.",
+    },
+    action={
+        "ja": "見出し行に「{column_ja}」の列を追加してください(英語の見出し {column_en} も使えます)。",
+        "en": "Add a column headed '{column_ja}' or '{column_en}' to the header row.",
+    },
+)
+def required_column_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """A required column is not in the sheet's header row.
+
+    Why: the rules that need the column cannot run on the sheet.
+    Fails: a キー sheet whose headers are キーID, 種類, 有効期限 (no 担当者).
+    Passes: the same sheet with a 担当者 column in any position.
+    """
+    for sheet in _sheets(ctx):
+        for key in sheet.missing_columns:
+            column = sheet.spec.column(key)
+            note = (
+                {"ja": "", "en": ""}
+                if sheet.header_row
+                else {
+                    "ja": "(上から10行以内に見出し行が見つかりません)",
+                    "en": " (no header row found in the top 10 rows)",
+                }
+            )
+            yield ctx.finding(
+                None,
+                sheet=sheet.key,
+                row=sheet.header_row or None,
+                column_ja=column.ja,
+                column_en=column.key,
+                header_note=note,
+            )
+
+
+def _required_here(record: Record, key: str) -> bool:
+    """Is ``key`` required on this row? (spec section 2, including the conditional ones)."""
+    sheet = record.sheet.key
+    column = record.sheet.spec.column(key)
+    if column.required:
+        return True
+    if sheet == "stores" and key == "plan":
+        return record["platform"] in ("amazon_jp", "amazon_us")
+    if sheet == "keys" and key == "issued_on":
+        in_use = record["status"] in (None, "in_use", "update_requested")
+        expiry_given = record.has("expires_on") or record.problem("expires_on") is not None
+        return in_use and not expiry_given and record.problem("status") is None
+    if sheet == "grants" and key == "tool_id":
+        return record["grantee_type"] == "tool"
+    if sheet == "notices" and key in ("reason", "asin"):
+        return record["kind"] == "listing_cancelled"
+    return False
+
+
+@rule(
+    "DAT003",
+    Severity.ERROR,
+    sheets=(),
+    title={"ja": "必須の値が空欄", "en": "Required value blank"},
+    message={
+        "ja": "「{column}」が空欄です{condition}。",
+        "en": "'{column}' is blank{condition}.",
+    },
+    action={
+        "ja": "{cell} に値を入力してください。",
+        "en": "Fill in {cell}.",
+    },
+)
+def required_value_blank(ctx: RuleContext) -> Iterator[Finding]:
+    """A required cell is empty (including the conditionally required ones).
+
+    Why: a key with no owner or a notice with no ASIN cannot be followed up.
+    Conditional: 出品プラン for Amazon stores; 発行日 for keys in use without 有効期限;
+    ツールID for grants to a tool; 理由 and ASIN for listing cancellations; 期限 of an exception.
+    Fails: a キー row K-1 with 担当者 blank.
+    Passes: the same row with 担当者 = 佐藤.
+    """
+    for sheet in _sheets(ctx):
+        keys = [c.key for c in sheet.spec.columns if c.key in sheet.columns]
+        for record in sheet.records:
+            for key in keys:
+                if record.has(key) or record.problem(key) is not None:
+                    continue
+                if _required_here(record, key):
+                    yield ctx.finding(
+                        record,
+                        key,
+                        column=column_label(sheet, key),
+                        condition=_condition(sheet.key, key),
+                    )
+
+
+def _condition(sheet: str, key: str) -> dict[str, str]:
+    words = CONDITIONAL_REQUIRED.get((sheet, key))
+    if words is None:
+        return {"ja": "", "en": ""}
+    return {"ja": f"({words['ja']})", "en": f" ({words['en']})"}
+
+
+def _problems(ctx: RuleContext, kinds: tuple[str, ...]) -> Iterator[tuple[Record, str, object]]:
+    for sheet in _sheets(ctx):
+        for record in sheet.records:
+            if record.problems is None:
+                continue
+            for key, problem in record.problems.items():
+                if problem.kind in kinds:
+                    yield record, key, problem
+
+
+@rule(
+    "DAT004",
+    Severity.ERROR,
+    sheets=(),
+    title={"ja": "日付を読めない", "en": "Date unreadable"},
+    message={
+        "ja": "「{column}」の「{value}」を日付として読めません{why}。",
+        "en": "'{value}' in '{column}' is not a date that can be read{why}.",
+    },
+    action={
+        "ja": "{cell} を {forms} のいずれかの形で入力してください。",
+        "en": "Enter {cell} in one of these forms: {forms}.",
+    },
+)
+def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
+    """A date cell holds text that is not a date, or a day/month order that is ambiguous.
+
+    Why: an unreadable expiry or reply date hides a renewal or a deadline.
+    Fails: 有効期限 = "11/12/2026" (12 November or 11 December?) or "来月末".
+    Passes: 有効期限 = "2026/11/12", "令和8年11月12日" or a real Excel date.
+    """
+    for record, key, problem in _problems(ctx, ("date", "ambiguous_date")):
+        why = (
+            {"ja": "(日と月の順番があいまいです)", "en": " (day and month order is ambiguous)"}
+            if problem.kind == "ambiguous_date"
+            else {"ja": "", "en": ""}
+        )
+        yield ctx.finding(
+            record,
+            key,
+            column=column_label(record.sheet, key),
+            value=problem.raw,
+            why=why,
+            forms=ACCEPTED_DATE_FORMS,
+        )
+
+
+@rule(
+    "DAT005",
+    Severity.ERROR,
+    sheets=(),
+    title={"ja": "使えない値", "en": "Value not allowed"},
+    message={
+        "ja": "「{column}」の「{value}」は使えない値です。{closest}",
+        "en": "'{value}' is not an allowed value for '{column}'.{closest}",
+    },
+    action={
+        "ja": "{cell} を次のどれかにしてください: {allowed}",
+        "en": "Change {cell} to one of: {allowed}",
+    },
+)
+def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
+    """An enum, yes/no or whole-number cell holds a value the spec does not allow.
+
+    Why: a status the reporter cannot read means the row is checked as if blank.
+    Fails: ツール.状態 = "利用終了" (closest allowed: 解約済 (cancelled)).
+    Passes: ツール.状態 = "解約" or "cancelled".
+    """
+    for record, key, problem in _problems(ctx, ("enum", "bool", "int")):
+        column = record.sheet.spec.column(key)
+        if problem.kind == "enum" and column.enum is not None:
+            allowed = " / ".join(
+                f"{labels[0]} ({code})" if labels else code
+                for code, labels in column.enum.values.items()
+            )
+        elif problem.kind == "bool":
+            allowed = "はい / いいえ (yes / no)"
+        else:
+            allowed = {"ja": "0以上の整数(日数)", "en": "a whole number of days"}
+        closest = (
+            {
+                "ja": f"近い値: {problem.suggestion}",
+                "en": f" Closest allowed value: {problem.suggestion}",
+            }
+            if problem.suggestion
+            else {"ja": "", "en": ""}
+        )
+        yield ctx.finding(
+            record,
+            key,
+            column=column_label(record.sheet, key),
+            value=problem.raw,
+            closest=closest,
+            suggestion=problem.suggestion or "",
+            allowed=allowed,
+        )
+
+
+@rule(
+    "DAT006",
+    Severity.ERROR,
+    sheets=(),
+    title={"ja": "IDの重複", "en": "Duplicate id"},
+    message={
+        "ja": "ID「{record_id}」が {count} 行にあります(行 {rows})。",
+        "en": "The id '{record_id}' is on {count} rows (rows {rows}).",
+    },
+    action={
+        "ja": "どれか1行を残すか、別のIDを付けてください。",
+        "en": "Keep one of the rows or give the others their own id.",
+    },
+)
+def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
+    """Two or more rows of a sheet share an id; every one of them is named.
+
+    Why: exceptions and references by id become ambiguous.
+    Fails: two キー rows with キーID = K-001.
+    Passes: K-001 and K-002.
+    """
+    for sheet in _sheets(ctx):
+        id_key = sheet.spec.id_key
+        if id_key is None or id_key not in sheet.columns:
+            continue
+        rows_by_id: dict[str, list[Record]] = defaultdict(list)
+        for record in sheet.records:
+            value = record[id_key]
+            if value is not None:
+                rows_by_id[value].append(record)
+        for records in rows_by_id.values():
+            if len(records) < 2:
+                continue
+            rows = ", ".join(str(r.row) for r in records)
+            for record in records:
+                yield ctx.finding(record, id_key, count=len(records), rows=rows)
+
+
+_REFERENCES = {
+    "keys": ("store", "tool_id"),
+    "grants": ("store", "tool_id"),
+    "notices": ("store",),
+}
+
+
+@rule(
+    "DAT007",
+    Severity.ERROR,
+    sheets=(),
+    title={"ja": "存在しない店舗・ツールを参照", "en": "Unknown store or tool"},
+    message={
+        "ja": "「{column}」の「{value}」は{target}シートにありません。",
+        "en": "'{value}' in '{column}' is not in the {target} sheet.",
+    },
+    action={
+        "ja": "{cell} の綴りを{target}シートに合わせるか、{target}シートに行を追加してください。{closest}",
+        "en": "Correct the spelling in {cell} or add the row to the {target} sheet.{closest}",
+    },
+)
+def unknown_reference(ctx: RuleContext) -> Iterator[Finding]:
+    """A store name or tool id that is not in the 店舗 / ツール sheet.
+
+    Stores are checked only when the 店舗 sheet exists (it is optional).
+    Why: a key registered in an unknown tool cannot be followed when the tool is cancelled.
+    Fails: キー.ツールID = T-99 when ツール has only T-01…T-10.
+    Passes: キー.ツールID = T-03.
+    """
+    known: dict[str, set[str]] = {}
+    for target, id_key in (("stores", "store"), ("tools", "tool_id")):
+        sheet = ctx.register.sheet(target)
+        if sheet is not None and id_key in sheet.columns:
+            known[id_key] = {r[id_key] for r in sheet.records if r[id_key] is not None}
+    for sheet_key, columns in _REFERENCES.items():
+        sheet = ctx.register.sheet(sheet_key)
+        if sheet is None:
+            continue
+        for key in columns:
+            if key not in known or key not in sheet.columns:
+                continue
+            target_key = "stores" if key == "store" else "tools"
+            ids = known[key]
+            for record in sheet.records:
+                value = record[key]
+                if value is None or value in ids:
+                    continue
+                close = difflib.get_close_matches(value, sorted(ids), n=1, cutoff=0.6)
+                closest = (
+                    {"ja": f"近い値: {close[0]}", "en": f" Closest: {close[0]}"}
+                    if close
+                    else {"ja": "", "en": ""}
+                )
+                yield ctx.finding(
+                    record,
+                    key,
+                    column=column_label(sheet, key),
+                    value=value,
+                    target=_sheet_label(target_key),
+                    closest=closest,
+                )
+
+
+_NOT_IN_FUTURE = {
+    "keys": ("issued_on",),
+    "grants": ("granted_on",),
+    "notices": ("received_on", "replied_on"),
+}
+
+
+@rule(
+    "DAT008",
+    Severity.WARNING,
+    sheets=(),
+    title={"ja": "未来の日付", "en": "Date in the future"},
+    message={
+        "ja": "「{column}」が {value} で、基準日 {as_of} より後です。",
+        "en": "'{column}' is {value}, after the as-of date {as_of}.",
+    },
+    action={
+        "ja": "{cell} の日付を確認してください(年の打ち間違いがよくあります)。",
+        "en": "Check the date in {cell} (a mistyped year is common).",
+    },
+)
+def date_in_future(ctx: RuleContext) -> Iterator[Finding]:
+    """A date that records something that already happened lies after as_of.
+
+    Checked: キー.発行日, 権限.付与日, 通知.受信日, 通知.返信日.
+    Why: usually a mistyped year, which shifts every deadline computed from it.
+    Fails: 受信日 = 2062-11-20 with as_of 2026-11-30.
+    Passes: 受信日 = 2026-11-20.
+    """
+    for sheet_key, columns in _NOT_IN_FUTURE.items():
+        for record in ctx.records(sheet_key):
+            for key in columns:
+                value = record[key]
+                if value is not None and value > ctx.as_of:
+                    yield ctx.finding(
+                        record,
+                        key,
+                        column=column_label(record.sheet, key),
+                        value=value,
+                        as_of=ctx.as_of,
+                    )
+
+
+_ORDER = {
+    "grants": (("granted_on", "revoked_on"),),
+    "keys": (("issued_on", "expires_on"),),
+    "notices": (("received_on", "replied_on"),),
+}
+
+
+@rule(
+    "DAT009",
+    Severity.ERROR,
+    sheets=(),
+    title={"ja": "日付の前後が逆", "en": "Dates out of order"},
+    message={
+        "ja": "「{later_column}」({later}) が「{earlier_column}」({earlier}) より前です。",
+        "en": "'{later_column}' ({later}) is before '{earlier_column}' ({earlier}).",
+    },
+    action={
+        "ja": "{cell} と「{earlier_column}」の日付を確認してください。",
+        "en": "Check the dates in {cell} and '{earlier_column}'.",
+    },
+)
+def dates_out_of_order(ctx: RuleContext) -> Iterator[Finding]:
+    """Two dates of a row in the wrong order.
+
+    Checked: 取消日 before 付与日, 有効期限 before 発行日, 返信日 before 受信日.
+    Why: one of the two is wrong, and the deadlines computed from them too.
+    Fails: 付与日 2026-05-01, 取消日 2026-04-01.
+    Passes: 付与日 2026-04-01, 取消日 2026-05-01.
+    """
+    for sheet_key, pairs in _ORDER.items():
+        for record in ctx.records(sheet_key):
+            for earlier_key, later_key in pairs:
+                earlier, later = record[earlier_key], record[later_key]
+                if earlier is not None and later is not None and later < earlier:
+                    yield ctx.finding(
+                        record,
+                        later_key,
+                        later_column=column_label(record.sheet, later_key),
+                        earlier_column=column_label(record.sheet, earlier_key),
+                        later=later,
+                        earlier=earlier,
+                    )
+
+
+_ASIN = re.compile(r"[A-Za-z0-9]{10}")
+
+
+@rule(
+    "DAT010",
+    Severity.WARNING,
+    sheets=("notices",),
+    columns={"notices": ("asin",)},
+    title={"ja": "ASINの形が違う", "en": "ASIN malformed"},
+    message={
+        "ja": "ASIN「{value}」は英数字10文字ではありません。",
+        "en": "The ASIN '{value}' is not 10 letters and digits.",
+    },
+    action={
+        "ja": "通知メールのASINをそのまま {cell} にコピーしてください。",
+        "en": "Copy the ASIN from the notice into {cell} as it is.",
+    },
+)
+def asin_malformed(ctx: RuleContext) -> Iterator[Finding]:
+    """An ASIN that is not 10 letters/digits.
+
+    Why: repeat notices for the same ASIN (INC008) cannot be matched.
+    Fails: ASIN = "B0C1234" (7 characters).
+    Passes: ASIN = "B0C1234XYZ".
+    """
+    for record in ctx.records("notices"):
+        value = record["asin"]
+        if value is not None and not _ASIN.fullmatch(unicodedata.normalize("NFKC", value)):
+            yield ctx.finding(record, "asin", value=value)
+
+
+@rule(
+    "DAT011",
+    Severity.ERROR,
+    sheets=(),
+    title={"ja": "Excelのエラー値", "en": "Excel error value"},
+    message={
+        "ja": "「{column}」が{what}です。",
+        "en": "'{column}' holds {what}.",
+    },
+    action={
+        "ja": "{cell} の数式を直すか、値を直接入力してください。",
+        "en": "Fix the formula in {cell} or type the value in.",
+    },
+)
+def excel_error(ctx: RuleContext) -> Iterator[Finding]:
+    """A cell holds an Excel error (#N/A, #REF!, #VALUE!…) or a formula never calculated.
+
+    Why: the value the rule needs is not there, so the row is checked as if blank.
+    Fails: 有効期限 = =VLOOKUP(…) showing #N/A.
+    Passes: 有効期限 = 2026-12-01.
+    """
+    for record, key, problem in _problems(ctx, ("error",)):
+        if key.startswith("#"):
+            index = int(key[1:])
+            from reporter.model import column_letter
+
+            letter = column_letter(index)
+            label = record.sheet.headers.get(index, letter)
+        else:
+            letter = record.sheet.column_letter(key)
+            label = column_label(record.sheet, key)
+        what = (
+            {"ja": f"エラー値 {problem.raw}", "en": f"the error value {problem.raw}"}
+            if problem.raw
+            else {
+                "ja": "計算結果が保存されていない数式",
+                "en": "a formula whose result was never saved",
+            }
+        )
+        yield ctx.finding(
+            record, key, column_letter=letter, column=label, what=what, value=problem.raw
+        )
+
+
+@rule(
+    "DAT012",
+    Severity.INFO,
+    sheets=(),
+    title={"ja": "知らない列見出し", "en": "Unknown column header"},
+    message={
+        "ja": "列見出し「{header}」は台帳の項目ではないため、確認に使われません。{closest}",
+        "en": "The header '{header}' is not a register column, so no check reads it.{closest}",
+    },
+    action={
+        "ja": "メモ用の列ならそのままで構いません。{rename}",
+        "en": "If it is a memo column, leave it.{rename}",
+    },
+)
+def unknown_header(ctx: RuleContext) -> Iterator[Finding]:
+    """A header that is not one of the sheet's columns (or repeats one).
+
+    Unknown columns are kept and ignored by the rules, except SEC001 which reads every cell.
+    Why: a typo in a header (有効期日) means the column is silently not checked.
+    Fails: header "有効期日" on キー (closest: 有効期限).
+    Passes: header "有効期限" or "expires_on".
+    """
+    from reporter.model import column_letter
+
+    for sheet in _sheets(ctx):
+        spellings = column_lookup(sheet.key)
+        for index, header in sheet.unknown_columns:
+            close = difflib.get_close_matches(
+                normalize_token(header), list(spellings), n=1, cutoff=0.5
+            )
+            suggestion = spellings[close[0]].ja if close else ""
+            closest = (
+                {"ja": f"近い見出し: {suggestion}", "en": f" Closest header: {suggestion}"}
+                if suggestion
+                else {"ja": "", "en": ""}
+            )
+            rename = (
+                {
+                    "ja": f"台帳の項目のつもりなら見出しを「{suggestion}」に直してください。",
+                    "en": f" If it is meant as a register column, rename it '{suggestion}'.",
+                }
+                if suggestion
+                else {"ja": "", "en": ""}
+            )
+            yield ctx.finding(
+                None,
+                sheet=sheet.key,
+                row=sheet.header_row,
+                column_letter=column_letter(index),
+                header=header,
+                closest=closest,
+                rename=rename,
+            )
+        for index, header in sheet.duplicate_columns:
+            yield ctx.finding(
+                None,
+                sheet=sheet.key,
+                row=sheet.header_row,
+                column_letter=column_letter(index),
+                header=header,
+                closest={
+                    "ja": "同じ項目の列が2つあり、左の列だけを使います。",
+                    "en": " The same column appears twice; only the leftmost is used.",
+                },
+                rename={
+                    "ja": "重複した列を消すか、見出しを変えてください。",
+                    "en": " Otherwise delete the duplicate or rename its header.",
+                },
+            )
+
+
+@rule(
+    "DAT013",
+    Severity.WARNING,
+    sheets=("exceptions",),
+    columns={"exceptions": ("code", "record_id")},
+    runs_after_exceptions=True,
+    title={"ja": "期限切れ・対象なしの除外", "en": "Exception lapsed or unused"},
+    message={
+        "ja": "除外({code} / {target})は{why}。",
+        "en": "The exception ({code} / {target}) {why}.",
+    },
+    action={
+        "ja": "除外が今も必要なら期限を延ばし承認を取り直してください。不要なら行を削除してください。",
+        "en": "If it is still needed, extend the end date with a new approval; otherwise delete "
+        "the row.",
+    },
+)
+def exception_lapsed_or_unused(ctx: RuleContext) -> Iterator[Finding]:
+    """An exception whose end date has passed, or that matches no finding.
+
+    Why: a lapsed exception no longer hides its finding (which counts again);
+    one that matches nothing is probably a typo in the code or id.
+    Fails: 除外 RNW007 / K-004 with 期限 2026-10-31 when as_of is 2026-11-30.
+    Passes: the same with 期限 2027-03-31 and K-004 having an RNW007 finding.
+    """
+    used: set[int] = ctx.extra.get("used_exception_rows", set())
+    for record in ctx.records("exceptions"):
+        code, target, until = record["code"], record["record_id"], record["until"]
+        if code is None or target is None:
+            continue
+        if until is not None and until < ctx.as_of:
+            why = {"ja": f"期限 {until.isoformat()} を過ぎています", "en": f"lapsed on {until}"}
+            yield ctx.finding(record, "until", due=until, code=code, target=target, why=why)
+        elif record.row not in used and until is not None:
+            why = {
+                "ja": "どの指摘にも当てはまりません(コードとIDを確認してください)",
+                "en": "matches no finding (check the code and the id)",
+            }
+            yield ctx.finding(record, "record_id", code=code, target=target, why=why)

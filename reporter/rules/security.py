@@ -1,0 +1,148 @@
+"""Security (SEC): secrets typed into the register.
+
+A register is shared and emailed around; a key's secret value in it has leaked
+already. The value is never shown: :func:`mask` keeps the last 4 characters at
+most, and :func:`redact` masks any secret-looking part of a text, so that no
+output (terminal, JSON, report, email) repeats a secret.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from reporter.model import Finding, Severity, column_letter
+from reporter.rules.base import RuleContext, rule
+from reporter.schema import SECRET_HEADER_WORDS, normalize_token
+
+# Each pattern: (name shown to the user, regex).
+SECRET_PATTERNS: tuple[tuple[dict[str, str], re.Pattern[str]], ...] = (
+    (
+        {"ja": "AWSアクセスキーID", "en": "an AWS access key id"},
+        re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b"),
+    ),
+    (
+        {"ja": "LWAリフレッシュトークン", "en": "an LWA refresh token"},
+        re.compile(r"Atzr\|[A-Za-z0-9\-_.|=+/]{16,}"),
+    ),
+    (
+        {"ja": "LWAクライアントシークレット", "en": "an LWA client secret"},
+        re.compile(r"amzn1\.oa2-cs\.[A-Za-z0-9.\-_]{8,}"),
+    ),
+)
+_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{32,}")
+_HIGH_ENTROPY = {"ja": "長いランダムな文字列(キーやトークン)", "en": "a long random token"}
+_UNDER_HEADER = {"ja": "パスワードなどの秘密の値", "en": "a password or other secret"}
+_SECRET_WORDS = tuple(normalize_token(word) for word in SECRET_HEADER_WORDS)
+
+
+def mask(value: str) -> str:
+    """Show at most the last 4 characters: 'Atzr|IwEB…Zx9q' -> '****Zx9q'."""
+    value = str(value)
+    visible = value[-4:] if len(value) >= 12 else ""
+    return "****" + visible
+
+
+def _entropy(text: str) -> float:
+    counts: dict[str, int] = {}
+    for char in text:
+        counts[char] = counts.get(char, 0) + 1
+    length = len(text)
+    return -sum(n / length * math.log2(n / length) for n in counts.values())
+
+
+def _looks_random(token: str) -> bool:
+    classes = sum(
+        (
+            any(c.islower() for c in token),
+            any(c.isupper() for c in token),
+            any(c.isdigit() for c in token),
+        )
+    )
+    return classes >= 2 and any(c.isdigit() for c in token) and _entropy(token) >= 3.5
+
+
+def find_secret(text: str) -> dict[str, str] | None:
+    """What kind of secret ``text`` holds, or None."""
+    for name, pattern in SECRET_PATTERNS:
+        if pattern.search(text):
+            return name
+    for token in _TOKEN.findall(text):
+        if _looks_random(token):
+            return _HIGH_ENTROPY
+    return None
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret-looking part masked."""
+    for _, pattern in SECRET_PATTERNS:
+        text = pattern.sub(lambda m: mask(m.group(0)), text)
+    return _TOKEN.sub(lambda m: mask(m.group(0)) if _looks_random(m.group(0)) else m.group(0), text)
+
+
+def redact_value(value: Any) -> Any:
+    """Redact strings, and strings inside {"ja", "en"} dicts and lists; leave the rest."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: redact_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_value(v) for v in value)
+    return value
+
+
+def is_secret_header(header: str) -> bool:
+    token = normalize_token(header)
+    return any(word in token for word in _SECRET_WORDS)
+
+
+@rule(
+    "SEC001",
+    Severity.WARNING,
+    sheets=(),
+    title={"ja": "秘密の値が台帳にある", "en": "Secret in the register"},
+    message={
+        "ja": "「{column}」に{what}らしき値({masked})が書かれています。",
+        "en": "'{column}' holds what looks like {what} ({masked}).",
+    },
+    action={
+        "ja": "値をパスワード管理ツールに移して {cell} から消し、漏れた可能性があるので発行元で"
+        "キーを再発行(ローテーション)してください。",
+        "en": "Move the value to a password manager, delete it from {cell}, and rotate the key "
+        "where it was issued, since it may have leaked.",
+    },
+)
+def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
+    """A cell holds what looks like a secret, in any column, known or not.
+
+    Caught: AWS access key ids (AKIA…), LWA refresh tokens (Atzr|…), LWA client
+    secrets (amzn1.oa2-cs…), long random tokens, and any value under a header
+    such as パスワード / password / secret / シークレット / キー値.
+    Why: the register is shared and emailed; a secret in it has already leaked.
+    Fails: 備考 = "Atzr|IwEBIJ3x…" (masked in every output as ****…).
+    Passes: 備考 = "キーは1Passwordに保管".
+    """
+    for sheet in ctx.register.sheets.values():
+        secret_columns = {i for i, h in sheet.headers.items() if is_secret_header(h)}
+        known = set(sheet.columns.values())
+        offset = sheet.column_offset
+        for record in sheet.records:
+            for position, value in enumerate(record.raw):
+                if value is None or value == "" or not isinstance(value, str):
+                    continue
+                index = position + offset
+                what = find_secret(value)
+                if what is None and index in secret_columns and index not in known:
+                    what = _UNDER_HEADER if value.strip() else None
+                if what is None:
+                    continue
+                header = sheet.headers.get(index, column_letter(index))
+                yield ctx.finding(
+                    record,
+                    column_letter=column_letter(index),
+                    column=header,
+                    what=what,
+                    masked=mask(value.strip()),
+                )

@@ -1,0 +1,85 @@
+"""Shared test helpers: write small registers the way a team would fill them in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reporter.engine import CheckResult, run_checks
+from reporter.loader import load_register
+from reporter.platform import load_settings
+
+AS_OF = date(2026, 11, 30)
+
+# The smallest complete register: the four required sheets with their headers.
+HEADERS: dict[str, list[str]] = {
+    "ツール": ["ツールID", "ツール名", "用途", "状態", "解約日", "担当者"],
+    "キー": ["キーID", "種類", "ツールID", "発行日", "有効期限", "状態", "担当者", "副担当"],
+    "権限": ["付与ID", "付与先", "付与先種別", "ツールID", "権限種別", "付与日", "取消日", "契約終了日"],
+    "通知": ["通知ID", "受信日", "種類", "理由", "ASIN", "再出品の案内", "方針", "返信日", "状態"],
+}
+
+
+def write_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], **options: Any) -> Path:
+    """Write ``sheets`` (name -> rows, header first) with xlsxwriter; dates get a date format."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False, **options},
+    )
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in sheets.items():
+        sheet = workbook.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write_datetime(r, c, value, date_format)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    workbook.close()
+    return path
+
+
+def register_sheets(**rows: Sequence[Mapping[str, Any]]) -> dict[str, list[list[Any]]]:
+    """The four required sheets, with data rows given as {header: value} per sheet name."""
+    names = {"tools": "ツール", "keys": "キー", "grants": "権限", "notices": "通知"}
+    sheets: dict[str, list[list[Any]]] = {}
+    for key, name in names.items():
+        headers = list(HEADERS[name])
+        for record in rows.get(key, ()):
+            headers += [h for h in record if h not in headers]
+        sheets[name] = [headers] + [[record.get(h) for h in headers] for record in rows.get(key, ())]
+    for key, records in rows.items():
+        if key not in names:
+            headers = list(dict.fromkeys(h for record in records for h in record))
+            sheets[key] = [headers] + [[record.get(h) for h in headers] for record in records]
+    return sheets
+
+
+@pytest.fixture
+def make_register(tmp_path: Path) -> Callable[..., Path]:
+    counter = iter(range(10_000))
+
+    def make(sheets: Mapping[str, Sequence[Sequence[Any]]] | None = None, **rows: Any) -> Path:
+        path = tmp_path / f"register-{next(counter)}.xlsx"
+        return write_workbook(path, sheets if sheets is not None else register_sheets(**rows))
+
+    return make
+
+
+@pytest.fixture
+def run_check(make_register: Callable[..., Path]) -> Callable[..., CheckResult]:
+    def run(as_of: date = AS_OF, sheets: Any = None, **rows: Any) -> CheckResult:
+        path = make_register(sheets, **rows)
+        return run_checks(load_register(path), as_of, load_settings())
+
+    return run
+
+
+def codes(result: CheckResult) -> list[str]:
+    return [f.code for f in result.findings]

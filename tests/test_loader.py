@@ -1,0 +1,160 @@
+"""The loader finds sheets and headers the forgiving way and remembers every cell."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reporter.errors import InputError
+from reporter.loader import load_register
+from tests.conftest import HEADERS, write_workbook
+
+
+def _minimal(**overrides: list[list[object]]) -> dict[str, list[list[object]]]:
+    sheets: dict[str, list[list[object]]] = {name: [headers] for name, headers in HEADERS.items()}
+    sheets.update(overrides)
+    return sheets
+
+
+def test_header_row_below_a_title_and_a_note(tmp_path: Path) -> None:
+    keys = [
+        ["キー台帳(2026年11月更新)"],
+        ["※キーの値そのものは書かないこと"],
+        [],
+        ["キーID", "種類", "発行日", "担当者"],
+        ["K-1", "楽天ライセンスキー", "2026/11/01", "佐藤"],
+    ]
+    register = load_register(write_workbook(tmp_path / "r.xlsx", _minimal(キー=keys)))
+    sheet = register.sheets["keys"]
+    assert sheet.header_row == 4
+    (record,) = sheet.records
+    assert record.row == 5
+    assert record.cell("issued_on") == "C5"
+    assert record["issued_on"] == date(2026, 11, 1)
+    assert record["kind"] == "rakuten_license_key"
+
+
+@pytest.mark.parametrize(
+    ("sheet_name", "headers"),
+    [
+        ("Keys", ["key_id", "kind", "issued_on", "owner"]),
+        ("keys", ["Key ID", "KIND", "Issued On", "Owner"]),
+        ("キー", ["ｷｰID", "種類", "発行日(必須)", "担当者*"]),
+        ("ＫＥＹＳ", ["キー・ID", "種_類", "発行日 (任意)", "担当者"]),
+        ("キー一覧", ["キーID", "種類", "発行日", "担当者"]),
+    ],
+)
+def test_sheet_and_header_spellings(tmp_path: Path, sheet_name: str, headers: list[str]) -> None:
+    sheets = {k: v for k, v in _minimal().items() if k != "キー"}
+    sheets[sheet_name] = [headers, ["K-1", "rakuten_license_key", "2026-11-01", "佐藤"]]
+    register = load_register(write_workbook(tmp_path / "r.xlsx", sheets))
+    record = register.sheets["keys"].records[0]
+    assert record["owner"] == "佐藤"
+    assert record["issued_on"] == date(2026, 11, 1)
+    assert not register.sheets["keys"].unknown_columns
+
+
+def test_column_order_is_free_and_unknown_columns_are_kept(tmp_path: Path) -> None:
+    keys = [["担当者", "備考", "キーID", "種類"], ["佐藤", "メモ", "K-1", "その他"]]
+    register = load_register(write_workbook(tmp_path / "r.xlsx", _minimal(キー=keys)))
+    sheet = register.sheets["keys"]
+    assert sheet.columns["key_id"] == 2
+    assert sheet.unknown_columns == [(1, "備考")]
+    assert sheet.records[0].raw[1] == "メモ"
+
+
+def test_blank_rows_are_skipped_and_row_numbers_kept(tmp_path: Path) -> None:
+    keys = [["キーID", "種類", "担当者"], ["K-1", "その他", "佐藤"], [None], ["  ", ""], ["K-2", "その他", "鈴木"]]
+    register = load_register(write_workbook(tmp_path / "r.xlsx", _minimal(キー=keys)))
+    assert [r.row for r in register.sheets["keys"].records] == [2, 5]
+
+
+def test_table_not_starting_in_column_a(tmp_path: Path) -> None:
+    keys = [[None, None], [None, "キーID", "種類", "担当者"], [None, "K-1", "その他", "佐藤"]]
+    register = load_register(write_workbook(tmp_path / "r.xlsx", _minimal(キー=keys)))
+    record = register.sheets["keys"].records[0]
+    assert record.cell("owner") == "D3"
+    assert record["owner"] == "佐藤"
+
+
+def test_hidden_sheets_are_read(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "hidden.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    for name, headers in HEADERS.items():
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, headers)
+    hidden = workbook.add_worksheet("除外")
+    hidden.write_row(0, 0, ["コード", "対象ID", "理由", "承認者", "期限"])
+    hidden.write_row(1, 0, ["RNW007", "K-1", "一人で管理", "田中", "2027-03-31"])
+    hidden.hide()
+    workbook.close()
+    register = load_register(path)
+    assert register.sheets["exceptions"].hidden
+    assert register.sheets["exceptions"].records[0]["until"] == date(2027, 3, 31)
+
+
+def test_dates_in_the_1904_date_system(tmp_path: Path) -> None:
+    keys = [["キーID", "種類", "発行日", "担当者"], ["K-1", "その他", date(2026, 11, 22), "佐藤"]]
+    path = write_workbook(tmp_path / "r.xlsx", _minimal(キー=keys), date_1904=True)
+    register = load_register(path)
+    assert register.date1904
+    assert register.sheets["keys"].records[0]["issued_on"] == date(2026, 11, 22)
+
+
+def test_error_cells_are_recorded(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "errors.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    for name, headers in HEADERS.items():
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, headers)
+        if name == "キー":
+            sheet.write_row(1, 0, ["K-1", "その他", "T-1"])
+            sheet.write_formula(1, 3, "=VLOOKUP(A2,Z:Z,2,FALSE)", None, "#N/A")
+    workbook.close()
+    record = load_register(path).sheets["keys"].records[0]
+    problem = record.problem("issued_on")
+    assert problem is not None and problem.kind == "error" and problem.raw == "#N/A"
+
+
+@pytest.mark.parametrize(
+    ("make", "key"),
+    [
+        (lambda d: d / "missing.xlsx", "register_missing"),
+        (lambda d: d, "register_is_folder"),
+        (lambda d: _write(d / "r.csv", b"a,b\n1,2\n"), "register_is_csv"),
+        (lambda d: _write(d / "r.xlsx", b"hello, I am text"), "register_not_workbook"),
+        (lambda d: _write(d / "r.xlsx", b""), "register_corrupt"),
+        (lambda d: _truncated(d), "register_corrupt"),
+        (lambda d: _encrypted(d), "register_encrypted"),
+        (lambda d: write_workbook(d / "other.xlsx", {"Sheet1": [["a", "b"]]}), "register_no_sheets"),
+    ],
+)
+def test_bad_input_is_one_clear_error(tmp_path: Path, make, key: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as caught:
+        load_register(make(tmp_path))
+    assert caught.value.key == key
+    assert caught.value.exit_code == 2
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _truncated(directory: Path) -> Path:
+    full = write_workbook(directory / "full.xlsx", _minimal())
+    data = full.read_bytes()
+    return _write(directory / "truncated.xlsx", data[: len(data) // 2])
+
+
+def _encrypted(directory: Path) -> Path:
+    # The start of an OLE compound file holding an EncryptedPackage stream, as
+    # Excel writes a password-protected .xlsx.
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    return _write(directory / "locked.xlsx", header + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512)
