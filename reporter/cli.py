@@ -218,6 +218,181 @@ def check(
 
 @app.command()
 @friendly_errors
+def report(
+    register: RegisterArgument = None,
+    as_of: AsOfOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Report file (.xlsx) or folder. Default: the config's output_dir."
+        ),
+    ] = None,
+    lang: LangOption = None,
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="error | warning | info | never.")
+    ] = "never",
+    config: ConfigOption = None,
+    rules: RulesOption = None,
+    email: Annotated[
+        bool, typer.Option("--email", help="Email the report with the config's [email] settings.")
+    ] = False,
+    eml: Annotated[
+        Path | None, typer.Option("--eml", help="Write the email to this .eml file instead.")
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Last month's report to compare with (default: newest in the folder).",
+        ),
+    ] = None,
+    open_report: Annotated[
+        bool, typer.Option("--open", help="Open the report when it is written.")
+    ] = False,
+    log: Annotated[
+        bool, typer.Option("--log", help="Write a log file beside the report (secrets masked).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail.")] = False,
+) -> None:
+    """台帳を確認し、レポート(Excel)を書きます。 / Check the register and write the report."""
+    from reporter.runlog import RunLog
+
+    run_log = RunLog(log)
+    log_path: Path | None = None
+    try:
+        run = prepare(lang, as_of, config, rules)
+        fail_on = check_fail_on(fail_on)
+        path = register_path(register, run)
+        output_dir = run.config.resolve(run.config.output_dir)
+        say = _Printer(quiet, verbose, run_log)
+        # Where the log goes if the run fails before the report's path is known.
+        log_path = Path(output_dir or ".") / f"register-report-{run.as_of.isoformat()}.log"
+        say.detail(i18n.text("run_start", run.lang, path=str(path), as_of=run.as_of))
+        from reporter.engine import check_file
+
+        result = check_file(path, run.as_of, run.settings, progress=say.progress(run.lang))
+        from reporter.report import report_path, summary_lines, write_report
+
+        output_folder = Path(output_dir) if output_dir else None
+        log_path = report_path(result, out, output_folder).with_suffix(".log")
+        written = write_report(result, out, run.lang, output_dir=output_folder)
+
+        for line in summary_lines(result, run.lang, written):
+            say.info(line)
+        if eml is not None or email:
+            _send(result, written, run, eml, say)
+        if open_report:
+            open_file(written)
+        code = result.exit_code(fail_on)
+        say.detail(i18n.text("run_done", run.lang, code=code))
+    except ReporterError as error:
+        run_log.add(error.render(_LANG_IN_FORCE.get("lang", "ja")))
+        raise
+    finally:
+        if log_path is not None:
+            run_log.write(log_path)
+    raise typer.Exit(code)
+
+
+def _previous_report(
+    result: Any, previous: Path | None, out: Path | None, output_dir: str | None
+) -> Any:
+    """Last month's report to compare with, when the history feature is present."""
+    try:
+        from reporter import history
+    except ImportError:
+        return None
+    return history.find_previous(result, previous, out, Path(output_dir) if output_dir else None)
+
+
+def _send(result: Any, written: Path, run: Run, eml: Path | None, say: _Printer) -> None:
+    from reporter import emailer
+
+    message = emailer.build_message(
+        result, written, run.lang, run.config.email, config_path=run.config.path
+    )
+    if eml is not None:
+        emailer.write_eml(message, eml)
+        say.info(i18n.text("email_eml_written", run.lang, path=str(eml)))
+        return
+    emailer.send_message(message, run.config.email, report_path=written)
+    say.info(i18n.text("email_sent", run.lang, to=", ".join(run.config.email.to)))
+
+
+def open_file(path: Path) -> None:
+    """Open the report with the program the OS uses for .xlsx; failing to open is not an error."""
+    import subprocess
+
+    try:
+        if sys.platform == "win32":
+            os.startfile(path)  # type: ignore[attr-defined]
+        elif sys.platform == "darwin":
+            subprocess.Popen(["open", str(path)])
+        else:
+            subprocess.Popen(
+                ["xdg-open", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+    except OSError:
+        typer.echo(
+            i18n.text("open_failed", _LANG_IN_FORCE.get("lang", "ja"), path=str(path)), err=True
+        )
+
+
+class _Printer:
+    """Terminal feedback: --quiet prints only errors, --verbose adds detail; all goes to the log."""
+
+    def __init__(self, quiet: bool, verbose: bool, run_log: Any) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.run_log = run_log
+
+    def info(self, text: str) -> None:
+        self.run_log.add(text)
+        if not self.quiet:
+            typer.echo(text)
+
+    def detail(self, text: str) -> None:
+        self.run_log.add(text)
+        if self.verbose and not self.quiet:
+            typer.echo(text)
+
+    def progress(self, lang: str) -> Callable[[str, int], None] | None:
+        if self.quiet or not (self.verbose or sys.stderr.isatty()):
+            return None
+
+        def show(sheet: str, rows: int) -> None:
+            typer.echo(i18n.text("run_progress", lang, sheet=sheet, rows=f"{rows:,}"), err=True)
+
+        return show
+
+
+i18n.add(
+    {
+        "run_start": {
+            "ja": "台帳 {path} を確認しています(基準日 {as_of})…",
+            "en": "Checking the register {path} (as of {as_of})…",
+        },
+        "run_progress": {
+            "ja": "  読み込み中: {sheet} {rows}行",
+            "en": "  reading: {sheet} {rows} rows",
+        },
+        "run_done": {"ja": "終了コード {code}", "en": "exit code {code}"},
+        "open_failed": {
+            "ja": "レポートを自動で開けませんでした。{path} を手で開いてください。",
+            "en": "Could not open the report automatically; open {path} by hand.",
+        },
+        "email_sent": {"ja": "メールを送りました: {to}", "en": "Emailed the report to {to}"},
+        "email_eml_written": {
+            "ja": "メールをファイルに書きました: {path}(Outlookなどで開いて送れます)",
+            "en": "Wrote the email to {path} (open it in Outlook or similar to send).",
+        },
+    }
+)
+
+
+@app.command()
+@friendly_errors
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the blank register (.xlsx).")],
     lang: LangOption = None,

@@ -8,6 +8,7 @@ reconciliation per sheet. Outputs render it; nothing here formats text.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -202,7 +203,12 @@ def count_rows(register: Register, findings: list[Finding]) -> dict[str, RowCoun
     }
 
 
-def check_file(path: str | Path, as_of: date, settings: Settings) -> CheckResult:
+def check_file(
+    path: str | Path,
+    as_of: date,
+    settings: Settings,
+    progress: Callable[[str, int], None] | None = None,
+) -> CheckResult:
     from reporter.loader import load_register
 
-    return run_checks(load_register(path), as_of, settings)
+    return run_checks(load_register(path, progress), as_of, settings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -75,8 +75,15 @@ i18n.add(
 )
 
 
-def load_register(path: str | Path) -> Register:
-    """Read the register at ``path``; every problem with the file itself is an InputError."""
+Progress = Callable[[str, int], None]  # (sheet name, data rows read so far)
+PROGRESS_EVERY = 10_000
+
+
+def load_register(path: str | Path, progress: Progress | None = None) -> Register:
+    """Read the register at ``path``; every problem with the file itself is an InputError.
+
+    ``progress`` is called every 10,000 rows of a sheet, for a long register.
+    """
     path = Path(path)
     _check_file(path)
     import python_calamine
@@ -90,7 +97,7 @@ def load_register(path: str | Path) -> Register:
     except Exception:  # calamine raises several types for damaged files
         raise InputError("register_corrupt", path=str(path)) from None
     try:
-        return _read_workbook(path, workbook)
+        return _read_workbook(path, workbook, progress)
     except InputError:
         raise
     except Exception:
@@ -126,7 +133,7 @@ def _check_file(path: Path) -> None:
     raise InputError("register_not_workbook", path=str(path))
 
 
-def _read_workbook(path: Path, workbook: Any) -> Register:
+def _read_workbook(path: Path, workbook: Any, progress: Progress | None) -> Register:
     xml_info = _XlsxInfo(path)
     found: dict[str, SheetData] = {}
     candidates = _match_sheets(workbook.sheets_metadata)
@@ -135,7 +142,7 @@ def _read_workbook(path: Path, workbook: Any) -> Register:
             continue
         sheet = workbook.get_sheet_by_name(metadata.name)
         hidden = str(metadata.visible).rsplit(".", 1)[-1] != "Visible"
-        data = _read_sheet(spec, metadata.name, sheet, hidden, xml_info)
+        data = _read_sheet(spec, metadata.name, sheet, hidden, xml_info, progress)
         if data is not None:
             found[spec.key] = data
     if not found:
@@ -178,7 +185,12 @@ def _match_sheets(metadata: Iterable[Any]) -> list[tuple[SheetSpec, Any]]:
 
 
 def _read_sheet(
-    spec: SheetSpec, name: str, sheet: Any, hidden: bool, xml_info: _XlsxInfo
+    spec: SheetSpec,
+    name: str,
+    sheet: Any,
+    hidden: bool,
+    xml_info: _XlsxInfo,
+    progress: Progress | None = None,
 ) -> SheetData | None:
     start = sheet.start
     column_offset = start[1] if start else 0
@@ -264,6 +276,8 @@ def _read_sheet(
                 problems = problems or {}
                 problems[key] = Problem(bad.kind, display(raw), bad.suggestion)
         record = Record(data, excel_row, values, row, problems)
+        if progress is not None and len(data.records) % PROGRESS_EVERY == PROGRESS_EVERY - 1:
+            progress(name, len(data.records) + 1)
         if row_errors is not None:
             # Error cells in unknown columns still belong to the row.
             for absolute, error in row_errors.items():

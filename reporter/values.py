@@ -169,7 +169,8 @@ def closest_allowed(text: str, spec: EnumSpec) -> str | None:
     from reporter.schema import normalize_token
 
     lookup = spec.lookup
-    matches = difflib.get_close_matches(normalize_token(text), list(lookup), n=1, cutoff=0.4)
+    # The spec asks for the closest allowed value always, however far it is.
+    matches = difflib.get_close_matches(normalize_token(text), list(lookup), n=1, cutoff=0.0)
     if not matches:
         return None
     code = lookup[matches[0]]

@@ -530,7 +530,7 @@ def excel_error(ctx: RuleContext) -> Iterator[Finding]:
             letter = record.sheet.column_letter(key)
             label = column_label(record.sheet, key)
         what = (
-            {"ja": f"エラー値 {problem.raw}", "en": f"the error value {problem.raw}"}
+            {"ja": f"エラー値({problem.raw})", "en": f"the error value {problem.raw}"}
             if problem.raw
             else {
                 "ja": "計算結果が保存されていない数式",
@@ -569,8 +569,9 @@ def unknown_header(ctx: RuleContext) -> Iterator[Finding]:
     for sheet in _sheets(ctx):
         spellings = column_lookup(sheet.key)
         for index, header in sheet.unknown_columns:
+            # The spec asks for the closest known header always.
             close = difflib.get_close_matches(
-                normalize_token(header), list(spellings), n=1, cutoff=0.5
+                normalize_token(header), list(spellings), n=1, cutoff=0.0
             )
             suggestion = spellings[close[0]].ja if close else ""
             closest = (
@@ -580,8 +581,9 @@ def unknown_header(ctx: RuleContext) -> Iterator[Finding]:
             )
             rename = (
                 {
-                    "ja": f"台帳の項目のつもりなら見出しを「{suggestion}」に直してください。",
-                    "en": f" If it is meant as a register column, rename it '{suggestion}'.",
+                    "ja": f"台帳の項目のつもりなら見出しを「{suggestion}」などの正しい名前に直してください。",
+                    "en": f" If it is meant as a register column, give it the right name, "
+                    f"such as '{suggestion}'.",
                 }
                 if suggestion
                 else {"ja": "", "en": ""}

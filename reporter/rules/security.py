@@ -53,15 +53,31 @@ def _entropy(text: str) -> float:
     return -sum(n / length * math.log2(n / length) for n in counts.values())
 
 
+_SEGMENTS = re.compile(r"[\\\-_.]+")
+_PATH_SEGMENTS = re.compile(r"[/\\\-_.=+]+")
+_HEX = re.compile(r"[0-9a-f]{32,}|[0-9A-F]{32,}")
+
+
 def _looks_random(token: str) -> bool:
-    classes = sum(
-        (
-            any(c.islower() for c in token),
-            any(c.isupper() for c in token),
-            any(c.isdigit() for c in token),
-        )
+    """A long random token, not a path, a file name or a slug.
+
+    Paths and slugs ("/reports/register-report-2026-11-30") break into short
+    pieces; keys and tokens have one long piece mixing upper case, lower case
+    and digits (or a long run of hex digits).
+    """
+    # Base64 keys contain "/" too; split on it only where the token looks like a path.
+    path_like = token.startswith("/") or "." in token
+    piece = max((_PATH_SEGMENTS if path_like else _SEGMENTS).split(token), key=len)
+    if len(piece) < 20:
+        return False
+    if _HEX.fullmatch(piece):
+        return any(c.isdigit() for c in piece) and any(c.isalpha() for c in piece)
+    has_all_classes = (
+        any(c.islower() for c in piece)
+        and any(c.isupper() for c in piece)
+        and any(c.isdigit() for c in piece)
     )
-    return classes >= 2 and any(c.isdigit() for c in token) and _entropy(token) >= 3.5
+    return has_all_classes and _entropy(piece) >= 3.5
 
 
 def find_secret(text: str) -> dict[str, str] | None:
