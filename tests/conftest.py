@@ -19,18 +19,34 @@ AS_OF = date(2026, 11, 30)
 HEADERS: dict[str, list[str]] = {
     "ツール": ["ツールID", "ツール名", "用途", "状態", "解約日", "担当者"],
     "キー": ["キーID", "種類", "ツールID", "発行日", "有効期限", "状態", "担当者", "副担当"],
-    "権限": ["付与ID", "付与先", "付与先種別", "ツールID", "権限種別", "付与日", "取消日", "契約終了日"],
+    "権限": [
+        "付与ID",
+        "付与先",
+        "付与先種別",
+        "ツールID",
+        "権限種別",
+        "付与日",
+        "取消日",
+        "契約終了日",
+    ],
     "通知": ["通知ID", "受信日", "種類", "理由", "ASIN", "再出品の案内", "方針", "返信日", "状態"],
 }
 
 
-def write_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], **options: Any) -> Path:
+def write_workbook(
+    path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], **options: Any
+) -> Path:
     """Write ``sheets`` (name -> rows, header first) with xlsxwriter; dates get a date format."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(
         str(path),
-        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False, **options},
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            **options,
+        },
     )
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for name, rows in sheets.items():
@@ -53,7 +69,9 @@ def register_sheets(**rows: Sequence[Mapping[str, Any]]) -> dict[str, list[list[
         headers = list(HEADERS[name])
         for record in rows.get(key, ()):
             headers += [h for h in record if h not in headers]
-        sheets[name] = [headers] + [[record.get(h) for h in headers] for record in rows.get(key, ())]
+        sheets[name] = [headers] + [
+            [record.get(h) for h in headers] for record in rows.get(key, ())
+        ]
     for key, records in rows.items():
         if key not in names:
             headers = list(dict.fromkeys(h for record in records for h in record))

@@ -28,7 +28,10 @@ def clean_register(tmp_path: Path) -> Path:
 @pytest.fixture
 def broken_register(tmp_path: Path) -> Path:
     sheets = {name: [headers] for name, headers in HEADERS.items()}
-    sheets["キー"] = [HEADERS["キー"], ["K-1", "その他", None, "11/12/2026", None, None, "佐藤", "鈴木"]]
+    sheets["キー"] = [
+        HEADERS["キー"],
+        ["K-1", "その他", None, "11/12/2026", None, None, "佐藤", "鈴木"],
+    ]
     return write_workbook(tmp_path / "broken.xlsx", sheets)
 
 
@@ -48,24 +51,35 @@ def test_check_with_errors_exits_1_in_japanese(broken_register: Path) -> None:
 
 
 def test_check_in_english(broken_register: Path) -> None:
-    result = runner.invoke(app, ["check", str(broken_register), "--as-of", "2026-11-30", "--lang", "en"])
+    result = runner.invoke(
+        app, ["check", str(broken_register), "--as-of", "2026-11-30", "--lang", "en"]
+    )
     assert result.exit_code == 1
     assert "ambiguous" in result.output
     assert "日付" not in result.output
 
 
-@pytest.mark.parametrize(("fail_on", "code"), [("never", 0), ("error", 1), ("warning", 1), ("info", 1)])
+@pytest.mark.parametrize(
+    ("fail_on", "code"), [("never", 0), ("error", 1), ("warning", 1), ("info", 1)]
+)
 def test_fail_on(broken_register: Path, fail_on: str, code: int) -> None:
-    result = runner.invoke(app, ["check", str(broken_register), "--as-of", "2026-11-30", "--fail-on", fail_on])
+    result = runner.invoke(
+        app, ["check", str(broken_register), "--as-of", "2026-11-30", "--fail-on", fail_on]
+    )
     assert result.exit_code == code
 
 
 def test_warnings_only_pass_at_fail_on_error(tmp_path: Path) -> None:
     sheets = {name: [headers] for name, headers in HEADERS.items()}
-    sheets["キー"] = [HEADERS["キー"], ["K-1", "その他", None, date(2027, 1, 1), None, None, "佐藤", "鈴木"]]
+    sheets["キー"] = [
+        HEADERS["キー"],
+        ["K-1", "その他", None, date(2027, 1, 1), None, None, "佐藤", "鈴木"],
+    ]
     path = write_workbook(tmp_path / "future.xlsx", sheets)  # DAT008 is a warning
     assert runner.invoke(app, ["check", str(path), "--as-of", "2026-11-30"]).exit_code == 0
-    result = runner.invoke(app, ["check", str(path), "--as-of", "2026-11-30", "--fail-on", "warning"])
+    result = runner.invoke(
+        app, ["check", str(path), "--as-of", "2026-11-30", "--fail-on", "warning"]
+    )
     assert result.exit_code == 1
 
 
@@ -91,7 +105,9 @@ def test_json_output_follows_the_spec(broken_register: Path) -> None:
 
 
 def test_json_message_follows_lang(broken_register: Path) -> None:
-    result = runner.invoke(app, ["check", str(broken_register), "--as-of", "2026-11-30", "--json", "--lang", "en"])
+    result = runner.invoke(
+        app, ["check", str(broken_register), "--as-of", "2026-11-30", "--json", "--lang", "en"]
+    )
     finding = next(f for f in json.loads(result.stdout)["findings"] if f["code"] == "DAT004")
     assert "date" in finding["message"]
 
@@ -105,7 +121,9 @@ def test_json_message_follows_lang(broken_register: Path) -> None:
         (lambda d: _write(d / "r.xlsx", b"not a workbook at all"), "ブックではありません"),
     ],
 )
-def test_bad_input_is_one_line_exit_2(tmp_path: Path, make: Callable[[Path], Path], words: str) -> None:
+def test_bad_input_is_one_line_exit_2(
+    tmp_path: Path, make: Callable[[Path], Path], words: str
+) -> None:
     path = make(tmp_path)
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 2
@@ -116,9 +134,13 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, make: Callable[[Path], Pat
 
 
 def test_bad_options_exit_2(clean_register: Path) -> None:
-    assert runner.invoke(app, ["check", str(clean_register), "--as-of", "11/30/2026"]).exit_code == 2
+    assert (
+        runner.invoke(app, ["check", str(clean_register), "--as-of", "11/30/2026"]).exit_code == 2
+    )
     assert runner.invoke(app, ["check", str(clean_register), "--lang", "fr"]).exit_code == 2
-    assert runner.invoke(app, ["check", str(clean_register), "--fail-on", "sometimes"]).exit_code == 2
+    assert (
+        runner.invoke(app, ["check", str(clean_register), "--fail-on", "sometimes"]).exit_code == 2
+    )
 
 
 def test_no_register_given_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,7 +159,9 @@ def test_register_bytes_unchanged(broken_register: Path) -> None:
     assert broken_register.stat().st_mtime_ns == mtime
 
 
-def test_default_as_of_is_today_in_tokyo(clean_register: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_as_of_is_today_in_tokyo(
+    clean_register: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import reporter.engine
 
     monkeypatch.setattr(reporter.engine, "today_in_tokyo", lambda: date(2031, 1, 2))

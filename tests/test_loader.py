@@ -66,7 +66,13 @@ def test_column_order_is_free_and_unknown_columns_are_kept(tmp_path: Path) -> No
 
 
 def test_blank_rows_are_skipped_and_row_numbers_kept(tmp_path: Path) -> None:
-    keys = [["キーID", "種類", "担当者"], ["K-1", "その他", "佐藤"], [None], ["  ", ""], ["K-2", "その他", "鈴木"]]
+    keys = [
+        ["キーID", "種類", "担当者"],
+        ["K-1", "その他", "佐藤"],
+        [None],
+        ["  ", ""],
+        ["K-2", "その他", "鈴木"],
+    ]
     register = load_register(write_workbook(tmp_path / "r.xlsx", _minimal(キー=keys)))
     assert [r.row for r in register.sheets["keys"].records] == [2, 5]
 
@@ -132,7 +138,10 @@ def test_error_cells_are_recorded(tmp_path: Path) -> None:
         (lambda d: _write(d / "r.xlsx", b""), "register_corrupt"),
         (lambda d: _truncated(d), "register_corrupt"),
         (lambda d: _encrypted(d), "register_encrypted"),
-        (lambda d: write_workbook(d / "other.xlsx", {"Sheet1": [["a", "b"]]}), "register_no_sheets"),
+        (
+            lambda d: write_workbook(d / "other.xlsx", {"Sheet1": [["a", "b"]]}),
+            "register_no_sheets",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_error(tmp_path: Path, make, key: str) -> None:  # type: ignore[no-untyped-def]
@@ -157,4 +166,6 @@ def _encrypted(directory: Path) -> Path:
     # The start of an OLE compound file holding an EncryptedPackage stream, as
     # Excel writes a password-protected .xlsx.
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-    return _write(directory / "locked.xlsx", header + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512)
+    return _write(
+        directory / "locked.xlsx", header + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512
+    )

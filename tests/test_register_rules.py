@@ -46,20 +46,44 @@ def sheets_without(name: str) -> dict[str, list[list[Any]]]:
 
 # (code, rows or sheets for a failing register, rows or sheets for a passing one)
 CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
-    ("DAT001", {"sheets": sheets_without("通知")}, {"sheets": {n: [h] for n, h in HEADERS.items()}}),
+    (
+        "DAT001",
+        {"sheets": sheets_without("通知")},
+        {"sheets": {n: [h] for n, h in HEADERS.items()}},
+    ),
     (
         "DAT002",
         {"sheets": {**sheets_without("キー"), "キー": [["キーID", "種類", "有効期限"]]}},
         {"sheets": {**sheets_without("キー"), "キー": [["キーID", "種類", "担当者"]]}},
     ),
     ("DAT003", {"keys": [{**KEY, "担当者": None}]}, {"keys": [KEY]}),
-    ("DAT003", {"notices": [{**NOTICE, "ASIN": None}]}, {"notices": [{**NOTICE, "種類": "その他", "ASIN": None}]}),
-    ("DAT004", {"keys": [{**KEY, "発行日": "11/12/2026"}]}, {"keys": [{**KEY, "発行日": "2026/11/12"}]}),
-    ("DAT004", {"keys": [{**KEY, "発行日": "先月"}]}, {"keys": [{**KEY, "発行日": "令和8年10月1日"}]}),
+    (
+        "DAT003",
+        {"notices": [{**NOTICE, "ASIN": None}]},
+        {"notices": [{**NOTICE, "種類": "その他", "ASIN": None}]},
+    ),
+    (
+        "DAT004",
+        {"keys": [{**KEY, "発行日": "11/12/2026"}]},
+        {"keys": [{**KEY, "発行日": "2026/11/12"}]},
+    ),
+    (
+        "DAT004",
+        {"keys": [{**KEY, "発行日": "先月"}]},
+        {"keys": [{**KEY, "発行日": "令和8年10月1日"}]},
+    ),
     ("DAT005", {"tools": [{**TOOL, "状態": "利用終了"}]}, {"tools": [{**TOOL, "状態": "解約"}]}),
-    ("DAT005", {"notices": [{**NOTICE, "再出品の案内": "たぶん"}]}, {"notices": [{**NOTICE, "再出品の案内": "○"}]}),
+    (
+        "DAT005",
+        {"notices": [{**NOTICE, "再出品の案内": "たぶん"}]},
+        {"notices": [{**NOTICE, "再出品の案内": "○"}]},
+    ),
     ("DAT006", {"keys": [KEY, {**KEY}]}, {"keys": [KEY, {**KEY, "キーID": "K-2"}]}),
-    ("DAT007", {"tools": [TOOL], "keys": [{**KEY, "ツールID": "T-9"}]}, {"tools": [TOOL], "keys": [KEY]}),
+    (
+        "DAT007",
+        {"tools": [TOOL], "keys": [{**KEY, "ツールID": "T-9"}]},
+        {"tools": [TOOL], "keys": [KEY]},
+    ),
     ("DAT008", {"keys": [{**KEY, "発行日": date(2027, 1, 1)}]}, {"keys": [KEY]}),
     (
         "DAT009",
@@ -68,15 +92,26 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ),
     ("DAT010", {"notices": [{**NOTICE, "ASIN": "B0C1234"}]}, {"notices": [NOTICE]}),
     ("DAT012", {"keys": [{**KEY, "有効期日": "x"}]}, {"keys": [KEY]}),
-    ("SEC001", {"keys": [{**KEY, "備考": "Atzr|IwEBIA7Qk3mZp9XbT2vLr8sN4cYd6uHf0gJ1eWq"}]}, {"keys": [{**KEY, "備考": "1Passwordに保管"}]}),
-    ("SEC001", {"keys": [{**KEY, "備考": "AKIAQ3EGRT7WZX5YB2NM"}]}, {"keys": [{**KEY, "備考": "AKIA の話"}]}),
+    (
+        "SEC001",
+        {"keys": [{**KEY, "備考": "Atzr|IwEBIA7Qk3mZp9XbT2vLr8sN4cYd6uHf0gJ1eWq"}]},
+        {"keys": [{**KEY, "備考": "1Passwordに保管"}]},
+    ),
+    (
+        "SEC001",
+        {"keys": [{**KEY, "備考": "AKIAQ3EGRT7WZX5YB2NM"}]},
+        {"keys": [{**KEY, "備考": "AKIA の話"}]},
+    ),
     ("SEC001", {"keys": [{**KEY, "パスワード": "hunter2"}]}, {"keys": [{**KEY, "パスワード": ""}]}),
 ]
 
 
 @pytest.mark.parametrize(("code", "failing", "passing"), CASES, ids=[c[0] for c in CASES])
 def test_rule_fails_and_passes(
-    run_check: Callable[..., CheckResult], code: str, failing: dict[str, Any], passing: dict[str, Any]
+    run_check: Callable[..., CheckResult],
+    code: str,
+    failing: dict[str, Any],
+    passing: dict[str, Any],
 ) -> None:
     assert code in [f.code for f in run_check(**failing).findings]
     assert code not in [f.code for f in run_check(**passing).findings]
@@ -131,8 +166,12 @@ def test_findings_name_sheet_row_and_cell(run_check: Callable[..., CheckResult])
     )
 
 
-def test_dat005_and_dat012_say_the_closest_allowed_value(run_check: Callable[..., CheckResult]) -> None:
-    result = run_check(tools=[{**TOOL, "状態": "利用終了", "解約 日": None}], keys=[{**KEY, "有効期日": 1}])
+def test_dat005_and_dat012_say_the_closest_allowed_value(
+    run_check: Callable[..., CheckResult],
+) -> None:
+    result = run_check(
+        tools=[{**TOOL, "状態": "利用終了", "解約 日": None}], keys=[{**KEY, "有効期日": 1}]
+    )
     messages = {row.code: row.message for row in flatten(result, "ja")}
     assert "解約済 (cancelled)" in messages["DAT005"] or "利用中 (active)" in messages["DAT005"]
     assert "有効期限" in messages["DAT012"]

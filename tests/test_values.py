@@ -122,7 +122,9 @@ def test_unknown_enum_names_the_closest_allowed_value() -> None:
     assert caught.value.suggestion == "価格改定 (repricing)"
 
 
-@pytest.mark.parametrize(("typed", "expected"), [(1.0, "1"), (1, "1"), ("K-001", "K-001"), ("Ｋ－００１", "K-001")])
+@pytest.mark.parametrize(
+    ("typed", "expected"), [(1.0, "1"), (1, "1"), ("K-001", "K-001"), ("Ｋ－００１", "K-001")]
+)
 def test_ids_compare_as_text(typed: object, expected: str) -> None:
     assert parse_id(typed) == expected
 
