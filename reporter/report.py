@@ -14,6 +14,7 @@ written to, not even by a mistaken ``--out``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import stat
@@ -166,7 +167,7 @@ def write_report(
     *,
     output_dir: Path | None = None,
 ) -> Path:
-    """Validate-and-write: the report workbook for ``result``; returns where it was written.
+    """Write the report workbook for ``result``; return where it was written.
 
     Raises OutputError (exit 3) when the path is the register itself or cannot
     be written; the previous report at that path, if any, is left untouched.
@@ -181,7 +182,7 @@ def write_report(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if target.is_dir():
-            raise IsADirectoryError(f"{target} is a folder")
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
         handle, name = tempfile.mkstemp(dir=folder, prefix=".register-report-", suffix=XLSX_SUFFIX)
         os.close(handle)
         temporary = Path(name)
@@ -211,6 +212,7 @@ def _file_mode(target: Path) -> int:
         return stat.S_IMODE(target.stat().st_mode)
     except OSError:
         pass
+    # The umask can only be read by setting it; restored at once (single-threaded CLI).
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
