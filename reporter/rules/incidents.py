@@ -1,1 +1,670 @@
-"""Placeholder: filled in by the platform rules work."""
+"""Incident follow-ups (INC): listing-cancellation notices still waiting for an answer.
+
+Amazon's 「要ご対応:出品キャンセルのご連絡」 cancels one listing and warns that
+more complaints can close the account. These rules read the open notices of
+kind listing_cancelled (INC008 reads closed ones too) and say what is still to
+do, by when (received_on + the reply window), what is missing, and which
+support channels the store's selling plan allows. Windows, formats and texts
+come from :class:`~reporter.platform.Settings`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from reporter.model import Finding, Record, Register, Severity
+from reporter.rules.base import RuleContext, rule
+from reporter.rules.renewals import Text, day_count
+
+if TYPE_CHECKING:
+    from reporter.platform import Settings
+
+REASON_NAMES: dict[str, Text] = {
+    "wrong_item": {"ja": "商品違い", "en": "wrong item"},
+    "condition": {"ja": "コンディション", "en": "condition not as listed"},
+    "authenticity": {"ja": "真贋(偽物の疑い)", "en": "suspected counterfeit"},
+    "other": {"ja": "その他", "en": "other"},
+}
+
+# The Settings values every follow-up's action draws on, for `reporter rules`.
+_REPLY_PARAMS = ("reply_days", "where.reply_amazon")
+_SUPPORT_PARAMS = ("support_channels", "support_evidence", "where.support_amazon")
+
+
+# --- what a notice is ---------------------------------------------------------------------
+
+
+def notice_is_open(notice: Record) -> bool:
+    """Spec: open while status is not closed (blank = open)."""
+    return notice["status"] != "closed"
+
+
+def is_listing_cancellation(notice: Record) -> bool:
+    return notice["kind"] == "listing_cancelled"
+
+
+def open_listing_cancellations(ctx: RuleContext) -> Iterator[Record]:
+    for notice in ctx.records("notices"):
+        if is_listing_cancellation(notice) and notice_is_open(notice):
+            yield notice
+
+
+def decision_of(notice: Record) -> str:
+    """Spec: a blank decision is undecided."""
+    return notice["decision"] or "undecided"
+
+
+def reply_deadline(notice: Record, settings: Settings) -> date | None:
+    """The last day to reply: received_on + the reply window (None without received_on)."""
+    received_on: date | None = notice["received_on"]
+    return None if received_on is None else received_on + timedelta(days=settings.reply_days)
+
+
+def store_plan(register: Register, store: str | None) -> str | None:
+    """The store's selling plan on the stores sheet (None when the sheet or the plan is missing)."""
+    if store is None:
+        return None
+    for record in register.records("stores"):
+        if record["store"] == store:
+            return record["plan"]
+    return None
+
+
+def invoice_window(notice: Record, settings: Settings) -> tuple[int, Text]:
+    """Days before received_on an invoice may be issued, and where that number came from.
+
+    The notice's own window (書類期間(日)) wins: older notices said 6 months.
+    """
+    from_notice: int | None = notice["invoice_window_days"]
+    if from_notice is not None:
+        return from_notice, {"ja": "通知に記載の期間", "en": "the window the notice states"}
+    return settings.invoice_window_days, {
+        "ja": "通知の期間が台帳にないため現在の規定",
+        "en": "the current policy, as the register records no window from the notice",
+    }
+
+
+def file_extension(file_name: str) -> str:
+    """'請求書.PDF' -> 'pdf'; full-width letters and a trailing space are forgiven."""
+    name = unicodedata.normalize("NFKC", file_name).strip().casefold()
+    stem, dot, extension = name.rpartition(".")
+    return extension if dot and stem else ""
+
+
+def invalid_documents(notice: Record, settings: Settings) -> list[str]:
+    """File names in 提出書類 whose extension is not an allowed document format."""
+    documents: tuple[str, ...] = notice["documents"] or ()
+    return [name for name in documents if file_extension(name) not in settings.document_formats]
+
+
+def asin_key(asin: str) -> str:
+    """ASINs compare without width, case or surrounding spaces: 'ｂ0c…' == 'B0C…'."""
+    return unicodedata.normalize("NFKC", asin).strip().upper()
+
+
+def notice_subject(notice: Record) -> Text:
+    """'Amazon本店のASIN B0… (商品名) の出品キャンセル通知(受信 2026-11-16)'."""
+    asin = notice["asin"] or "?"
+    product = notice["product_name"]
+    store = notice["store"]
+    received_on: date | None = notice["received_on"]
+    received = received_on.isoformat() if received_on else "?"
+    product_ja = f"({product})" if product else ""
+    product_en = f" ({product})" if product else ""
+    store_ja = f"{store}の" if store else ""
+    store_en = f" at {store}" if store else ""
+    return {
+        "ja": f"{store_ja}ASIN {asin}{product_ja}の出品キャンセル通知(受信 {received})",
+        "en": f"The listing-cancellation notice for ASIN {asin}{product_en}{store_en}, "
+        f"received {received}",
+    }
+
+
+def reason_name(notice: Record) -> Text:
+    return dict(REASON_NAMES.get(notice["reason"] or "", {"ja": "未記入", "en": "not recorded"}))
+
+
+def support_text(register: Register, settings: Settings, notice: Record) -> Text:
+    """Which support channels the store's plan allows, and what to gather before asking."""
+    plan = store_plan(register, notice["store"])
+    channels = settings.support_channels(plan)
+    where = settings.where("support_amazon")
+    evidence = settings.support_evidence
+    known_plan = settings.plans.get(plan) if plan is not None else None
+    if known_plan is not None:
+        store = notice["store"]
+        allows_ja = f"{store}は{known_plan.label['ja']}なので、使える窓口は {channels['ja']}"
+        allows_en = f"{store} is on the {known_plan.label['en']}, so it may use {channels['en']}"
+    else:
+        allows_ja = f"店舗の出品プランが台帳にないため、プラン別の窓口: {channels['ja']}"
+        allows_en = (
+            f"the register does not give the store's selling plan; by plan: {channels['en']}"
+        )
+    return {
+        "ja": f"出品者サポートに相談する場合({where['ja']}): {allows_ja}。{evidence['ja']}",
+        "en": f"To ask seller support ({where['en']}): {allows_en}. {evidence['en']}",
+    }
+
+
+def reply_advice(notice: Record) -> Text:
+    """What the reply should say, by whether the notice offers relisting."""
+    if not notice["relist_offered"]:
+        return {
+            "ja": "再出品の案内がない通知なので、お詫びを返信し、このASINの販売を止めて方針を「取扱中止」にしてください。",
+            "en": "The notice does not offer relisting: reply with an apology, stop selling "
+            "this ASIN and set the decision to discontinue.",
+        }
+    return {
+        "ja": "再出品の案内がある通知です。取扱中止にするならお詫びを返信して販売を止めます"
+        "(再出品したASINに再び苦情が来るとアカウント停止のおそれがあるため、取扱中止が安全です)。"
+        "再出品するなら必要な書類をそろえて返信します。",
+        "en": "The notice offers relisting. To discontinue, reply with an apology and stop "
+        "selling (the safer choice: another complaint on a relisted ASIN can get the account "
+        "suspended). To relist, reply with the documents required.",
+    }
+
+
+def documents_needed(notice: Record, settings: Settings) -> Text:
+    """What a relisting application for this notice must contain."""
+    formats = ", ".join(settings.document_formats)
+    if notice["reason"] == "authenticity":
+        window, _ = invoice_window(notice, settings)
+        return {
+            "ja": f"受信日の{window}日前以降に発行された仕入れの請求書・領収書・注文書"
+            f"(見積書・プロフォーマは不可、価格は隠してよい)と仕入先の連絡先(名称・電話番号・住所・"
+            f"WebサイトURL)を、{formats} のファイルで",
+            "en": f"the supplier's invoice, receipt or order form issued within {window} days "
+            f"before the notice (no quotes or pro formas; prices may be hidden) and the "
+            f"supplier's contact details (name, phone, address, web URL), as {formats} files",
+        }
+    return {
+        "ja": f"原因の説明と、直すため・再発を防ぐために行ったことの説明を、{formats} のファイルで",
+        "en": f"an explanation of the cause and of the steps taken to fix it and prevent it "
+        f"happening again, as {formats} files",
+    }
+
+
+def _relist_notices(ctx: RuleContext) -> Iterator[Record]:
+    for notice in open_listing_cancellations(ctx):
+        if notice["decision"] == "relist":
+            yield notice
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+@rule(
+    "INC001",
+    Severity.ERROR,
+    sheets=("notices",),
+    columns={"notices": ("kind", "received_on", "replied_on")},
+    params=_REPLY_PARAMS + _SUPPORT_PARAMS,
+    title={"ja": "通知に未返信(期限切れ)", "en": "Notice not answered in time"},
+    message={
+        "ja": "{subject}に返信していません。返信期限 {due}(受信日 + {reply_days}日)を "
+        "{overdue}過ぎています。",
+        "en": "{subject} has not been answered. The reply was due on {due} (received + "
+        "{reply_days} days), {overdue} ago.",
+    },
+    action={
+        "ja": "今すぐ返信してください: {where} {advice} 返信したら {cell} に返信日を記入してください。{support}",
+        "en": "Reply now: {where} {advice} Then enter the reply date in {cell}. {support}",
+    },
+)
+def notice_reply_overdue(ctx: RuleContext) -> Iterator[Finding]:
+    """An open listing cancellation with no 返信日 whose reply window has passed.
+
+    Why: an unanswered notice counts against the account; further complaints can close it.
+    Fails: 受信日 2026-11-16, 返信日 blank, 状態 未対応, as_of 2026-11-30 (due 2026-11-19).
+    Passes: 返信日 2026-11-17, or 状態 完了.
+    """
+    for notice in open_listing_cancellations(ctx):
+        due = reply_deadline(notice, ctx.settings)
+        if notice["replied_on"] is not None or due is None or due >= ctx.as_of:
+            continue
+        yield ctx.finding(
+            notice,
+            "replied_on",
+            due=due,
+            subject=notice_subject(notice),
+            reply_days=ctx.settings.reply_days,
+            days_overdue=(ctx.as_of - due).days,
+            overdue=day_count((ctx.as_of - due).days),
+            where=ctx.settings.where("reply_amazon"),
+            advice=reply_advice(notice),
+            support=support_text(ctx.register, ctx.settings, notice),
+        )
+
+
+@rule(
+    "INC002",
+    Severity.WARNING,
+    sheets=("notices",),
+    columns={"notices": ("kind", "received_on", "replied_on")},
+    params=_REPLY_PARAMS,
+    title={"ja": "通知に未返信(期限内)", "en": "Notice awaiting a reply"},
+    message={
+        "ja": "{subject}にまだ返信していません。返信期限は {due}(受信日 + {reply_days}日)、{days_left_text}",
+        "en": "{subject} has not been answered yet. The reply is due on {due} (received + "
+        "{reply_days} days); {days_left_text}",
+    },
+    action={
+        "ja": "{due} までに返信してください: {where} {advice} 返信したら {cell} に返信日を記入してください。",
+        "en": "Reply by {due}: {where} {advice} Then enter the reply date in {cell}.",
+    },
+)
+def notice_reply_pending(ctx: RuleContext) -> Iterator[Finding]:
+    """An open listing cancellation with no 返信日, still within the reply window.
+
+    Both ends included: the last day of the window is still "within".
+    Why: the window is short; this is the reminder before it becomes INC001.
+    Fails: 受信日 2026-11-28, 返信日 blank, as_of 2026-11-30 (due 2026-12-01).
+    Passes: 返信日 2026-11-29.
+    """
+    for notice in open_listing_cancellations(ctx):
+        due = reply_deadline(notice, ctx.settings)
+        if notice["replied_on"] is not None or due is None or due < ctx.as_of:
+            continue
+        days_left = (due - ctx.as_of).days
+        days_left_text = (
+            {"ja": "今日が期限です。", "en": "that is today."}
+            if days_left == 0
+            else {"ja": f"あと {days_left} 日です。", "en": f"{day_count(days_left)['en']} left."}
+        )
+        yield ctx.finding(
+            notice,
+            "replied_on",
+            due=due,
+            subject=notice_subject(notice),
+            reply_days=ctx.settings.reply_days,
+            days_left=days_left,
+            days_left_text=days_left_text,
+            where=ctx.settings.where("reply_amazon"),
+            advice=reply_advice(notice),
+        )
+
+
+@rule(
+    "INC003",
+    Severity.ERROR,
+    sheets=("notices",),
+    columns={"notices": ("kind", "relist_offered", "decision")},
+    params=_REPLY_PARAMS,
+    title={"ja": "案内のない再出品", "en": "Relisting not offered"},
+    message={
+        "ja": "{subject}には再出品の案内がありませんが、方針が「再出品申請」になっています。",
+        "en": "{subject} does not offer relisting, yet the decision is to relist.",
+    },
+    action={
+        "ja": "案内のない通知では再出品できません。お詫びを返信してこのASINの販売を止め、{cell} を"
+        "「取扱中止」にしてください({due} が返信期限)。返信の方法: {where} 通知に再出品の案内があったのなら、"
+        "「再出品の案内」を「はい」に直してください。",
+        "en": "A notice without a relisting offer cannot be appealed by relisting: reply with an "
+        "apology, stop selling the ASIN and set {cell} to discontinue (reply due {due}). How to "
+        "reply: {where} If the notice does offer relisting, set 'relist offered' to yes.",
+    },
+)
+def relist_not_offered(ctx: RuleContext) -> Iterator[Finding]:
+    """An open listing cancellation decided relist although 再出品の案内 is no or blank.
+
+    Why: the notice that does not mention relisting asks for an apology and an end to
+    selling the ASIN; relisting it regardless invites the next, account-level, complaint.
+    Fails: 再出品の案内 blank, 方針 再出品申請.
+    Passes: 再出品の案内 はい, 方針 再出品申請; or 再出品の案内 いいえ, 方針 取扱中止.
+    """
+    for notice in _relist_notices(ctx):
+        if notice["relist_offered"]:
+            continue
+        yield ctx.finding(
+            notice,
+            "decision",
+            due=reply_deadline(notice, ctx.settings),
+            subject=notice_subject(notice),
+            where=ctx.settings.where("reply_amazon"),
+        )
+
+
+@rule(
+    "INC004",
+    Severity.ERROR,
+    sheets=("notices",),
+    columns={"notices": ("kind", "reason", "decision", "invoice_issued_on")},
+    params=("invoice_window_days", "document_formats", *_REPLY_PARAMS, *_SUPPORT_PARAMS),
+    title={"ja": "請求書の発行日が足りない", "en": "Invoice missing or too old"},
+    message={
+        "ja": "{subject}は真贋の苦情で、再出品を申請する方針ですが、{problem}"
+        "認められるのは {earliest}〜{received} に発行された書類です(受信日の{window}日前から。{window_source})。",
+        "en": "{subject} is an authenticity complaint decided relist, but {problem} Only "
+        "documents issued from {earliest} to {received} are accepted ({window} days before the "
+        "notice: {window_source}).",
+    },
+    action={
+        "ja": "{earliest} 以降に発行され、その期間の販売数と合う仕入れの請求書・領収書・注文書"
+        "(見積書・プロフォーマは不可、価格は隠してよい)を {formats} で用意し、{cell} に発行日を記入して、"
+        "返信期限 {due} までに通知への返信で送ってください: {where} そろわなければ取扱中止に切り替えてください。{support}",
+        "en": "Get a supplier invoice, receipt or order form issued on or after {earliest} that "
+        "matches the sales in that period (no quotes or pro formas; prices may be hidden) as "
+        "{formats}, enter its date in {cell}, and send it in the reply to the notice by {due}: "
+        "{where} If there is none, discontinue instead. {support}",
+    },
+)
+def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
+    """Authenticity, decided relist: 請求書発行日 blank or before received_on − the window.
+
+    The window is the notice's own (書類期間(日)) when recorded, else the rules file's.
+    Why: Amazon accepts only invoices issued within the window before the notice; an older
+    or missing one gets the relisting application refused.
+    Fails: 受信日 2026-09-14, 書類期間 180, 請求書発行日 2026-01-20 (earliest 2026-03-18).
+    Passes: 請求書発行日 2026-08-01.
+    """
+    for notice in _relist_notices(ctx):
+        received_on: date | None = notice["received_on"]
+        if notice["reason"] != "authenticity" or received_on is None:
+            continue
+        window, window_source = invoice_window(notice, ctx.settings)
+        earliest = received_on - timedelta(days=window)
+        invoice_on: date | None = notice["invoice_issued_on"]
+        if invoice_on is None:
+            problem = {"ja": "請求書発行日が空欄です。", "en": "no invoice date is recorded."}
+        elif invoice_on < earliest:
+            problem = {
+                "ja": f"請求書発行日 {invoice_on.isoformat()} は古すぎます。",
+                "en": f"the invoice of {invoice_on.isoformat()} is too old.",
+            }
+        else:
+            continue
+        yield ctx.finding(
+            notice,
+            "invoice_issued_on",
+            due=reply_deadline(notice, ctx.settings),
+            subject=notice_subject(notice),
+            problem=problem,
+            earliest=earliest,
+            received=received_on,
+            window=window,
+            window_source=window_source,
+            formats=", ".join(ctx.settings.document_formats),
+            where=ctx.settings.where("reply_amazon"),
+            support=support_text(ctx.register, ctx.settings, notice),
+        )
+
+
+@rule(
+    "INC005",
+    Severity.ERROR,
+    sheets=("notices",),
+    columns={"notices": ("kind", "reason", "decision", "supplier_contact")},
+    params=_REPLY_PARAMS + _SUPPORT_PARAMS,
+    title={"ja": "仕入先の連絡先がない", "en": "Supplier contact missing"},
+    message={
+        "ja": "{subject}は真贋の苦情で、再出品を申請する方針ですが、仕入先の連絡先が空欄です。",
+        "en": "{subject} is an authenticity complaint decided relist, but the supplier's "
+        "contact details are blank.",
+    },
+    action={
+        "ja": "仕入先の名称・電話番号・住所・WebサイトURLを {cell} に記入し、請求書と一緒に"
+        "返信期限 {due} までに通知への返信で送ってください: {where} {support}",
+        "en": "Enter the supplier's name, phone number, address and web URL in {cell}, and "
+        "send them with the invoice in the reply to the notice by {due}: {where} {support}",
+    },
+)
+def supplier_contact_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """Authenticity, decided relist, 仕入先連絡先 blank.
+
+    Why: Amazon checks the supply chain; an application without the supplier's name,
+    phone, address and web URL is refused.
+    Fails: 理由 真贋, 方針 再出品申請, 仕入先連絡先 blank.
+    Passes: 仕入先連絡先 "株式会社サンプル卸 大阪府… 06-0000-1234 https://supplier.example".
+    """
+    for notice in _relist_notices(ctx):
+        if notice["reason"] != "authenticity" or notice["supplier_contact"] is not None:
+            continue
+        yield ctx.finding(
+            notice,
+            "supplier_contact",
+            due=reply_deadline(notice, ctx.settings),
+            subject=notice_subject(notice),
+            where=ctx.settings.where("reply_amazon"),
+            support=support_text(ctx.register, ctx.settings, notice),
+        )
+
+
+@rule(
+    "INC006",
+    Severity.ERROR,
+    sheets=("notices",),
+    columns={"notices": ("kind", "decision", "documents")},
+    params=("document_formats", "invoice_window_days", *_REPLY_PARAMS, *_SUPPORT_PARAMS),
+    title={"ja": "提出書類がない・形式が違う", "en": "Documents missing or in the wrong format"},
+    message={
+        "ja": "{subject}は再出品を申請する方針ですが、{problem}",
+        "en": "{subject} is decided relist, but {problem}",
+    },
+    action={
+        "ja": "{needed}用意し({fix})、{cell} にファイル名を記入して、返信期限 {due} までに"
+        "通知への返信で送ってください: {where} {support}",
+        "en": "Prepare {needed} ({fix}), list the file names in {cell}, and send them in the "
+        "reply to the notice by {due}: {where} {support}",
+    },
+)
+def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
+    """Decided relist, and 提出書類 blank or a file not .pdf/.jpg/.jpeg/.png/.gif.
+
+    The allowed formats come from the rules file (document_formats), compared case-insensitively.
+    Why: Amazon accepts only those formats; a Word file or nothing gets the application refused.
+    Fails: 提出書類 "invoice.docx", or blank.
+    Passes: 提出書類 "invoice.pdf、納品書.PNG".
+    """
+    formats = ", ".join(ctx.settings.document_formats)
+    for notice in _relist_notices(ctx):
+        invalid = invalid_documents(notice, ctx.settings)
+        if notice["documents"] is None:
+            problem = {"ja": "提出書類が空欄です。", "en": "no documents are listed."}
+            fix = {"ja": "まだ送っていない書類", "en": "none are listed yet"}
+        elif invalid:
+            names = "、".join(invalid)
+            problem = {
+                "ja": f"提出書類のうち {names} は使えない形式です(使える形式: {formats})。",
+                "en": f"{', '.join(invalid)} is not in an accepted format ({formats}).",
+            }
+            fix = {
+                "ja": f"{names} は PDF などに保存し直す",
+                "en": f"save {', '.join(invalid)} again as PDF or another accepted format",
+            }
+        else:
+            continue
+        yield ctx.finding(
+            notice,
+            "documents",
+            due=reply_deadline(notice, ctx.settings),
+            subject=notice_subject(notice),
+            problem=problem,
+            invalid=invalid,
+            needed=documents_needed(notice, ctx.settings),
+            fix=fix,
+            where=ctx.settings.where("reply_amazon"),
+            support=support_text(ctx.register, ctx.settings, notice),
+        )
+
+
+@rule(
+    "INC007",
+    Severity.ERROR,
+    sheets=("notices",),
+    columns={"notices": ("kind", "reason", "decision", "cause_and_prevention")},
+    params=_REPLY_PARAMS + _SUPPORT_PARAMS,
+    title={"ja": "原因と再発防止策がない", "en": "Cause and prevention missing"},
+    message={
+        "ja": "{subject}は理由が「{reason}」で、再出品を申請する方針ですが、原因と再発防止策が空欄です。",
+        "en": "{subject} ({reason}) is decided relist, but the cause and the steps taken to "
+        "prevent it are blank.",
+    },
+    action={
+        "ja": "何が原因だったか、直すために何をしたか、再発を防ぐために何を変えたか"
+        "(例: 出荷前検品にチェックリストを追加)を {cell} に書き、返信期限 {due} までに"
+        "通知への返信で送ってください: {where} {support}",
+        "en": "Write in {cell} what caused it, what was done to fix it and what was changed to "
+        "prevent it (e.g. a checklist added to the pre-shipment inspection), and send it in "
+        "the reply to the notice by {due}: {where} {support}",
+    },
+)
+def cause_and_prevention_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """A reason other than authenticity, decided relist, 原因と再発防止 blank.
+
+    A blank reason is DAT003's finding; without it the evidence needed is not known.
+    Why: for wrong-item and condition complaints, Amazon relists only on an explanation of
+    the cause and the prevention steps.
+    Fails: 理由 カタログと異なる商品, 方針 再出品申請, 原因と再発防止 blank.
+    Passes: 原因と再発防止 "外箱の傷を見落とした。出荷前検品にチェックリストを追加".
+    """
+    for notice in _relist_notices(ctx):
+        reason = notice["reason"]
+        if reason is None or reason == "authenticity":
+            continue
+        if notice["cause_and_prevention"] is not None:
+            continue
+        yield ctx.finding(
+            notice,
+            "cause_and_prevention",
+            due=reply_deadline(notice, ctx.settings),
+            subject=notice_subject(notice),
+            reason=reason_name(notice),
+            where=ctx.settings.where("reply_amazon"),
+            support=support_text(ctx.register, ctx.settings, notice),
+        )
+
+
+@rule(
+    "INC008",
+    Severity.WARNING,
+    sheets=("notices",),
+    columns={"notices": ("kind", "asin")},
+    title={"ja": "同じASINへの繰り返しの苦情", "en": "Repeat complaint on the same ASIN"},
+    message={
+        "ja": "{store}で ASIN {asin} の出品キャンセル通知が {count} 件あります(ほかに {others})。{risk}",
+        "en": "{store} has {count} listing-cancellation notices for ASIN {asin} (the others: "
+        "{others}). {risk}",
+    },
+    action={
+        "ja": "{advice}",
+        "en": "{advice}",
+    },
+)
+def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
+    """Two or more listing cancellations, open or closed, for the same ASIN in the same store.
+
+    A blank store counts as one store. Warning; error on every notice of the group when the
+    newest of them (latest 受信日; on a tie, the lower row of the sheet) is decided relist.
+    Why: a relisted ASIN that draws another complaint can get the account suspended.
+    Fails: N-1 (2026-04-10, 完了) and N-2 (2026-11-05, 再出品申請), both ASIN B0L7P9R2SW, Amazon本店.
+    Passes: the same ASIN in Amazon本店 and Amazonセカンド (two stores).
+    """
+    groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for notice in ctx.records("notices"):
+        if is_listing_cancellation(notice) and notice["asin"] is not None:
+            groups[(notice["store"] or "", asin_key(notice["asin"]))].append(notice)
+    for (store, asin), notices in groups.items():
+        if len(notices) < 2:
+            continue
+        newest = max(notices, key=lambda n: (n["received_on"] or date.min, n.row))
+        relisting = decision_of(newest) == "relist"
+        risk, advice = _repeat_wording(newest, relisting)
+        store_label = (
+            {"ja": store, "en": store} if store else {"ja": "店舗名未記入の通知", "en": "No store"}
+        )
+        for notice in notices:
+            others = [n.record_id or f"row {n.row}" for n in notices if n is not notice]
+            yield ctx.finding(
+                notice,
+                "asin",
+                severity=Severity.ERROR if relisting else Severity.WARNING,
+                store=store_label,
+                asin=asin,
+                count=len(notices),
+                others=others,
+                risk=risk,
+                advice=advice,
+            )
+
+
+def _repeat_wording(newest: Record, relisting: bool) -> tuple[Text, Text]:
+    received_on: date | None = newest["received_on"]
+    received = received_on.isoformat() if received_on else "?"
+    newest_id = newest.record_id or f"row {newest.row}"
+    if relisting:
+        return (
+            {
+                "ja": f"最新の通知 {newest_id}(受信 {received})は再出品申請の方針です。"
+                "再出品したASINに再び苦情が来るとアカウント停止のおそれがあります。",
+                "en": f"The newest, {newest_id} (received {received}), is decided relist; "
+                "another complaint on a relisted ASIN can get the account suspended.",
+            },
+            {
+                "ja": f"{newest_id} の再出品はやめ、方針を「取扱中止」にしてこのASINの販売を止めることを"
+                "検討してください。続けるなら、仕入先と検品の手順を見直してからにしてください。",
+                "en": f"Drop the relisting of {newest_id}: set the decision to discontinue and stop "
+                "selling this ASIN. If you must go on, review the supplier and the inspection "
+                "first.",
+            },
+        )
+    return (
+        {
+            "ja": "同じ商品への苦情が繰り返されています。",
+            "en": "Complaints about this product keep coming.",
+        },
+        {
+            "ja": "このASINは再出品せず、販売をやめるか、仕入先と検品の手順を見直してください。",
+            "en": "Do not relist this ASIN: stop selling it, or review the supplier and the "
+            "inspection.",
+        },
+    )
+
+
+@rule(
+    "INC009",
+    Severity.WARNING,
+    sheets=("notices",),
+    columns={"notices": ("kind", "received_on", "relist_offered", "decision")},
+    params=(*_REPLY_PARAMS, "invoice_window_days", "document_formats", *_SUPPORT_PARAMS),
+    title={"ja": "再出品するか未定のまま", "en": "Relisting undecided"},
+    message={
+        "ja": "{subject}には再出品の案内がありますが、方針が未定のまま返信期限 {due} を "
+        "{overdue}過ぎています。",
+        "en": "{subject} offers relisting, but no decision has been made and the reply window "
+        "ended on {due}, {overdue} ago.",
+    },
+    action={
+        "ja": "方針を決めて {cell} に記入してください。取扱中止ならお詫びを返信して販売を止めます(安全です)。"
+        "再出品するなら{needed}そろえて返信します: {where} {support}",
+        "en": "Decide and enter it in {cell}. To discontinue (the safer choice), reply with an "
+        "apology and stop selling. To relist, reply with {needed}: {where} {support}",
+    },
+)
+def relist_undecided(ctx: RuleContext) -> Iterator[Finding]:
+    """An open listing cancellation offering relisting, 方針 blank or 未定, reply window passed.
+
+    Why: the offer to relist is not open forever, and an undecided ASIN may still be on sale.
+    Fails: 再出品の案内 はい, 方針 blank, 受信日 2026-11-09, as_of 2026-11-30.
+    Passes: 方針 取扱中止, or 受信日 2026-11-28 (window not over).
+    """
+    for notice in open_listing_cancellations(ctx):
+        due = reply_deadline(notice, ctx.settings)
+        if not notice["relist_offered"] or decision_of(notice) != "undecided":
+            continue
+        if due is None or due >= ctx.as_of:
+            continue
+        yield ctx.finding(
+            notice,
+            "decision",
+            due=due,
+            subject=notice_subject(notice),
+            days_overdue=(ctx.as_of - due).days,
+            overdue=day_count((ctx.as_of - due).days),
+            needed=documents_needed(notice, ctx.settings),
+            where=ctx.settings.where("reply_amazon"),
+            support=support_text(ctx.register, ctx.settings, notice),
+        )

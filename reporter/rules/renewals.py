@@ -1,1 +1,512 @@
-"""Placeholder: filled in by the platform rules work."""
+"""Renewals (RNW): keys and authorizations that have expired, expire soon or need approval.
+
+A key's expiry date is the last day it works: ``expires_on`` when given, else
+``issued_on`` + the validity of its kind from the rules file; when both are
+given, the earlier one counts (register-spec.md section 3). Every period and
+every "where to act" text comes from :class:`~reporter.platform.Settings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from reporter.model import Finding, Record, Register, Severity
+from reporter.rules.base import RuleContext, rule
+
+if TYPE_CHECKING:
+    from reporter.platform import Settings
+
+Text = dict[str, str]  # {"ja": ..., "en": ...}
+
+# Key kinds as people call them, for messages (the schema only has Japanese labels).
+KEY_KIND_NAMES: Mapping[str, Text] = {
+    "rakuten_license_key": {"ja": "楽天ライセンスキー", "en": "Rakuten license key"},
+    "sp_api_authorization": {"ja": "SP-APIのアプリ認可", "en": "SP-API app authorization"},
+    "lwa_client_secret": {"ja": "LWAクライアントシークレット", "en": "LWA client secret"},
+    "mws_access_key": {"ja": "MWSアクセスキー", "en": "MWS access key"},
+    "yahoo_public_key": {"ja": "Yahoo公開鍵", "en": "Yahoo public key"},
+    "yahoo_authorization": {"ja": "Yahooのアプリ認可", "en": "Yahoo app authorization"},
+    "other": {"ja": "キー", "en": "key"},
+}
+_UNKNOWN_KIND: Text = {"ja": "キー", "en": "key"}
+
+# What renewing means for each kind; the screen to do it on comes from settings.where(kind).
+_RENEW_STEP: Mapping[str, Text] = {
+    "rakuten_license_key": {
+        "ja": "新しいライセンスキーを発行してツールに登録",
+        "en": "issue a new license key and register it in the tool",
+    },
+    "sp_api_authorization": {"ja": "アプリを再認可", "en": "re-authorize the app"},
+    "lwa_client_secret": {
+        "ja": "クライアントシークレットを交換してツールに設定",
+        "en": "rotate the client secret and put the new one in the tool",
+    },
+    "yahoo_public_key": {
+        "ja": "新しい公開鍵を発行してツールに登録",
+        "en": "issue a new public key and register it in the tool",
+    },
+    "yahoo_authorization": {"ja": "アプリを再認可", "en": "re-authorize the app"},
+    "other": {"ja": "キーを更新", "en": "renew the key"},
+}
+
+# The where(...) places each rule may point to, declared so `reporter rules` lists their sources.
+_RENEW_PLACES = tuple(f"where.{kind}" for kind in _RENEW_STEP)
+
+
+# --- what a key is -------------------------------------------------------------------------
+
+
+def key_is_active(key: Record) -> bool:
+    """Spec: an active key is one whose status is not retired (blank status = in use)."""
+    return key["status"] != "retired"
+
+
+def key_has_working_key(key: Record) -> bool:
+    """Active and not awaiting approval: a key awaiting approval has not been issued yet,
+    so it has nothing that can expire (RNW003 covers it instead)."""
+    return key_is_active(key) and key["status"] != "awaiting_approval"
+
+
+def validity_end(key: Record, settings: Settings) -> date | None:
+    """issued_on + the validity of the key's kind, or None (no issue date, or a kind that
+    does not expire on a schedule: mws_access_key, other)."""
+    issued_on: date | None = key["issued_on"]
+    days = settings.validity_days.get(key["kind"] or "")
+    if issued_on is None or days is None:
+        return None
+    return issued_on + timedelta(days=days)
+
+
+def expiry_date(key: Record, settings: Settings) -> date | None:
+    """The last day the key works: the earlier of expires_on and issued_on + validity.
+
+    MWS keys have no expiry date: MWS itself is gone, which RNW005 reports.
+    """
+    if key["kind"] == "mws_access_key":
+        return None
+    candidates = [d for d in (key["expires_on"], validity_end(key, settings)) if d is not None]
+    return min(candidates) if candidates else None
+
+
+def expiry_basis(key: Record, settings: Settings) -> Text:
+    """How the expiry date was worked out, so the reader can check it."""
+    computed = validity_end(key, settings)
+    expires_on: date | None = key["expires_on"]
+    if computed is not None and (expires_on is None or computed <= expires_on):
+        days = settings.validity_days[key["kind"]]
+        issued = key["issued_on"].isoformat()
+        return {
+            "ja": f"発行日 {issued} + {days}日",
+            "en": f"issued {issued} + {days} days",
+        }
+    return {"ja": "有効期限の記入どおり", "en": "as entered in expires_on"}
+
+
+def expiry_column(key: Record, settings: Settings) -> str:
+    """The cell that decides the expiry date: expires_on when it counts, else issued_on."""
+    computed = validity_end(key, settings)
+    expires_on: date | None = key["expires_on"]
+    if expires_on is not None and (computed is None or expires_on <= computed):
+        return "expires_on"
+    return "issued_on"
+
+
+def day_count(days: int) -> Text:
+    """'12 日' / '12 days', '1 day'."""
+    return {"ja": f"{days} 日", "en": f"{days} day" if days == 1 else f"{days} days"}
+
+
+def kind_name(key: Record) -> Text:
+    return dict(KEY_KIND_NAMES.get(key["kind"] or "", _UNKNOWN_KIND))
+
+
+# --- tools, as keys and grants name them ------------------------------------------------------
+
+
+def tools_by_id(register: Register) -> dict[str, Record]:
+    """The tools sheet by tool_id (first row wins; duplicates are DAT006's business)."""
+    tools: dict[str, Record] = {}
+    for tool in register.records("tools"):
+        tool_id = tool["tool_id"]
+        if tool_id is not None:
+            tools.setdefault(tool_id, tool)
+    return tools
+
+
+def tool_label(tool_id: str | None, tools: Mapping[str, Record]) -> Text:
+    """The tool's name as the team knows it, falling back to its id."""
+    if tool_id is None:
+        return {"ja": "ツール未記入", "en": "no tool recorded"}
+    tool = tools.get(tool_id)
+    name = tool["tool_name"] if tool is not None else None
+    if name is None:
+        return {"ja": f"ツールID {tool_id}", "en": f"tool id {tool_id}"}
+    return {"ja": f"{name}(ツールID {tool_id})", "en": f"{name} (tool id {tool_id})"}
+
+
+def key_subject(key: Record, tools: Mapping[str, Record]) -> Text:
+    """'楽天市場店の楽天ライセンスキー(登録先: ネクストエンジン(ツールID 101))'."""
+    kind = kind_name(key)
+    tool = tool_label(key["tool_id"], tools)
+    store = key["store"]
+    store_ja = f"{store}の" if store else ""
+    store_en = f" of {store}" if store else ""
+    return {
+        "ja": f"{store_ja}{kind['ja']}(登録先: {tool['ja']})",
+        "en": f"The {kind['en']}{store_en} (registered in {tool['en']})",
+    }
+
+
+def owner_name(record: Record) -> Text:
+    """The row's owner, for actions; a blank owner is itself DAT003 on keys."""
+    owner = record["owner"]
+    return {"ja": owner, "en": owner} if owner else {"ja": "未記入", "en": "not recorded"}
+
+
+def renew_place(key: Record, settings: Settings) -> Text:
+    kind = key["kind"] if key["kind"] in _RENEW_STEP else "other"
+    return settings.where(kind)
+
+
+def renew_step(key: Record) -> Text:
+    return dict(_RENEW_STEP.get(key["kind"] or "", _RENEW_STEP["other"]))
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+@rule(
+    "RNW001",
+    Severity.ERROR,
+    sheets=("keys",),
+    columns={"keys": ("kind",)},
+    params=("validity_days", *_RENEW_PLACES),
+    title={"ja": "キーの期限切れ", "en": "Key expired"},
+    message={
+        "ja": "{subject}の有効期限 {expiry}({basis})を {overdue}過ぎています。"
+        "このキーを使う連携(受注取込・在庫連携など)はすでに止まっている可能性があります。",
+        "en": "{subject} expired on {expiry} ({basis}), {overdue} ago. The integration "
+        "using it (order import, stock sync…) has probably stopped.",
+    },
+    action={
+        "ja": "今すぐ{step}してください(担当: {owner})。手順: {where} "
+        "更新したら台帳の発行日・有効期限を新しい日付にしてください。",
+        "en": "Now, {step} (owner: {owner}). How: {where} Then enter the new issue and expiry "
+        "dates in the register.",
+    },
+)
+def key_expired(ctx: RuleContext) -> Iterator[Finding]:
+    """An active key whose expiry date is before as_of.
+
+    Why: the platform stops accepting the key on the day after its expiry date;
+    order import and stock sync stop, and the team thinks the tool broke.
+    Keys awaiting approval are skipped (no key has been issued yet: RNW003),
+    as are MWS keys (RNW005) and kind その他 without 有効期限 (no known validity).
+    Fails: 楽天ライセンスキー 発行日 2026-08-20 (expiry 2026-11-18), as_of 2026-11-30.
+    Passes: the same key with 発行日 2026-09-15 (expiry 2026-12-14), or 状態 停止.
+    """
+    tools = tools_by_id(ctx.register)
+    for key in ctx.records("keys"):
+        if not key_has_working_key(key):
+            continue
+        expiry = expiry_date(key, ctx.settings)
+        if expiry is None or expiry >= ctx.as_of:
+            continue
+        yield ctx.finding(
+            key,
+            expiry_column(key, ctx.settings),
+            due=expiry,
+            subject=key_subject(key, tools),
+            expiry=expiry,
+            basis=expiry_basis(key, ctx.settings),
+            days_overdue=(ctx.as_of - expiry).days,
+            overdue=day_count((ctx.as_of - expiry).days),
+            step=renew_step(key),
+            where=renew_place(key, ctx.settings),
+            owner=owner_name(key),
+        )
+
+
+@rule(
+    "RNW002",
+    Severity.WARNING,
+    sheets=("keys",),
+    columns={"keys": ("kind",)},
+    params=("validity_days", "renewal_warning_days", *_RENEW_PLACES),
+    title={"ja": "キーの期限が近い", "en": "Key expires soon"},
+    message={
+        "ja": "{subject}の有効期限は {expiry}({basis})です。{days_left_text}",
+        "en": "{subject} expires on {expiry} ({basis}). {days_left_text}",
+    },
+    action={
+        "ja": "{expiry} までに{step}してください(担当: {owner})。手順: {where}",
+        "en": "By {expiry}, {step} (owner: {owner}). How: {where}",
+    },
+)
+def key_expires_soon(ctx: RuleContext) -> Iterator[Finding]:
+    """An active key whose expiry date is within as_of … as_of + the warning window.
+
+    Both ends are included: a key whose last working day is today is due, not overdue.
+    Why: renewing early loses nothing (the old key works until its expiry), renewing
+    late stops the integration.
+    Fails: SP-API認可 発行日 2025-12-05 (expiry 2026-12-05), as_of 2026-11-30, window 14.
+    Passes: 発行日 2025-12-16 (expiry 2026-12-16, 16 days ahead).
+    """
+    tools = tools_by_id(ctx.register)
+    last_day = ctx.as_of + timedelta(days=ctx.settings.renewal_warning_days)
+    for key in ctx.records("keys"):
+        if not key_has_working_key(key):
+            continue
+        expiry = expiry_date(key, ctx.settings)
+        if expiry is None or not ctx.as_of <= expiry <= last_day:
+            continue
+        days_left = (expiry - ctx.as_of).days
+        days_left_text = (
+            {"ja": "今日が使える最後の日です。", "en": "Today is its last working day."}
+            if days_left == 0
+            else {"ja": f"あと {days_left} 日です。", "en": f"{day_count(days_left)['en']} left."}
+        )
+        yield ctx.finding(
+            key,
+            expiry_column(key, ctx.settings),
+            due=expiry,
+            subject=key_subject(key, tools),
+            expiry=expiry,
+            basis=expiry_basis(key, ctx.settings),
+            days_left=days_left,
+            days_left_text=days_left_text,
+            step=renew_step(key),
+            where=renew_place(key, ctx.settings),
+            owner=owner_name(key),
+        )
+
+
+def approval_place(key: Record) -> str:
+    """Where a key awaiting approval is approved: RMS for Rakuten (the usual case, and the
+    fallback); an SP-API or Yahoo app is authorized from its own screen."""
+    if key["kind"] in ("sp_api_authorization", "yahoo_authorization", "yahoo_public_key"):
+        return key["kind"]
+    return "rakuten_approval"
+
+
+@rule(
+    "RNW003",
+    Severity.WARNING,
+    sheets=("keys",),
+    columns={"keys": ("status",)},
+    params=(
+        "where.rakuten_approval",
+        "where.sp_api_authorization",
+        "where.yahoo_authorization",
+        "where.yahoo_public_key",
+    ),
+    title={"ja": "承認待ちのキー", "en": "Key awaiting approval"},
+    message={
+        "ja": "{subject}は承認待ちです。承認するまでキーが発行されず、ツールはデータを取得できません。",
+        "en": "{subject} is awaiting approval. Until it is approved no key is issued and the "
+        "tool cannot reach the store's data.",
+    },
+    action={
+        "ja": "ツールを使うなら承認してください(担当: {owner})。手順: {where} "
+        "承認したら状態を「利用中」にし、発行日を記入してください。使わないなら状態を「停止」にしてください。",
+        "en": "If the tool is to be used, approve it (owner: {owner}). How: {where} Then set the "
+        "status to in_use and enter the issue date. If not, set the status to retired.",
+    },
+)
+def key_awaiting_approval(ctx: RuleContext) -> Iterator[Finding]:
+    """A key whose status is 承認待ち (awaiting_approval).
+
+    Why: a tool asked for access in RMS; until the shop approves, no key exists and the
+    integration the team expects does not run.
+    Fails: 楽天ライセンスキー 状態 承認待ち.
+    Passes: 状態 利用中 (with 発行日).
+    """
+    tools = tools_by_id(ctx.register)
+    for key in ctx.records("keys"):
+        if key["status"] != "awaiting_approval":
+            continue
+        yield ctx.finding(
+            key,
+            "status",
+            subject=key_subject(key, tools),
+            where=ctx.settings.where(approval_place(key)),
+            owner=owner_name(key),
+        )
+
+
+@rule(
+    "RNW004",
+    Severity.WARNING,
+    sheets=("keys",),
+    columns={"keys": ("status",)},
+    params=("where.rakuten_update", "where.sp_api_authorization"),
+    title={"ja": "更新ありのキー", "en": "Key with an update request"},
+    message={
+        "ja": "{subject}は「利用中 更新あり」です。ツールが追加のAPIの利用を求めています"
+        "(キー自体は変わりません)。",
+        "en": "{subject} is in use with an update requested: the tool asks for more APIs "
+        "(the key itself does not change).",
+    },
+    action={
+        "ja": "追加のAPIを確認して承認してください(担当: {owner})。手順: {where} "
+        "承認したら状態を「利用中」に戻してください。",
+        "en": "Review and approve the added APIs (owner: {owner}). How: {where} Then set the "
+        "status back to in_use.",
+    },
+)
+def key_update_requested(ctx: RuleContext) -> Iterator[Finding]:
+    """A key whose status is 利用中 更新あり (update_requested).
+
+    Why: the tool wants a further API (e.g. the Rakuten Pay order API); features that need
+    it do not work until the shop approves. The key does not change.
+    Fails: 楽天ライセンスキー 状態 利用中 更新あり.
+    Passes: 状態 利用中.
+    """
+    tools = tools_by_id(ctx.register)
+    for key in ctx.records("keys"):
+        if key["status"] != "update_requested":
+            continue
+        # SP-API: adding a role means re-authorizing the app; elsewhere it is RMS's update.
+        place = (
+            "sp_api_authorization" if key["kind"] == "sp_api_authorization" else "rakuten_update"
+        )
+        yield ctx.finding(
+            key,
+            "status",
+            subject=key_subject(key, tools),
+            where=ctx.settings.where(place),
+            owner=owner_name(key),
+        )
+
+
+@rule(
+    "RNW005",
+    Severity.ERROR,
+    sheets=("keys",),
+    columns={"keys": ("kind",)},
+    params=("mws_shutdown", "where.mws_access_key"),
+    title={"ja": "MWSキーが有効のまま", "en": "MWS key still active"},
+    message={
+        "ja": "{subject}が「{status}」のままです。MWS は {mws_shutdown} に終了しており、このキーは使えません。",
+        "en": "{subject} is still marked {status}. MWS shut down on {mws_shutdown}; the key "
+        "no longer works.",
+    },
+    action={
+        "ja": "{where}(担当: {owner})",
+        "en": "{where} (owner: {owner})",
+    },
+)
+def mws_key_active(ctx: RuleContext) -> Iterator[Finding]:
+    """An MWS access key whose status is not retired.
+
+    Why: MWS was switched off (the rules file's mws_shutdown); a key still marked in use
+    means an integration the team relies on is silently dead, or the register is stale.
+    Fails: 種類 MWS, 状態 利用中.
+    Passes: 種類 MWS, 状態 停止.
+    """
+    tools = tools_by_id(ctx.register)
+    for key in ctx.records("keys"):
+        if key["kind"] != "mws_access_key" or not key_is_active(key):
+            continue
+        status = key["status"] or "in_use"
+        yield ctx.finding(
+            key,
+            "status" if key.sheet.has_column("status") else "kind",
+            due=ctx.settings.mws_shutdown,
+            subject=key_subject(key, tools),
+            status=_STATUS_NAMES.get(status, {"ja": status, "en": status}),
+            mws_shutdown=ctx.settings.mws_shutdown,
+            where=ctx.settings.where("mws_access_key"),
+            owner=owner_name(key),
+        )
+
+
+_STATUS_NAMES: Mapping[str, Text] = {
+    "in_use": {"ja": "利用中", "en": "in use"},
+    "awaiting_approval": {"ja": "承認待ち", "en": "awaiting approval"},
+    "update_requested": {"ja": "利用中 更新あり", "en": "in use, update requested"},
+}
+
+
+@rule(
+    "RNW006",
+    Severity.WARNING,
+    sheets=("keys",),
+    columns={"keys": ("kind", "issued_on", "expires_on")},
+    params=("validity_days",),
+    title={"ja": "有効期限が長すぎる", "en": "Expiry later than the platform allows"},
+    message={
+        "ja": "有効期限 {expires_on} は、発行日 {issued_on} + {validity}日 = {validity_end} "
+        "より後です({kind}の有効期間は{validity}日)。早いほうの {validity_end} を期限として扱います。",
+        "en": "The expiry date {expires_on} is later than issued {issued_on} + {validity} days "
+        "= {validity_end} (a {kind} is valid for {validity} days). The earlier date, "
+        "{validity_end}, is used.",
+    },
+    action={
+        "ja": "{cell} を {validity_end} に直すか、発行日が正しいか確認してください"
+        "(モールの管理画面に出ている期限を書き写すのが確実です)。",
+        "en": "Change {cell} to {validity_end}, or check the issue date (copying the expiry "
+        "shown in the platform's admin screen is safest).",
+    },
+)
+def expiry_beyond_validity(ctx: RuleContext) -> Iterator[Finding]:
+    """An active key whose 有効期限 is later than 発行日 + the platform's validity.
+
+    Why: someone guessed the expiry (e.g. "half a year" for a 90-day Rakuten key); trusting
+    it would report the renewal months too late. The earlier date is what RNW001/RNW002 use.
+    Retired keys are not checked: their dates no longer drive any deadline.
+    Fails: 楽天ライセンスキー 発行日 2026-09-01, 有効期限 2027-03-01 (90 days ends 2026-11-30).
+    Passes: 発行日 2026-09-01, 有効期限 2026-11-30 or blank.
+    """
+    for key in ctx.records("keys"):
+        if not key_is_active(key):
+            continue
+        computed = validity_end(key, ctx.settings)
+        expires_on: date | None = key["expires_on"]
+        if computed is None or expires_on is None or expires_on <= computed:
+            continue
+        yield ctx.finding(
+            key,
+            "expires_on",
+            expires_on=expires_on,
+            issued_on=key["issued_on"],
+            validity=ctx.settings.validity_days[key["kind"]],
+            validity_end=computed,
+            kind=kind_name(key),
+        )
+
+
+@rule(
+    "RNW007",
+    Severity.INFO,
+    sheets=("keys",),
+    columns={"keys": ("backup_owner",)},
+    title={"ja": "副担当がいないキー", "en": "Key without a backup owner"},
+    message={
+        "ja": "{subject}は担当 {owner} だけで、副担当がいません。",
+        "en": "{subject} has one owner ({owner}) and no backup owner.",
+    },
+    action={
+        "ja": "{cell} に副担当を記入し、期限のお知らせメールを副担当も受け取れるようにしてください。",
+        "en": "Name a backup owner in {cell} and make sure they also receive the platform's "
+        "expiry emails.",
+    },
+)
+def key_without_backup(ctx: RuleContext) -> Iterator[Finding]:
+    """An active key with 副担当 blank.
+
+    Why: expiry emails go to one person; when that person is away, the key lapses unnoticed.
+    Fails: 担当者 佐藤, 副担当 blank, 状態 利用中.
+    Passes: 副担当 鈴木, or 状態 停止.
+    """
+    tools = tools_by_id(ctx.register)
+    for key in ctx.records("keys"):
+        if key_is_active(key) and key["backup_owner"] is None:
+            yield ctx.finding(
+                key,
+                "backup_owner",
+                subject=key_subject(key, tools),
+                owner=owner_name(key),
+            )
