@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 AS_OF ?=
 REPORT_ARGS := $(if $(AS_OF),--as-of $(AS_OF),)
 
-.PHONY: test report check lint sample templates bench bench-smoke libreoffice clean
+.PHONY: test report check lint sample templates docs bench bench-smoke libreoffice clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,6 @@ bench-smoke: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .ruff_cache
+
+docs: $(BIN)/.installed
+	$(BIN)/python -m reporter.output.catalogue > docs/rules.md

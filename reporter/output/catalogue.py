@@ -50,7 +50,7 @@ class Entry:
     description: str
 
 
-def parameters_of(rule: Rule, settings: Any) -> tuple[Parameter, ...]:
+def parameters_of(rule: Rule, settings: Any, lang: str = "ja") -> tuple[Parameter, ...]:
     """The facts in force for the values a rule declares in ``params``."""
     found = []
     for fact in settings.facts():
@@ -58,7 +58,7 @@ def parameters_of(rule: Rule, settings: Any) -> tuple[Parameter, ...]:
             found.append(
                 Parameter(
                     name=fact.name,
-                    value=str(fact.value),
+                    value=fact.display(lang),
                     source_title=fact.source_title,
                     source_url=fact.source_url,
                     checked="" if fact.checked is None else str(fact.checked),
@@ -83,7 +83,7 @@ def entries(settings: Any, lang: str) -> list[Entry]:
                 category=str(rule.category),
                 title=pick(rule.title, lang),
                 sheets=sheets,
-                parameters=parameters_of(rule, settings),
+                parameters=parameters_of(rule, settings, lang),
                 description=rule.doc.split("\n", 1)[0],
             )
         )
@@ -126,3 +126,49 @@ def to_json(settings: Any, lang: str) -> str:
         for e in entries(settings, lang)
     ]
     return json.dumps({"rules": data}, ensure_ascii=False, indent=2)
+
+
+def markdown(settings: Any) -> str:
+    """docs/rules.md: every rule with both titles, what it catches, and its sources."""
+    lines = [
+        "# Rule catalogue",
+        "",
+        "Generated from the rule registry by `make docs`; a test fails when this file",
+        "is out of date, so every rule is documented. Values are those of the built-in",
+        "rules file (`reporter/rules.toml`); `reporter rules` shows the values in force.",
+        "",
+        "| code | severity | title | タイトル |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| [{r.code}](#{r.code.lower()}) | {r.severity} | {r.title['en']} | {r.title['ja']} |"
+        for r in RULES
+    ]
+    for rule in RULES:
+        sheets = ", ".join(SHEET_BY_KEY[s].en for s in rule.sheets) or "every sheet"
+        lines += [
+            "",
+            f"## {rule.code}",
+            "",
+            f"**{rule.title['en']}** / {rule.title['ja']}  ",
+            f"Severity: {rule.severity}; category: {rule.category}; reads: {sheets}.",
+            "",
+            rule.doc,
+        ]
+        parameters = parameters_of(rule, settings, "en")
+        if parameters:
+            lines += ["", "| parameter | value | source | checked |", "|---|---|---|---|"]
+            lines += [
+                f"| `{p.name}` | {p.value} | [{p.source_title}]({p.source_url}) | {p.checked} |"
+                for p in parameters
+            ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    from reporter.platform import load_settings
+
+    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    sys.stdout.write(markdown(load_settings()))
