@@ -203,3 +203,12 @@ def test_blank_rows_are_never_problems(run_check: Callable[..., CheckResult]) ->
     result = run_check(tools=[TOOL], keys=[KEY, {}, {"キーID": "  "}, {**KEY, "キーID": "K-2"}])
     assert [f.code for f in result.findings] == []
     assert result.rows["keys"].read == 2
+
+
+def test_sheet_without_a_header_row_names_the_sheet(run_check: Callable[..., CheckResult]) -> None:
+    sheets = {name: [headers] for name, headers in HEADERS.items()}
+    sheets["ツール"] = [["ツール一覧(作成中)"]]
+    result = run_check(sheets=sheets)
+    rows = [r for r in flatten(result, "ja") if r.code == "DAT002"]
+    assert len(rows) == 4  # every required column of ツール
+    assert all("シート「ツール」" in r.message and "10行" in r.message for r in rows)

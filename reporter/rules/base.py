@@ -164,7 +164,7 @@ class RuleContext:
         else:
             sheet_key = sheet or ""
             data = self.register.sheet(sheet_key) if sheet_key else None
-            sheet_name = data.name if data else ""
+            sheet_name = data.name if data is not None else ""
             row_number = row
             letter = column_letter or ""
             record_id = ""
