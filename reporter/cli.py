@@ -266,19 +266,25 @@ def report(
         path = register_path(register, run)
         output_dir = run.config.resolve(run.config.output_dir)
         say = _Printer(quiet, verbose, run_log)
-        # Where the log goes if the run fails before the report's path is known.
-        log_path = Path(output_dir or ".") / f"register-report-{run.as_of.isoformat()}.log"
+        output_folder = Path(output_dir) if output_dir else None
+        from reporter.report import report_path_for
+
+        # The log sits beside the report, even when the run fails before writing it.
+        log_path = report_path_for(run.as_of, out, output_folder).with_suffix(".log")
         say.detail(i18n.text("run_start", run.lang, path=str(path), as_of=run.as_of))
         from reporter.engine import check_file
 
         result = check_file(path, run.as_of, run.settings, progress=say.progress(run.lang))
-        from reporter.report import report_path, summary_lines, write_report
+        from reporter import history
+        from reporter.report import summary_lines, write_report
 
-        output_folder = Path(output_dir) if output_dir else None
-        log_path = report_path(result, out, output_folder).with_suffix(".log")
-        written = write_report(result, out, run.lang, output_dir=output_folder)
-
-        for line in summary_lines(result, run.lang, written):
+        # Found before writing: a re-run for the same date replaces that date's report.
+        last_report = history.find_previous(result, previous, out, output_folder)
+        written = write_report(
+            result, out, run.lang, output_dir=output_folder, previous=last_report
+        )
+        comparison = history.compare(result, last_report)
+        for line in summary_lines(result, run.lang, written, comparison=comparison):
             say.info(line)
         if eml is not None or email:
             _send(result, written, run, eml, say)

@@ -19,7 +19,7 @@ class ReporterError(Exception):
 
     exit_code = EXIT_INPUT
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(key)
         self.key = key
         self.params = params

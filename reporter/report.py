@@ -9,6 +9,10 @@ moved into place with :func:`os.replace`, so a failed run (disk full, the old
 report held open by Excel on Windows) never leaves a half-written report, and
 the previous report at that path stays as it was. The register itself is never
 written to, not even by a mistaken ``--out``.
+
+Changes since last month: the caller finds the previous report with
+:func:`reporter.history.find_previous` *before* writing (this run may replace a
+report of the same date) and passes it as ``previous``; see :mod:`reporter.history`.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ import hashlib
 import os
 import stat
 import tempfile
+from datetime import date
 from pathlib import Path
 
-from reporter import i18n
+from reporter import history, i18n
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError
 from reporter.model import Severity
@@ -87,6 +92,16 @@ i18n.add(
             "ja": "書き込めるフォルダーを --out で指定するか、フォルダーの書き込み権限を確認してください。",
             "en": "Choose a folder you can write to with --out, or check the folder's permissions.",
         },
+        "report_changes": {
+            "ja": "前回のレポート(基準日 {previous})から: 新規 {new}件 / 継続 {still_open}件 / "
+            "解決 {resolved}件",
+            "en": "Since the previous report (as of {previous}): {new} new, {still_open} still "
+            "open, {resolved} resolved",
+        },
+        "report_changes_first": {
+            "ja": "前回のレポートはありません(今回が最初)",
+            "en": "No previous report (this is the first one)",
+        },
         "report_hint_other": {
             "ja": "保存先のフォルダーと空き容量を確認して、もう一度実行してください。",
             "en": "Check the output folder and the free disk space, then run again.",
@@ -100,9 +115,9 @@ XLSX_SUFFIX = ".xlsx"
 _CATEGORY_KEYS = {c: f"xl_cat_{c}" for c in CATEGORY_ORDER}
 
 
-def default_name(result: CheckResult) -> str:
+def default_name(as_of: date) -> str:
     """register-report-YYYY-MM-DD.xlsx, with the as-of date (the same in ja and en)."""
-    return f"register-report-{result.as_of.isoformat()}{XLSX_SUFFIX}"
+    return f"register-report-{as_of.isoformat()}{XLSX_SUFFIX}"
 
 
 def sha256_of(path: Path) -> str:
@@ -122,6 +137,10 @@ def sha256_of(path: Path) -> str:
 def report_path(
     result: CheckResult, out: Path | str | None, output_dir: Path | None = None
 ) -> Path:
+    return report_path_for(result.as_of, out, output_dir)
+
+
+def report_path_for(as_of: date, out: Path | str | None, output_dir: Path | None = None) -> Path:
     """Where the report goes.
 
     ``out`` names a file when it ends in .xlsx and is not an existing folder;
@@ -130,7 +149,7 @@ def report_path(
     separator before we see it). Without ``out``: ``output_dir``, else the
     current folder.
     """
-    name = default_name(result)
+    name = default_name(as_of)
     if out is not None:
         text = os.fspath(out)
         path = Path(text)
@@ -166,10 +185,12 @@ def write_report(
     lang: str,
     *,
     output_dir: Path | None = None,
+    previous: history.Previous | None = None,
 ) -> Path:
     """Write the report workbook for ``result``; return where it was written.
 
-    Raises OutputError (exit 3) when the path is the register itself or cannot
+    ``previous`` is last month's report (:func:`reporter.history.find_previous`);
+    None makes this the first report, every finding new. Raises OutputError (exit 3) when the path is the register itself or cannot
     be written; the previous report at that path, if any, is left untouched.
     """
     register = result.path
@@ -177,6 +198,7 @@ def write_report(
     if is_same_file(target, register):
         raise OutputError("report_is_register", path=str(target))
     sha256 = sha256_of(register)
+    comparison = history.compare(result, previous)
     folder = target.parent
     temporary: Path | None = None
     try:
@@ -186,7 +208,7 @@ def write_report(
         handle, name = tempfile.mkstemp(dir=folder, prefix=".register-report-", suffix=XLSX_SUFFIX)
         os.close(handle)
         temporary = Path(name)
-        write_workbook(result, temporary, lang, register.name, sha256)
+        write_workbook(result, temporary, lang, register.name, sha256, comparison)
         # mkstemp makes the file private (0600); a shared report folder needs
         # the permissions a normally created file would get.
         os.chmod(temporary, _file_mode(target))
@@ -232,8 +254,18 @@ def _hint(error: OSError, target: Path) -> dict[str, str]:
     return {lang: i18n.text(key, lang) for lang in i18n.LANGS}
 
 
-def summary_lines(result: CheckResult, lang: str, path: Path) -> list[str]:
-    """The short summary printed after writing: where, how many, and what to do first."""
+def summary_lines(
+    result: CheckResult,
+    lang: str,
+    path: Path,
+    *,
+    comparison: history.Comparison | None = None,
+) -> list[str]:
+    """The short summary printed after writing: where, how many, and what to do first.
+
+    With ``comparison`` (:func:`reporter.history.compare`) a line says what
+    changed since the previous report.
+    """
     summary = summarize(result)
     lines = [
         i18n.text("report_written", lang, path=str(path)),
@@ -252,6 +284,8 @@ def summary_lines(result: CheckResult, lang: str, path: Path) -> list[str]:
             )
         )
     lines.append(i18n.text("report_excepted", lang, count=summary.excepted))
+    if comparison is not None:
+        lines.append(_changes_line(comparison, lang))
     lines.append(i18n.text("report_top_header", lang))
     top = most_urgent(flatten(result, lang), 3)
     if not top:
@@ -276,3 +310,16 @@ def summary_lines(result: CheckResult, lang: str, path: Path) -> list[str]:
             )
         )
     return lines
+
+
+def _changes_line(comparison: history.Comparison, lang: str) -> str:
+    if comparison.previous is None:
+        return i18n.text("report_changes_first", lang)
+    return i18n.text(
+        "report_changes",
+        lang,
+        previous=comparison.previous.as_of.isoformat(),
+        new=comparison.new,
+        still_open=comparison.still_open,
+        resolved=len(comparison.resolved),
+    )

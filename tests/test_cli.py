@@ -172,3 +172,138 @@ def test_default_as_of_is_today_in_tokyo(
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+# --- rules -------------------------------------------------------------------
+
+
+def test_rules_lists_every_rule_with_its_source() -> None:
+    from reporter.rules import RULES
+
+    result = runner.invoke(app, ["rules"])
+    assert result.exit_code == 0
+    for rule in RULES:
+        assert rule.code in result.output
+    assert "validity_days.rakuten_license_key = 90" in result.output
+    assert "https://" in result.output
+
+
+def test_rules_json_in_english() -> None:
+    result = runner.invoke(app, ["rules", "--json", "--lang", "en"])
+    data = json.loads(result.stdout)
+    rnw001 = next(r for r in data["rules"] if r["code"] == "RNW001")
+    assert rnw001["severity"] == "error"
+    assert rnw001["title"].isascii()
+    assert any(
+        p["name"].startswith("validity_days.") and p["source_url"] for p in rnw001["parameters"]
+    )
+
+
+def test_broken_rules_file_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "rules.toml"
+    broken.write_text("[validity_days\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "--rules", str(broken)])
+    assert result.exit_code == 2
+    assert str(broken) in result.output
+    assert "Traceback" not in result.output
+
+
+# --- init --------------------------------------------------------------------
+
+
+def test_init_writes_a_blank_register_that_checks_clean(tmp_path: Path) -> None:
+    path = tmp_path / "新しい台帳.xlsx"
+    result = runner.invoke(app, ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.exists()
+    check = runner.invoke(app, ["check", str(path), "--fail-on", "info", "--json"])
+    assert check.exit_code == 0, check.output
+    assert json.loads(check.stdout)["findings"] == []
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "台帳.xlsx"
+    path.write_bytes(b"keep me")
+    result = runner.invoke(app, ["init", str(path)])
+    assert result.exit_code == 3
+    assert path.read_bytes() == b"keep me"
+    assert "--force" in result.output
+
+
+# --- report ------------------------------------------------------------------
+
+
+def test_report_writes_the_workbook_and_a_summary(broken_register: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = runner.invoke(
+        app, ["report", str(broken_register), "--as-of", "2026-11-30", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output  # report's --fail-on defaults to never
+    written = out / "register-report-2026-11-30.xlsx"
+    assert written.exists()
+    assert str(written) in result.output
+
+
+def test_report_fail_on_error_exit_1(broken_register: Path, tmp_path: Path) -> None:
+    args = ["report", str(broken_register), "--out", str(tmp_path), "--fail-on", "error"]
+    assert runner.invoke(app, args).exit_code == 1
+
+
+def test_report_quiet_prints_nothing_and_verbose_more(
+    broken_register: Path, tmp_path: Path
+) -> None:
+    quiet = runner.invoke(app, ["report", str(broken_register), "--out", str(tmp_path), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.output.strip() == ""
+    verbose = runner.invoke(
+        app, ["report", str(broken_register), "--out", str(tmp_path), "--verbose"]
+    )
+    assert "確認しています" in verbose.output
+
+
+def test_report_over_the_register_is_refused(broken_register: Path) -> None:
+    before = broken_register.read_bytes()
+    result = runner.invoke(app, ["report", str(broken_register), "--out", str(broken_register)])
+    assert result.exit_code == 3
+    assert broken_register.read_bytes() == before
+
+
+def test_report_log_beside_the_report_masks_secrets(tmp_path: Path) -> None:
+    token = "Atzr|IwEBIA7Qk3mZp9XbT2vLr8sN4cYd6uHf0gJ1eWq"
+    sheets = {name: [headers] for name, headers in HEADERS.items()}
+    sheets["キー"] = [
+        HEADERS["キー"] + ["メモ"],
+        ["K-1", "その他", None, None, None, None, "佐藤", "鈴木", token],
+    ]
+    path = write_workbook(tmp_path / "secret.xlsx", sheets)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["report", str(path), "--as-of", "2026-11-30", "--out", str(out), "--log"]
+    )
+    assert result.exit_code == 0, result.output
+    log = (out / "register-report-2026-11-30.log").read_text(encoding="utf-8")
+    assert "SEC001" in log or "秘密" in log
+    assert token not in log and "IwEBIA7Qk3" not in log
+
+
+def test_report_failure_is_logged(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    missing = tmp_path / "missing.xlsx"
+    args = ["report", str(missing), "--as-of", "2026-11-30", "--out", str(out), "--log"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    log = (out / "register-report-2026-11-30.log").read_text(encoding="utf-8")
+    assert "missing.xlsx" in log and "見つかりません" in log
+
+
+def test_report_open_uses_the_os(
+    broken_register: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reporter.cli
+
+    opened: list[Path] = []
+    monkeypatch.setattr(reporter.cli, "open_file", opened.append)
+    runner.invoke(
+        app,
+        ["report", str(broken_register), "--out", str(tmp_path), "--open", "--as-of", "2026-11-30"],
+    )
+    assert opened == [tmp_path / "register-report-2026-11-30.xlsx"]

@@ -45,6 +45,7 @@ FINDING_HEADERS = {
         "担当者",
         "期限",
         "超過日数",
+        "状況",
         "場所",
         "詳細",
         "次の対応",
@@ -58,6 +59,7 @@ FINDING_HEADERS = {
         "Owner",
         "Due",
         "Days overdue",
+        "Status",
         "Sheet/cell",
         "Message",
         "Next action",
@@ -76,6 +78,7 @@ PROBLEM_HEADERS = {
         "担当者",
         "期限",
         "超過日数",
+        "状況",
         "詳細",
         "次の対応",
         "除外(理由)",
@@ -91,6 +94,7 @@ PROBLEM_HEADERS = {
         "Owner",
         "Due",
         "Days overdue",
+        "Status",
         "Message",
         "Next action",
         "Excepted (reason)",
@@ -212,6 +216,11 @@ def write(result: CheckResult, folder: Path, lang: str = "ja") -> Path:
     return write_report(result, folder, lang)
 
 
+def visible(wb: openpyxl.Workbook) -> list[Worksheet]:
+    """The sheets a reader sees (the hidden history sheet is tested in test_history.py)."""
+    return [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+
+
 def cells(ws: Worksheet) -> Iterator[Any]:
     for row in ws.iter_rows():
         yield from row
@@ -233,7 +242,9 @@ def test_sheets_have_the_names_of_the_language(
     full_result: CheckResult, tmp_path: Path, lang: str
 ) -> None:
     path = write(full_result, tmp_path, lang)
-    assert openpyxl.load_workbook(path).sheetnames == SHEETS[lang] == sheet_names(lang)
+    wb = openpyxl.load_workbook(path)
+    assert [ws.title for ws in visible(wb)] == SHEETS[lang] == sheet_names(lang)
+    assert wb.sheetnames == [*SHEETS[lang], "_history"]  # the history, hidden, last
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -314,7 +325,7 @@ def test_empty_category_sheet_keeps_its_table_and_says_nothing_was_found(
     for name in ("Revocations", "Follow-ups"):
         ws = wb[name]
         (table,) = ws.tables.values()
-        assert table.ref == f"A{HEADER_ROW}:K{FIRST_DATA_ROW}"  # header + the one note row
+        assert table.ref == f"A{HEADER_ROW}:L{FIRST_DATA_ROW}"  # header + the one note row
         assert [c.value for c in ws[HEADER_ROW]] == FINDING_HEADERS["en"]
         assert ws.cell(FIRST_DATA_ROW, 1).value == "Nothing found."
         assert "0 finding(s)" in ws.cell(1, 1).value
@@ -381,7 +392,7 @@ def test_every_sheet_prints_a4_landscape_one_page_wide(
     full_result: CheckResult, tmp_path: Path, lang: str
 ) -> None:
     wb = openpyxl.load_workbook(write(full_result, tmp_path, lang))
-    for ws in wb.worksheets:
+    for ws in visible(wb):  # the hidden history sheet is never printed
         setup = ws.page_setup
         assert setup.orientation == "landscape", ws.title
         assert int(setup.paperSize) == 9  # A4
@@ -609,7 +620,7 @@ def test_default_name_carries_the_as_of_date(
     # --out a file name
     chosen = tmp_path / "月次レポート.xlsx"
     assert write_report(full_result, chosen, "ja") == chosen
-    assert openpyxl.load_workbook(chosen).sheetnames == SHEETS["ja"]
+    assert [ws.title for ws in visible(openpyxl.load_workbook(chosen))] == SHEETS["ja"]
 
 
 def test_report_is_readable_by_others_like_a_normal_file(

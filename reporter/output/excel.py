@@ -2,8 +2,11 @@
 
 This is the only module that imports xlsxwriter. It renders the flat rows of
 :mod:`reporter.output.flat` into six sheets: a Summary a person reads first
-(counts, the rows reconciliation, rules not run, the ten most urgent actions
-and a chart), one Excel table per category, and the rule catalogue.
+(counts, the rows reconciliation, the changes since the last report and the
+trend, rules not run, the ten most urgent actions, what was resolved, and
+charts), one Excel table per category, and the rule catalogue. A seventh,
+hidden sheet carries what next month's report compares with; its layout
+belongs to :mod:`reporter.history`, and it holds plain values only.
 
 Safety: the register is typed by many people, and the report is opened in
 Excel by all of them. No text is ever written with ``worksheet.write`` (which
@@ -31,13 +34,15 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from reporter import i18n
+from reporter import history, i18n
 from reporter.engine import CATEGORY_ORDER, CheckResult
+from reporter.history import Comparison, Entry, Status
 from reporter.model import Category, Severity
 from reporter.output import catalogue
 from reporter.output.flat import Row, flatten, most_urgent, summarize
 from reporter.output.terminal import SEVERITY_LABEL
 from reporter.output.terminal import width as display_width
+from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import pick
 from reporter.rules.security import redact
 from reporter.schema import SHEET_BY_KEY
@@ -153,6 +158,39 @@ i18n.add(
             "en": "Actions by category and severity",
         },
         "xl_workbook": {"ja": "ブック全体", "en": "Workbook"},
+        # Changes since the last report.
+        "xl_col_status": {"ja": "状況", "en": "Status"},
+        "xl_status_new": {"ja": "新規", "en": "New"},
+        "xl_status_open": {"ja": "継続({months}か月)", "en": "Open ({months} months)"},
+        "xl_status_open_one": {"ja": "継続(1か月)", "en": "Open (1 month)"},
+        "xl_changes_title": {
+            "ja": "前回からの変化(除外分を除く)",
+            "en": "Since last report (excepted ones not counted)",
+        },
+        "xl_no_previous": {
+            "ja": "前回のレポートはありません(今回が最初)",
+            "en": "No previous report (this is the first one)",
+        },
+        "xl_previous_as_of": {"ja": "前回の基準日", "en": "Previous as of"},
+        "xl_previous_file": {"ja": "前回のレポート", "en": "Previous report"},
+        "xl_changes_new": {"ja": "新規", "en": "New"},
+        "xl_changes_open": {"ja": "継続", "en": "Still open"},
+        "xl_changes_resolved": {"ja": "解決済み", "en": "Resolved"},
+        "xl_trend_title": {
+            "ja": "件数の推移(直近{count}回・除外分を除く)",
+            "en": "Trend (last {count} reports, excepted ones not counted)",
+        },
+        "xl_trend_chart_title": {"ja": "件数の推移", "en": "Findings per report"},
+        "xl_resolved_title": {
+            "ja": "解決済み(前回のレポートにあり、今回はない指摘)",
+            "en": "Resolved (in the previous report, gone from this one)",
+        },
+        "xl_resolved_none": {
+            "ja": "前回から解決した指摘はありません。",
+            "en": "Nothing was resolved since the previous report.",
+        },
+        "xl_col_first_seen": {"ja": "初回検出", "en": "First seen"},
+        "xl_col_target": {"ja": "対象", "en": "Record/cell"},
         "xl_footer_as_of": {"ja": "基準日", "en": "As of"},
     }
 )
@@ -286,6 +324,9 @@ _SHEET_COL = _Column(
     cap=20,
 )
 _ROW_COL = _Column("xl_col_row", "number", lambda r, lang: r.row, minimum=5)
+# The status depends on the previous report, not on the row: filled in by
+# _write_findings from the comparison.
+_STATUS_COL = _Column("xl_col_status", "status", lambda r, lang: "", cap=16, minimum=8)
 _CELL_COL = _Column("xl_col_cell", "text", lambda r, lang: r.cell, minimum=5)
 _MESSAGE_COL = _Column("xl_col_message", "wrap", lambda r, lang: _safe(r.message), cap=WRAP_CAP)
 _ACTION_COL = _Column("xl_col_action", "wrap", lambda r, lang: _safe(r.action), cap=WRAP_CAP)
@@ -301,6 +342,7 @@ FINDING_COLUMNS: tuple[_Column, ...] = (
     _OWNER_COL,
     _DUE_COL,
     _DAYS_COL,
+    _STATUS_COL,
     _PLACE_COL,
     _MESSAGE_COL,
     _ACTION_COL,
@@ -318,6 +360,7 @@ PROBLEM_COLUMNS: tuple[_Column, ...] = (
     _OWNER_COL,
     _DUE_COL,
     _DAYS_COL,
+    _STATUS_COL,
     _MESSAGE_COL,
     _ACTION_COL,
     _EXCEPTED_COL,
@@ -391,13 +434,22 @@ def sheet_names(lang: str) -> list[str]:
 
 
 def write_workbook(
-    result: CheckResult, path: Path, lang: str, register_name: str, register_sha256: str
+    result: CheckResult,
+    path: Path,
+    lang: str,
+    register_name: str,
+    register_sha256: str,
+    comparison: Comparison | None = None,
 ) -> None:
     """Write the report for ``result`` to ``path`` (overwriting it).
 
-    Raises OSError when the file cannot be created; the caller decides what
-    that means for the user (see :mod:`reporter.report`).
+    ``comparison`` is ``result`` against the previous report (see
+    :func:`reporter.history.compare`); without it this is the first report and
+    every finding is new. Raises OSError when the file cannot be created; the
+    caller decides what that means for the user (see :mod:`reporter.report`).
     """
+    if comparison is None:
+        comparison = history.compare(result, None)
     workbook = xlsxwriter.Workbook(
         str(path),
         {
@@ -419,20 +471,27 @@ def write_workbook(
     formats = _Formats(workbook)
     rows = flatten(result, lang)
     footer = _footer(result.as_of, lang)
+    # Rows are re-sorted per sheet; their status follows them by identity.
+    statuses = {id(row): s for row, s in zip(rows, comparison.statuses, strict=True)}
 
     summary = _Sheet(workbook.add_worksheet(i18n.text("xl_sheet_summary", lang)), formats, lang)
-    _write_summary(workbook, summary, result, rows, lang, register_name, register_sha256)
+    _write_summary(
+        workbook, summary, result, rows, lang, register_name, register_sha256, comparison
+    )
     _print_setup(summary.ws, footer, repeat=(TITLE_ROW, TITLE_ROW))
 
     for spec in FINDING_SHEETS:
         sheet = _Sheet(workbook.add_worksheet(i18n.text(spec.name, lang)), formats, lang)
         chosen = spec.order([r for r in rows if r.category in spec.categories])
-        _write_findings(sheet, spec, chosen, result.as_of, lang)
+        _write_findings(sheet, spec, chosen, result.as_of, lang, statuses)
         _print_setup(sheet.ws, footer, repeat=(HEADER_ROW, HEADER_ROW))
 
     rules = _Sheet(workbook.add_worksheet(i18n.text("xl_sheet_rules", lang)), formats, lang)
     _write_rules(rules, result, lang)
     _print_setup(rules.ws, footer, repeat=(HEADER_ROW, HEADER_ROW))
+
+    hidden = _Sheet(workbook.add_worksheet(history.HISTORY_SHEET), formats, lang)
+    _write_history(hidden, history.history_cells(result, rows, comparison, register_name))
 
     summary.ws.activate()
     try:
@@ -475,6 +534,15 @@ def _header_props() -> dict[str, Any]:
     }
 
 
+def status_text(status: Status, lang: str) -> str:
+    """新規 / 継続(3か月): what the Status column shows."""
+    if status.new:
+        return i18n.text("xl_status_new", lang)
+    if status.months_open == 1:
+        return i18n.text("xl_status_open_one", lang)
+    return i18n.text("xl_status_open", lang, months=status.months_open)
+
+
 def _write_cell(sheet: _Sheet, r: int, c: int, column: _Column, value: Any, props: dict) -> None:
     if column.kind == "date":
         sheet.day(r, c, value, **props)
@@ -489,7 +557,12 @@ def _write_cell(sheet: _Sheet, r: int, c: int, column: _Column, value: Any, prop
 
 
 def _write_findings(
-    sheet: _Sheet, spec: FindingSheet, rows: list[Row], as_of: date, lang: str
+    sheet: _Sheet,
+    spec: FindingSheet,
+    rows: list[Row],
+    as_of: date,
+    lang: str,
+    statuses: dict[int, Status],
 ) -> None:
     ws = sheet.ws
     headers = [i18n.text(c.header, lang) for c in spec.columns]
@@ -498,7 +571,15 @@ def _write_findings(
     # One unwrapped line: it reads across the empty cells to its right.
     sheet.text(TITLE_ROW, 0, f"{i18n.text(spec.title, lang)}  {count}", bold=True, font_size=12)
     ws.set_row(TITLE_ROW, 22)
-    values = [[column.value(row, lang) for column in spec.columns] for row in rows]
+    values = [
+        [
+            status_text(statuses[id(row)], lang)
+            if column.kind == "status"
+            else column.value(row, lang)
+            for column in spec.columns
+        ]
+        for row in rows
+    ]
     widths = _widths(spec.columns, headers, values)
 
     last_row = FIRST_DATA_ROW + max(len(rows), 1) - 1
@@ -520,7 +601,9 @@ def _write_findings(
     for r, (row, row_values) in enumerate(zip(rows, values, strict=True), start=FIRST_DATA_ROW):
         props = _row_props(row)
         for c, (column, value) in enumerate(zip(spec.columns, row_values, strict=True)):
-            _write_cell(sheet, r, c, column, value, props)
+            # New findings stand out in bold: what changed is what a reader looks for.
+            bold = column.kind == "status" and statuses[id(row)].new
+            _write_cell(sheet, r, c, column, value, {**props, "bold": True} if bold else props)
         _fit_row(ws, r, [(row_values[c], widths[c]) for c in wrapped])
     if not rows:
         # xlsxwriter needs one data row in a table; it carries the "nothing found" note,
@@ -693,6 +776,7 @@ def _write_summary(
     lang: str,
     register_name: str,
     register_sha256: str,
+    comparison: Comparison,
 ) -> None:
     ws = sheet.ws
     ws.hide_gridlines(2)  # a page to read, not a grid to edit
@@ -780,6 +864,9 @@ def _write_summary(
     )
     r = max(r + 2, chart_row + _CHART_ROWS + 1)
 
+    r = _write_changes(sheet, comparison, lang, r)
+    r = _write_trend(workbook, sheet, comparison, lang, r + 2)
+
     # Rules skipped and why.
     for c in range(7):
         sheet.blank(r, c, **section)
@@ -840,6 +927,233 @@ def _write_summary(
                 (_safe(row.action), _SUMMARY_WIDTHS[6]),
             ],
         )
+
+    # What was resolved since the previous report, on a page of its own too.
+    _write_resolved(sheet, comparison, lang, r + 2)
+
+
+def _section(sheet: _Sheet, r: int, title: str, columns: int) -> None:
+    """A section title with a rule under it across ``columns`` columns."""
+    props = {
+        "bold": True,
+        "font_size": 12,
+        "font_color": HEADER_FILL,
+        "bottom": 2,
+        "bottom_color": HEADER_FILL,
+    }
+    for c in range(columns):
+        sheet.blank(r, c, **props)
+    sheet.text(r, 0, title, **props)
+
+
+def _write_changes(sheet: _Sheet, comparison: Comparison, lang: str, r: int) -> int:
+    """The "since last report" block at row ``r``; returns its last row."""
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+    label = {"bold": True, "font_color": "#404040"}
+    _section(sheet, r, t("xl_changes_title"), 5)
+    previous = comparison.previous
+    if previous is None:
+        r += 1
+        sheet.text(r, 0, t("xl_no_previous"), italic=True)
+    else:
+        r += 1
+        sheet.text(r, 0, t("xl_previous_as_of"), **label)
+        sheet.day(r, 1, previous.as_of, align="left", bold=True)
+        r += 1
+        sheet.text(r, 0, t("xl_previous_file"), **label)
+        # The name only: the full path may name a person's home folder.
+        sheet.text(r, 1, _safe(previous.path.name))
+    counts = (
+        ("xl_changes_new", comparison.new),
+        ("xl_changes_open", comparison.still_open),
+        ("xl_changes_resolved", len(comparison.resolved)),
+    )
+    for key, n in counts:
+        r += 1
+        sheet.text(r, 0, t(key), **label)
+        sheet.number(r, 1, n, align="left")
+    return r
+
+
+_TREND_CHART_ROWS = 13  # the trend chart's height in default rows
+
+
+def _write_trend(
+    workbook: Workbook, sheet: _Sheet, comparison: Comparison, lang: str, r: int
+) -> int:
+    """The counts of the last reports (oldest first) and their chart; returns the next free row."""
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+    head = _header_props()
+    grid = {"border": 1, "border_color": BORDER_COLOR}
+    severities = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    chart_row = r
+    _section(sheet, r, t("xl_trend_title", count=len(comparison.trend)), 5)
+    r += 1
+    header_row = r
+    sheet.text(r, 0, t("xl_as_of"), **head)
+    for c, severity in enumerate(severities, start=1):
+        sheet.text(r, c, pick(SEVERITY_LABEL[severity], lang), **head, align="center")
+    sheet.text(r, 4, t("xl_total"), **head, align="center")
+    for point in comparison.trend:
+        r += 1
+        current = point.as_of == comparison.as_of
+        sheet.day(r, 0, point.as_of, **grid, align="left", bold=current)
+        for c, severity in enumerate(severities, start=1):
+            sheet.number(r, c, point.severity(severity), **grid)
+        sheet.number(r, 4, point.total, **grid, bold=True)
+    widest = max((p.total for p in comparison.trend), default=0)
+    _insert_trend_chart(workbook, sheet.ws, lang, (header_row, r), chart_row, widest)
+    return max(r, chart_row + _TREND_CHART_ROWS)
+
+
+def _insert_trend_chart(
+    workbook: Workbook,
+    ws: Worksheet,
+    lang: str,
+    table_rows: tuple[int, int],
+    anchor_row: int,
+    widest: int,
+) -> None:
+    """Stacked columns per report: the total and its make-up by severity, month by month."""
+    header_row, last_row = table_rows
+    name = ws.get_name()
+    chart = workbook.add_chart({"type": "column", "subtype": "stacked"})
+    for c, severity in enumerate((Severity.ERROR, Severity.WARNING, Severity.INFO), start=1):
+        chart.add_series(
+            {
+                "name": [name, header_row, c],
+                "categories": [name, header_row + 1, 0, last_row, 0],
+                "values": [name, header_row + 1, c, last_row, c],
+                "fill": {"color": CHART_FILL[severity]},
+                "border": {"color": "#FFFFFF"},
+                "gap": 80,
+            }
+        )
+    chart.set_title(
+        {
+            "name": i18n.text("xl_trend_chart_title", lang),
+            "name_font": {"size": 11, "bold": True, **_chart_font()},
+        }
+    )
+    # A text axis: a date axis would space the reports by days and draw a slot
+    # for every day between two monthly reports.
+    chart.set_x_axis({"text_axis": True, "num_format": DATE_FORMAT, "num_font": _chart_font()})
+    value_axis: dict[str, Any] = {
+        "num_format": "0",
+        "major_unit": _nice_step(widest),
+        "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        "num_font": _chart_font(),
+        "min": 0,
+    }
+    if not widest:
+        value_axis["max"] = 5
+    chart.set_y_axis(value_axis)
+    chart.set_legend({"position": "bottom", "font": _chart_font()})
+    chart.set_chartarea({"border": {"color": BORDER_COLOR}})
+    chart.set_size({"width": 620, "height": _TREND_CHART_ROWS * 20 - 10})
+    ws.insert_chart(anchor_row, 5, chart, {"x_offset": 12, "y_offset": 0, "object_position": 2})
+
+
+def _write_resolved(sheet: _Sheet, comparison: Comparison, lang: str, r: int) -> None:
+    """The findings of the previous report that are gone, with when they were first seen."""
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+    ws = sheet.ws
+    ws.set_h_pagebreaks([*ws.hbreaks, r])
+    _section(sheet, r, t("xl_resolved_title"), 7)
+    r += 1
+    if comparison.previous is None:
+        sheet.text(r, 0, t("xl_no_previous"), italic=True)
+        return
+    if not comparison.resolved:
+        sheet.text(r, 0, t("xl_resolved_none"), italic=True)
+        return
+    keys = (
+        "xl_col_severity",
+        "xl_col_code",
+        "xl_col_first_seen",
+        "xl_col_owner",
+        "xl_col_target",
+        "xl_col_title",
+        "xl_col_message",
+    )
+    head = _header_props()
+    for c, key in enumerate(keys):
+        sheet.text(r, c, t(key), **head)
+    ws.set_row(r, 20)
+    for entry in comparison.resolved:
+        r += 1
+        props = {
+            "bg_color": ROW_FILL[entry.severity],
+            "border": 1,
+            "border_color": BORDER_COLOR,
+            "valign": "top",
+        }
+        target = _resolved_target(entry, lang)
+        title = _resolved_title(entry, lang)
+        sheet.text(r, 0, pick(SEVERITY_LABEL[entry.severity], lang), **props)
+        sheet.text(r, 1, _safe(entry.code), **props)
+        sheet.day(r, 2, entry.first_seen, **props)
+        sheet.text(r, 3, _safe(entry.owner), **props)
+        sheet.text(r, 4, target, **props, text_wrap=True)
+        sheet.text(r, 5, title, **props, text_wrap=True)
+        sheet.text(r, 6, _safe(entry.message), **props, text_wrap=True)
+        _fit_row(
+            ws,
+            r,
+            [
+                (target, _SUMMARY_WIDTHS[4]),
+                (title, _SUMMARY_WIDTHS[5]),
+                (_safe(entry.message), _SUMMARY_WIDTHS[6]),
+            ],
+        )
+
+
+def _resolved_target(entry: Entry, lang: str) -> str:
+    """The record id, else the sheet and cell the finding was on."""
+    if entry.record_id:
+        return _safe(entry.record_id)
+    if not entry.sheet:
+        return i18n.text("xl_workbook", lang)
+    name = _sheet_label(entry.sheet, lang)
+    return f"{name}!{entry.cell}" if entry.cell else name
+
+
+def _resolved_title(entry: Entry, lang: str) -> str:
+    # In this report's language when the rule still exists; else as last month wrote it.
+    rule = RULE_BY_CODE.get(entry.code)
+    return pick(rule.title, lang) if rule is not None else _safe(entry.title)
+
+
+# --- the hidden history sheet ---------------------------------------------------
+
+
+def _write_history(sheet: _Sheet, grid: list[list[history.Cell]]) -> None:
+    """Write the grid of :func:`reporter.history.history_cells`, typed, and hide the sheet.
+
+    Plain hidden (not "very hidden"): whoever wonders what the report carries
+    can unhide it in Excel; the protection only guards against a slip of the
+    keyboard, which would spoil next month's comparison.
+    """
+    ws = sheet.ws
+    # One row per finding: written with the formats looked up once, since a
+    # large register has tens of thousands of findings.
+    quoted = sheet.formats.get(quote_prefix=True)
+    day = sheet.formats.get(num_format=DATE_FORMAT)
+    for r, values in enumerate(grid):
+        for c, value in enumerate(values):
+            if isinstance(value, str):
+                # Masked already by history_cells; masking the keys again here
+                # could change them and break next month's matching.
+                if value:
+                    ws.write_string(r, c, value, quoted if needs_quote_prefix(value) else None)
+            elif isinstance(value, date):
+                ws.write_datetime(r, c, value, day)
+            elif isinstance(value, int | float):
+                ws.write_number(r, c, value)
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, len(history.FINDING_FIELDS), 14)
+    ws.protect()
+    ws.hide()
 
 
 def _insert_chart(
