@@ -316,13 +316,20 @@ def _send(result: Any, written: Path, run: Run, eml: Path | None, say: _Printer)
     from reporter import emailer
 
     message = emailer.build_message(
-        result, written, run.lang, run.config.email, config_path=run.config.path
+        result,
+        written,
+        run.lang,
+        run.config.email,
+        config_path=run.config.path,
+        sending=eml is None,
     )
     if eml is not None:
         emailer.write_eml(message, eml)
         say.info(i18n.text("email_eml_written", run.lang, path=str(eml)))
         return
-    emailer.send_message(message, run.config.email, report_path=written)
+    emailer.send_message(
+        message, run.config.email, report_path=written, config_path=run.config.path
+    )
     say.info(i18n.text("email_sent", run.lang, to=", ".join(run.config.email.to)))
 
 
