@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -254,21 +255,27 @@ def _read_sheet(
     ]
     width = len(spec.columns)
     first_data_row = header_index + 1
-    remaining = top[first_data_row:]
-    for row_index, row in enumerate(_chain(remaining, rows), start=first_data_row):
+    records = data.records
+    known_positions = set(data.columns.values())
+    # The hot loop of a large register: one pass per row, one call per known cell.
+    for row_index, row in enumerate(chain(top[first_data_row:], rows), start=first_data_row):
         excel_row = row_index + 1
         row_errors = error_cells.get(excel_row) if error_cells else None
         if row_errors is None and _row_is_blank(row):
             continue
         values: list[Any] = [None] * width
         problems: dict[str, Problem] | None = None
+        row_length = len(row)
         for value_position, key, position, parse in parsers:
-            raw = row[position] if position < len(row) else None
-            if row_errors is not None and (position + column_offset) in row_errors:
-                problems = problems or {}
-                problems[key] = Problem("error", row_errors[position + column_offset])
+            if position >= row_length:
                 continue
-            if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
+            raw = row[position]
+            if raw == "" or raw is None:
+                if row_errors is not None and (position + column_offset) in row_errors:
+                    problems = problems or {}
+                    problems[key] = Problem("error", row_errors[position + column_offset])
+                continue
+            if raw.__class__ is str and raw.isspace():
                 continue
             try:
                 values[value_position] = parse(raw)
@@ -276,28 +283,23 @@ def _read_sheet(
                 problems = problems or {}
                 problems[key] = Problem(bad.kind, display(raw), bad.suggestion)
         record = Record(data, excel_row, values, row, problems)
-        if progress is not None and len(data.records) % PROGRESS_EVERY == PROGRESS_EVERY - 1:
-            progress(name, len(data.records) + 1)
         if row_errors is not None:
             # Error cells in unknown columns still belong to the row.
             for absolute, error in row_errors.items():
-                if absolute not in data.columns.values():
+                if absolute not in known_positions:
                     record.problems = record.problems or {}
                     record.problems[f"#{absolute}"] = Problem("error", error)
-        data.records.append(record)
+        records.append(record)
+        if progress is not None and len(records) % PROGRESS_EVERY == 0:
+            progress(name, len(records))
     return data
-
-
-def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    yield from first
-    yield from rest
 
 
 def _row_is_blank(row: list[Any]) -> bool:
     for value in row:
-        if value is None or value == "":
+        if value == "" or value is None:
             continue
-        if isinstance(value, str) and not value.strip():
+        if value.__class__ is str and value.isspace():
             continue
         return False
     return True
@@ -310,6 +312,8 @@ _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.*?)</(?:\w+:)?v>", re.DOTALL)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_MARKER = re.compile(rb'\bt="e"|<(?:\w+:)?f\b')
+_PREFIXED_CELL_START = re.compile(rb"<\w+:c\b")
 
 
 class _XlsxInfo:
@@ -359,10 +363,21 @@ class _XlsxInfo:
                 xml = package.read(part)
         except (KeyError, OSError, zipfile.BadZipFile):
             return {}
-        if b't="e"' not in xml and not _FORMULA.search(xml):
-            return {}
         errors: dict[int, dict[int, str]] = {}
-        for match in _CELL.finditer(xml):
+        # Visit only the cells that hold an error or a formula, not every cell:
+        # find each marker, then the <c> element around it.
+        starts: set[int] = set()
+        for marker in _MARKER.finditer(xml):
+            start = xml.rfind(b"<c ", 0, marker.start())
+            prefixed = _PREFIXED_CELL_START.search(xml, max(0, marker.start() - 400), marker.start())
+            if prefixed is not None and prefixed.start() > start:
+                start = prefixed.start()
+            if start >= 0:
+                starts.add(start)
+        for start in sorted(starts):
+            match = _CELL.match(xml, start)
+            if match is None:
+                continue
             attributes, inner = match.group(1), match.group(2) or b""
             is_error = bool(_ERROR_TYPE.search(attributes))
             uncached = not is_error and _FORMULA.search(inner) and not _VALUE.search(inner)
