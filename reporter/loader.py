@@ -369,7 +369,9 @@ class _XlsxInfo:
         starts: set[int] = set()
         for marker in _MARKER.finditer(xml):
             start = xml.rfind(b"<c ", 0, marker.start())
-            prefixed = _PREFIXED_CELL_START.search(xml, max(0, marker.start() - 400), marker.start())
+            prefixed = _PREFIXED_CELL_START.search(
+                xml, max(0, marker.start() - 400), marker.start()
+            )
             if prefixed is not None and prefixed.start() > start:
                 start = prefixed.start()
             if start >= 0:
