@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -312,7 +312,7 @@ _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.*?)</(?:\w+:)?v>", re.DOTALL)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_MARKER = re.compile(rb'\bt="e"|<(?:\w+:)?f\b')
+_PREFIXED_FORMULA = re.compile(rb"<\w+:f\b")
 _PREFIXED_CELL_START = re.compile(rb"<\w+:c\b")
 
 
@@ -367,13 +367,14 @@ class _XlsxInfo:
         # Visit only the cells that hold an error or a formula, not every cell:
         # find each marker, then the <c> element around it.
         starts: set[int] = set()
-        for marker in _MARKER.finditer(xml):
-            start = xml.rfind(b"<c ", 0, marker.start())
-            prefixed = _PREFIXED_CELL_START.search(
-                xml, max(0, marker.start() - 400), marker.start()
-            )
-            if prefixed is not None and prefixed.start() > start:
-                start = prefixed.start()
+        prefixed_cells = b":c " in xml and _PREFIXED_CELL_START.search(xml) is not None
+        for position in _marker_positions(xml):
+            start = xml.rfind(b"<c ", 0, position)
+            if prefixed_cells:
+                # The nearest <x:c before the marker (the last in the window).
+                window = _PREFIXED_CELL_START.finditer(xml, max(0, position - 400), position)
+                nearest = max((m.start() for m in window), default=-1)
+                start = max(start, nearest)
             if start >= 0:
                 starts.add(start)
         for start in sorted(starts):
@@ -397,6 +398,22 @@ class _XlsxInfo:
                 text = ""  # a formula whose result was never saved
             errors.setdefault(row, {})[column] = text
         return errors
+
+
+def _marker_positions(xml: bytes) -> Iterator[int]:
+    """Where an error type or a formula element starts, found with plain byte search.
+
+    A regex over a 30 MB sheet is slow; bytes.find is not. Namespace-prefixed
+    XML (``<x:f>``, written by some programs) falls back to the regex.
+    """
+    for needle in (b't="e"', b"<f>", b"<f ", b"<f/>"):
+        position = xml.find(needle)
+        while position != -1:
+            yield position
+            position = xml.find(needle, position + 1)
+    if b":f>" in xml or b":f " in xml:
+        for match in _PREFIXED_FORMULA.finditer(xml):
+            yield match.start()
 
 
 def _column_index(letters: str) -> int:

@@ -84,8 +84,11 @@ class Record:
         self.problems = problems
 
     def __getitem__(self, key: str) -> Any:
-        index = self.sheet.value_index.get(key)
-        return None if index is None else self.values[index]
+        # Rules read millions of values on a large register: keep this path short.
+        try:
+            return self.values[self.sheet.value_index[key]]
+        except KeyError:
+            return None
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self[key]
@@ -93,7 +96,8 @@ class Record:
 
     def has(self, key: str) -> bool:
         """True when the column exists and this row has a readable value in it."""
-        return self[key] is not None
+        index = self.sheet.value_index.get(key)
+        return index is not None and self.values[index] is not None
 
     def cell(self, key: str) -> str:
         """The A1 reference of this row's cell in column ``key`` ('' if no such column)."""

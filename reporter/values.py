@@ -37,6 +37,8 @@ def is_blank(value: Any) -> bool:
 
 def display(value: Any) -> str:
     """A cell value as the user would see it, for messages."""
+    if value.__class__ is str:
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -178,6 +180,10 @@ def closest_allowed(text: str, spec: EnumSpec) -> str | None:
 
 
 def parse_id(value: Any) -> str:
+    if value.__class__ is str:
+        text = value.strip()
+        # Most ids are plain ASCII; only full-width ones need NFKC.
+        return text if text.isascii() else unicodedata.normalize("NFKC", text).strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return unicodedata.normalize("NFKC", display(value)).strip()
@@ -198,6 +204,8 @@ def parse_int(value: Any) -> int:
 
 
 def parse_text(value: Any) -> str:
+    if value.__class__ is str:
+        return value.strip()
     return display(value)
 
 

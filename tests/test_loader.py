@@ -169,3 +169,33 @@ def _encrypted(directory: Path) -> Path:
     return _write(
         directory / "locked.xlsx", header + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512
     )
+
+
+def test_error_cells_in_namespace_prefixed_xml(tmp_path: Path) -> None:
+    """Some programs (the .NET Open XML SDK) write <x:c>, <x:f>: error cells are still found."""
+    import re
+    import zipfile
+
+    import xlsxwriter
+
+    source = tmp_path / "plain.xlsx"
+    workbook = xlsxwriter.Workbook(str(source))
+    for name, headers in HEADERS.items():
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, headers)
+        if name == "キー":
+            sheet.write_row(1, 0, ["K-1", "その他", "T-1"])
+            sheet.write_formula(1, 3, "=VLOOKUP(A2,Z:Z,2,FALSE)", None, "#N/A")
+    workbook.close()
+    prefixed = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(prefixed, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text = data.decode().replace("<worksheet xmlns=", "<x:worksheet xmlns:x=")
+                text = re.sub(r"<(/?)(?!x:|\?)([a-zA-Z]+)", r"<\1x:\2", text)
+                data = text.encode()
+            copy.writestr(item, data)
+    record = load_register(prefixed).sheets["keys"].records[0]
+    problem = record.problem("issued_on")
+    assert problem is not None and problem.raw == "#N/A"

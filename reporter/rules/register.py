@@ -160,10 +160,16 @@ def required_value_blank(ctx: RuleContext) -> Iterator[Finding]:
     Passes: the same row with 担当者 = 佐藤.
     """
     for sheet in _sheets(ctx):
-        keys = [c.key for c in sheet.spec.columns if c.key in sheet.columns]
+        # Only columns that can be required at all, as (key, index into Record.values).
+        checked = [
+            (c.key, sheet.value_index[c.key])
+            for c in sheet.spec.columns
+            if c.key in sheet.columns and (c.required or (sheet.key, c.key) in CONDITIONAL_REQUIRED)
+        ]
         for record in sheet.records:
-            for key in keys:
-                if record.has(key) or record.problem(key) is not None:
+            values, problems = record.values, record.problems
+            for key, index in checked:
+                if values[index] is not None or (problems is not None and key in problems):
                     continue
                 if _required_here(record, key):
                     yield ctx.finding(
@@ -351,6 +357,7 @@ def unknown_reference(ctx: RuleContext) -> Iterator[Finding]:
         sheet = ctx.register.sheet(target)
         if sheet is not None and id_key in sheet.columns:
             known[id_key] = {r[id_key] for r in sheet.records if r[id_key] is not None}
+    closest_cache: dict[tuple[str, int], list[str]] = {}
     for sheet_key, columns in _REFERENCES.items():
         sheet = ctx.register.sheet(sheet_key)
         if sheet is None:
@@ -364,7 +371,7 @@ def unknown_reference(ctx: RuleContext) -> Iterator[Finding]:
                 value = record[key]
                 if value is None or value in ids:
                     continue
-                close = difflib.get_close_matches(value, sorted(ids), n=1, cutoff=0.6)
+                close = _closest_id(value, ids, closest_cache)
                 closest = (
                     {"ja": f"近い値: {close[0]}", "en": f" Closest: {close[0]}"}
                     if close
@@ -378,6 +385,20 @@ def unknown_reference(ctx: RuleContext) -> Iterator[Finding]:
                     target=_sheet_label(target_key),
                     closest=closest,
                 )
+
+
+# Suggesting the closest id compares against every id; past this many it is
+# too slow to be worth it on a large register.
+_MAX_IDS_TO_SUGGEST_FROM = 2000
+
+
+def _closest_id(value: str, ids: set[str], cache: dict[tuple[str, int], list[str]]) -> list[str]:
+    if len(ids) > _MAX_IDS_TO_SUGGEST_FROM:
+        return []
+    key = (value, id(ids))
+    if key not in cache:
+        cache[key] = difflib.get_close_matches(value, sorted(ids), n=1, cutoff=0.6)
+    return cache[key]
 
 
 _NOT_IN_FUTURE = {

@@ -80,8 +80,14 @@ def _looks_random(token: str) -> bool:
     return has_all_classes and _entropy(piece) >= 3.5
 
 
+# No pattern above matches fewer characters than this; shorter text is no secret.
+_SHORTEST_SECRET = 20
+
+
 def find_secret(text: str) -> dict[str, str] | None:
     """What kind of secret ``text`` holds, or None."""
+    if len(text) < _SHORTEST_SECRET:
+        return None
     for name, pattern in SECRET_PATTERNS:
         if pattern.search(text):
             return name
@@ -144,13 +150,16 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
         secret_columns = {i for i, h in sheet.headers.items() if is_secret_header(h)}
         known = set(sheet.columns.values())
         offset = sheet.column_offset
+        secret_positions = {i - offset for i in secret_columns if i not in known}
         for record in sheet.records:
             for position, value in enumerate(record.raw):
-                if value is None or value == "" or not isinstance(value, str):
+                if value.__class__ is not str or (
+                    len(value) < _SHORTEST_SECRET and position not in secret_positions
+                ):
                     continue
                 index = position + offset
                 what = find_secret(value)
-                if what is None and index in secret_columns and index not in known:
+                if what is None and position in secret_positions:
                     what = _UNDER_HEADER if value.strip() else None
                 if what is None:
                     continue
