@@ -401,15 +401,27 @@ class _XlsxInfo:
 
 
 def _marker_positions(xml: bytes) -> Iterator[int]:
-    """Where an error type or a formula element starts, found with plain byte search.
+    """Where an error type, or a formula with no cached value, may start.
 
-    A regex over a 30 MB sheet is slow; bytes.find is not. Namespace-prefixed
-    XML (``<x:f>``, written by some programs) falls back to the regex.
+    A regex over a 30 MB sheet is slow; bytes.find is not. A formula followed
+    directly by its cached <v> is skipped here without further parsing.
+    Namespace-prefixed XML (``<x:f>``, written by some programs) falls back to
+    the regex.
     """
-    for needle in (b't="e"', b"<f>", b"<f ", b"<f/>"):
+    position = xml.find(b't="e"')
+    while position != -1:
+        yield position
+        position = xml.find(b't="e"', position + 1)
+    for needle in (b"<f>", b"<f ", b"<f/>"):
         position = xml.find(needle)
         while position != -1:
-            yield position
+            tag_end = xml.find(b">", position)
+            if xml[tag_end - 1 : tag_end] == b"/":  # <f .../> (a shared formula's child)
+                after = tag_end + 1
+            else:
+                after = xml.find(b"</f>", tag_end) + 4
+            if not xml.startswith(b"<v", after):
+                yield position
             position = xml.find(needle, position + 1)
     if b":f>" in xml or b":f " in xml:
         for match in _PREFIXED_FORMULA.finditer(xml):

@@ -99,6 +99,8 @@ def find_secret(text: str) -> dict[str, str] | None:
 
 def redact(text: str) -> str:
     """``text`` with every secret-looking part masked."""
+    if len(text) < _SHORTEST_SECRET:
+        return text
     for _, pattern in SECRET_PATTERNS:
         text = pattern.sub(lambda m: mask(m.group(0)), text)
     return _TOKEN.sub(lambda m: mask(m.group(0)) if _looks_random(m.group(0)) else m.group(0), text)
