@@ -192,10 +192,6 @@ i18n.add(
             "ja": "最優先の対応(エラーと警告 {count}件のうち上位 {shown}件)",
             "en": "Do these first (the top {shown} of {count} errors and warnings)",
         },
-        "email_top_none": {
-            "ja": "対応が必要なエラー・警告はありません。",
-            "en": "No error or warning needs action.",
-        },
         "email_top_more": {
             "ja": "ほか {count}件は添付のレポートを見てください。",
             "en": "{count} more in the attached report.",
@@ -207,7 +203,6 @@ i18n.add(
         "email_col_due": {"ja": "期限", "en": "Due"},
         "email_col_action": {"ja": "次の対応", "en": "Next action"},
         "email_overdue": {"ja": "({days}日超過)", "en": " ({days} days overdue)"},
-        "email_workbook": {"ja": "ブック全体", "en": "Workbook"},
         "email_footer": {
             "ja": "詳しくは添付のレポートを見てください。このメールは reporter が自動で送っています。",
             "en": "See the attached report for every finding. This email was sent by reporter.",
@@ -405,7 +400,7 @@ def _bodies(result: CheckResult, rows: list[Row], lang: str, report_name: str) -
         if more > 0:
             text.append(f"  {t('email_top_more', count=more)}")
     else:
-        text.append(t("email_top_none"))
+        text.append(t("no_actions"))
     text += ["", t("email_footer"), ""]
 
     # --- HTML: every text goes through html.escape; no link is made from register text ---
@@ -492,7 +487,7 @@ def _text_action(n: int, row: Row, lang: str) -> list[str]:
 def _place(row: Row, lang: str) -> str:
     """Sheet!cell and the record id, as in the report's 場所 column."""
     if not row.sheet and not row.sheet_name:
-        place = i18n.text("email_workbook", lang)
+        place = i18n.text("workbook", lang)
     else:
         name = _clean(row.sheet_name) or row.sheet
         place = f"{name}!{row.cell}" if row.cell else name

@@ -80,10 +80,6 @@ i18n.add(
         },
         "report_top_due": {"ja": " 期限 {due}", "en": " due {due}"},
         "report_top_owner": {"ja": " 担当 {owner}", "en": " owner {owner}"},
-        "report_top_none": {
-            "ja": "  対応が必要なエラー・警告はありません。",
-            "en": "  No error or warning needs action.",
-        },
         "report_hint_locked": {
             "ja": "Excelでこのレポートを開いている場合は閉じてから、もう一度実行してください。",
             "en": "If the report is open in Excel, close it and run again.",
@@ -289,7 +285,7 @@ def summary_lines(
     lines.append(i18n.text("report_top_header", lang))
     top = most_urgent(flatten(result, lang), 3)
     if not top:
-        lines.append(i18n.text("report_top_none", lang))
+        lines.append("  " + i18n.text("no_actions", lang))
     for n, row in enumerate(top, start=1):
         place = f"{row.sheet_name}!{row.cell}" if row.cell else row.sheet_name
         if row.record_id:

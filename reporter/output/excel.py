@@ -149,15 +149,10 @@ i18n.add(
             "ja": "最優先の対応(上位10件)",
             "en": "Most urgent actions (top 10)",
         },
-        "xl_urgent_none": {
-            "ja": "対応が必要なエラー・警告はありません。",
-            "en": "No error or warning needs action.",
-        },
         "xl_chart_title": {
             "ja": "対応件数(カテゴリ別・重大度別)",
             "en": "Actions by category and severity",
         },
-        "xl_workbook": {"ja": "ブック全体", "en": "Workbook"},
         # Changes since the last report.
         "xl_col_status": {"ja": "状況", "en": "Status"},
         "xl_status_new": {"ja": "新規", "en": "New"},
@@ -293,7 +288,7 @@ def _safe(text: str | None) -> str:
 
 def _place(row: Row, lang: str) -> str:
     if not row.sheet and not row.sheet_name:
-        return i18n.text("xl_workbook", lang)
+        return i18n.text("workbook", lang)
     name = _safe(row.sheet_name) or _sheet_label(row.sheet, lang)
     return f"{name}!{row.cell}" if row.cell else name
 
@@ -907,7 +902,7 @@ def _write_summary(
     ws.set_row(r, 20)
     if not urgent:
         r += 1
-        sheet.text(r, 0, t("xl_urgent_none"), italic=True)
+        sheet.text(r, 0, t("no_actions"), italic=True)
     for row in urgent:
         r += 1
         props = _row_props(row)
@@ -1113,7 +1108,7 @@ def _resolved_target(entry: Entry, lang: str) -> str:
     if entry.record_id:
         return _safe(entry.record_id)
     if not entry.sheet:
-        return i18n.text("xl_workbook", lang)
+        return i18n.text("workbook", lang)
     name = _sheet_label(entry.sheet, lang)
     return f"{name}!{entry.cell}" if entry.cell else name
 

@@ -11,11 +11,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from reporter import i18n
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.model import Category, Finding, Severity
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import localize_params, pick
 from reporter.schema import SHEET_BY_KEY
+
+# Wording every output shares (terminal, report, email).
+i18n.add(
+    {
+        "workbook": {"ja": "ブック全体", "en": "Workbook"},
+        "no_actions": {
+            "ja": "対応が必要なエラー・警告はありません。",
+            "en": "No error or warning needs action.",
+        },
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ i18n.add(
             "ja": "台帳チェック: {path}(基準日 {as_of})",
             "en": "Register check: {path} (as of {as_of})",
         },
-        "term_workbook": {"ja": "ブック全体", "en": "Workbook"},
         "term_sheet": {"ja": "■ {name}  {count}件", "en": "■ {name}  {count} finding(s)"},
         "term_action": {"ja": "対応", "en": "Do"},
         "term_due": {"ja": "期限", "en": "due"},
@@ -69,7 +68,7 @@ def render(result: CheckResult, lang: str, register_display: str) -> str:
             if name not in (spec.ja, spec.en):
                 name = f"{name} ({spec.ja if lang == 'ja' else spec.en})"
         else:
-            name = i18n.text("term_workbook", lang)
+            name = i18n.text("workbook", lang)
         lines.append(i18n.text("term_sheet", lang, name=name, count=len(group)))
         lines.extend(_finding_lines(row, lang) for row in group)
         lines.append("")
