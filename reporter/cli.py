@@ -411,17 +411,15 @@ def init(
     lang: LangOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     config: ConfigOption = None,
+    rules: RulesOption = None,
 ) -> None:
     """空の台帳を作ります。 / Write a blank register."""
-    from reporter.config import load_config
+    run = prepare(lang, None, config, rules)
     from reporter.template import write_blank_register
 
-    if lang is not None and lang not in i18n.LANGS:
-        raise InputError("cli_bad_lang", value=lang)
-    chosen = lang or load_config(config).lang or "ja"
-    _LANG_IN_FORCE["lang"] = chosen
-    write_blank_register(path, chosen, overwrite=force)
-    typer.echo(i18n.text("init_done", chosen, path=str(path)))
+    # The instructions sheet quotes the validity periods in force.
+    write_blank_register(path, run.lang, overwrite=force, validity_days=run.settings.validity_days)
+    typer.echo(i18n.text("init_done", run.lang, path=str(path)))
 
 
 i18n.add(
