@@ -257,6 +257,7 @@ def _read_sheet(
     first_data_row = header_index + 1
     records = data.records
     known_positions = set(data.columns.values())
+    extra_positions = [p for p in range(len(header)) if p + column_offset not in known_positions]
     # The hot loop of a large register: one pass per row, one call per known cell.
     for row_index, row in enumerate(chain(top[first_data_row:], rows), start=first_data_row):
         excel_row = row_index + 1
@@ -282,7 +283,16 @@ def _read_sheet(
             except BadValue as bad:
                 problems = problems or {}
                 problems[key] = Problem(bad.kind, display(raw), bad.suggestion)
-        record = Record(data, excel_row, values, row, problems)
+        extra = None
+        for position in extra_positions:
+            text = row[position] if position < row_length else None
+            if text.__class__ is str and text and not text.isspace():
+                extra = (
+                    (*extra, (position + column_offset, text))
+                    if extra
+                    else ((position + column_offset, text),)
+                )
+        record = Record(data, excel_row, values, extra, problems)
         if row_errors is not None:
             # Error cells in unknown columns still belong to the row.
             for absolute, error in row_errors.items():

@@ -67,20 +67,22 @@ class Record:
     value (``None`` when blank or unreadable).
     """
 
-    __slots__ = ("problems", "raw", "row", "sheet", "values")
+    __slots__ = ("extra", "problems", "row", "sheet", "values")
 
     def __init__(
         self,
         sheet: SheetData,
         row: int,
         values: list[Any],
-        raw: list[Any],
+        extra: tuple[tuple[int, str], ...] | None = None,
         problems: dict[str, Problem] | None = None,
     ) -> None:
         self.sheet = sheet
         self.row = row  # the Excel row number, 1-based
         self.values = values
-        self.raw = raw  # the row as read, every column (unknown ones too)
+        # Text in the columns the register does not define, as (0-based column, text):
+        # kept for SEC001 only, so the rest of the row as read can be freed.
+        self.extra = extra
         self.problems = problems
 
     def __getitem__(self, key: str) -> Any:
@@ -135,7 +137,7 @@ class SheetData:
     headers: dict[int, str] = field(default_factory=dict)  # 0-based index -> header text
     hidden: bool = False
     value_index: dict[str, int] = field(default_factory=dict)  # key -> index in Record.values
-    column_offset: int = 0  # 0-based column index of Record.raw[0]
+    column_offset: int = 0  # 0-based column index of the first cell calamine returns
 
     def column_letter(self, key: str) -> str:
         index = self.columns.get(key)

@@ -62,7 +62,7 @@ def test_column_order_is_free_and_unknown_columns_are_kept(tmp_path: Path) -> No
     sheet = register.sheets["keys"]
     assert sheet.columns["key_id"] == 2
     assert sheet.unknown_columns == [(1, "備考")]
-    assert sheet.records[0].raw[1] == "メモ"
+    assert sheet.records[0].extra == ((1, "メモ"),)
 
 
 def test_blank_rows_are_skipped_and_row_numbers_kept(tmp_path: Path) -> None:

@@ -212,3 +212,14 @@ def test_sheet_without_a_header_row_names_the_sheet(run_check: Callable[..., Che
     rows = [r for r in flatten(result, "ja") if r.code == "DAT002"]
     assert len(rows) == 4  # every required column of ツール
     assert all("シート「ツール」" in r.message and "10行" in r.message for r in rows)
+
+
+def test_secret_typed_into_a_register_column_is_found(
+    run_check: Callable[..., CheckResult],
+) -> None:
+    token = "AKIAQ3EGRT7WZX5YB2NM"
+    result = run_check(
+        tools=[TOOL], keys=[{**KEY, "種類": token}, {**KEY, "キーID": "K-2", "担当者": token}]
+    )
+    cells = {f.cell for f in result.findings if f.code == "SEC001"}
+    assert cells == {"B2", "G3"}  # an enum column (unreadable value) and a text column

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from reporter.model import Finding, Severity, column_letter
+from reporter.model import Finding, Record, Severity, column_letter
 from reporter.rules.base import RuleContext, rule
-from reporter.schema import SECRET_HEADER_WORDS, normalize_token
+from reporter.schema import ID, SECRET_HEADER_WORDS, TEXT, normalize_token
 
 # Each pattern: (name shown to the user, regex).
 SECRET_PATTERNS: tuple[tuple[dict[str, str], re.Pattern[str]], ...] = (
@@ -149,27 +149,48 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
     Passes: 備考 = "キーは1Passwordに保管".
     """
     for sheet in ctx.register.sheets.values():
-        secret_columns = {i for i, h in sheet.headers.items() if is_secret_header(h)}
         known = set(sheet.columns.values())
-        offset = sheet.column_offset
-        secret_positions = {i - offset for i in secret_columns if i not in known}
+        secret_columns = {
+            i for i, header in sheet.headers.items() if i not in known and is_secret_header(header)
+        }
+        text_keys = [
+            (key, sheet.value_index[key], index)
+            for key, index in sheet.columns.items()
+            if sheet.spec.column(key).kind in (TEXT, ID)
+        ]
         for record in sheet.records:
-            for position, value in enumerate(record.raw):
-                if value.__class__ is not str or (
-                    len(value) < _SHORTEST_SECRET and position not in secret_positions
-                ):
+            for index, text in _texts(record, text_keys):
+                if len(text) < _SHORTEST_SECRET and index not in secret_columns:
                     continue
-                index = position + offset
-                what = find_secret(value)
-                if what is None and position in secret_positions:
-                    what = _UNDER_HEADER if value.strip() else None
+                what = find_secret(text)
+                if what is None and index in secret_columns:
+                    what = _UNDER_HEADER
                 if what is None:
                     continue
-                header = sheet.headers.get(index, column_letter(index))
                 yield ctx.finding(
                     record,
                     column_letter=column_letter(index),
-                    column=header,
+                    column=sheet.headers.get(index, column_letter(index)),
                     what=what,
-                    masked=mask(value.strip()),
+                    masked=mask(text.strip()),
                 )
+
+
+def _texts(record: Record, text_keys: list[tuple[str, int, int]]) -> Iterator[tuple[int, str]]:
+    """Every text the row holds, with its 0-based column: register columns, then the rest.
+
+    A value that could not be read (an unknown status, a date that is not one)
+    is in the row's problems, as typed.
+    """
+    values = record.values
+    for _, position, index in text_keys:
+        value = values[position]
+        if value.__class__ is str:
+            yield index, value
+    if record.problems is not None:
+        for key, problem in record.problems.items():
+            index = record.sheet.columns.get(key)
+            if index is not None and problem.raw:
+                yield index, problem.raw
+    if record.extra is not None:
+        yield from record.extra
