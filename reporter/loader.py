@@ -257,7 +257,10 @@ def _read_sheet(
     first_data_row = header_index + 1
     records = data.records
     known_positions = set(data.columns.values())
-    extra_positions = [p for p in range(len(header)) if p + column_offset not in known_positions]
+    # Undefined columns are read up to a few past the last header: a note typed
+    # beside the table is kept, a stray cell in column XFD does not widen every row.
+    scanned_width = min(len(header), max(data.headers, default=column_offset) - column_offset + 4)
+    extra_positions = [p for p in range(scanned_width) if p + column_offset not in known_positions]
     # The hot loop of a large register: one pass per row, one call per known cell.
     for row_index, row in enumerate(chain(top[first_data_row:], rows), start=first_data_row):
         excel_row = row_index + 1

@@ -307,3 +307,20 @@ def test_report_open_uses_the_os(
         ["report", str(broken_register), "--out", str(tmp_path), "--open", "--as-of", "2026-11-30"],
     )
     assert opened == [tmp_path / "register-report-2026-11-30.xlsx"]
+
+
+def test_report_verbose_shows_progress_on_long_sheets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reporter.loader
+
+    monkeypatch.setattr(reporter.loader, "PROGRESS_EVERY", 2)  # a "long" sheet in a small test
+    sheets = {name: [headers] for name, headers in HEADERS.items()}
+    sheets["キー"] = [HEADERS["キー"]] + [
+        [f"K-{n}", "その他", None, None, None, None, "佐藤", "鈴木"] for n in range(5)
+    ]
+    path = write_workbook(tmp_path / "long.xlsx", sheets)
+    result = runner.invoke(app, ["report", str(path), "--out", str(tmp_path), "--verbose"])
+    assert "読み込み中: キー 4行" in result.output
+    quiet = runner.invoke(app, ["report", str(path), "--out", str(tmp_path), "--quiet"])
+    assert "読み込み中" not in quiet.output
