@@ -262,10 +262,16 @@ def _read_sheet(
     scanned_width = min(len(header), max(data.headers, default=column_offset) - column_offset + 4)
     extra_positions = [p for p in range(scanned_width) if p + column_offset not in known_positions]
     # The hot loop of a large register: one pass per row, one call per known cell.
+    # A row with its id filled in is not blank: only rows without one need the full look.
+    id_position = data.columns[spec.id_key] - column_offset if spec.id_key in data.columns else None
     for row_index, row in enumerate(chain(top[first_data_row:], rows), start=first_data_row):
         excel_row = row_index + 1
         row_errors = error_cells.get(excel_row) if error_cells else None
-        if row_errors is None and _row_is_blank(row):
+        if (
+            row_errors is None
+            and (id_position is None or id_position >= len(row) or _is_blank_cell(row[id_position]))
+            and _row_is_blank(row)
+        ):
             continue
         values: list[Any] = [None] * width
         problems: dict[str, Problem] | None = None
@@ -279,13 +285,16 @@ def _read_sheet(
                     problems = problems or {}
                     problems[key] = Problem("error", row_errors[position + column_offset])
                 continue
-            if raw.__class__ is str and raw.isspace():
-                continue
             try:
-                values[value_position] = parse(raw)
+                value = parse(raw)
             except BadValue as bad:
+                if raw.__class__ is str and raw.isspace():
+                    continue  # a cell "cleared" with a space is blank
                 problems = problems or {}
                 problems[key] = Problem(bad.kind, display(raw), bad.suggestion)
+                continue
+            if value != "" and value != ():  # text of spaces only is blank too
+                values[value_position] = value
         extra = None
         for position in extra_positions:
             text = row[position] if position < row_length else None
@@ -306,6 +315,10 @@ def _read_sheet(
         if progress is not None and len(records) % PROGRESS_EVERY == 0:
             progress(name, len(records))
     return data
+
+
+def _is_blank_cell(value: Any) -> bool:
+    return value == "" or value is None or (value.__class__ is str and value.isspace())
 
 
 def _row_is_blank(row: list[Any]) -> bool:

@@ -199,3 +199,19 @@ def test_error_cells_in_namespace_prefixed_xml(tmp_path: Path) -> None:
     record = load_register(prefixed).sheets["keys"].records[0]
     problem = record.problem("issued_on")
     assert problem is not None and problem.raw == "#N/A"
+
+
+def test_cells_cleared_with_a_space_are_blank(tmp_path: Path) -> None:
+    keys = [
+        ["キーID", "種類", "発行日", "状態", "担当者", "副担当"],
+        ["K-1", "その他", " ", "  ", "佐藤", "　"],
+    ]
+    record = (
+        load_register(write_workbook(tmp_path / "r.xlsx", _minimal(キー=keys)))
+        .sheets["keys"]
+        .records[0]
+    )
+    assert (
+        record["issued_on"] is None and record["status"] is None and record["backup_owner"] is None
+    )
+    assert record.problems is None
