@@ -13,6 +13,7 @@ from typing import Any
 
 from reporter import i18n
 from reporter.engine import CATEGORY_ORDER, CheckResult
+from reporter.i18n import render
 from reporter.model import Category, Finding, Severity
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import localize_params, pick
@@ -64,6 +65,7 @@ def to_row(finding: Finding, as_of: date, lang: str) -> Row:
         spec = SHEET_BY_KEY[finding.sheet]
         sheet_name = spec.ja if lang == "ja" else spec.en
     days_overdue = (as_of - finding.due).days if finding.due is not None else None
+    params = localize_params(finding, lang)  # once for the message, the action and the row
     return Row(
         code=finding.code,
         severity=finding.severity,
@@ -77,11 +79,11 @@ def to_row(finding: Finding, as_of: date, lang: str) -> Row:
         due=finding.due,
         days_overdue=days_overdue,
         title=pick(rule.title, lang),
-        message=rule.render_message(finding, lang),
-        action=rule.render_action(finding, lang),
+        message=render(pick(rule.message, lang), params),
+        action=render(pick(rule.action, lang), params),
         excepted=finding.excepted,
         exception=finding.exception,
-        params=localize_params(finding, lang),
+        params=params,
     )
 
 

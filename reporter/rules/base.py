@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from reporter.i18n import render
 from reporter.model import CATEGORY_BY_PREFIX, Category, Finding, Record, Register, Severity
 
 if TYPE_CHECKING:
@@ -44,12 +43,6 @@ class Rule:
     @property
     def doc(self) -> str:
         return (self.check.__doc__ or "").strip()
-
-    def render_message(self, finding: Finding, lang: str) -> str:
-        return render(pick(self.message, lang), localize_params(finding, lang))
-
-    def render_action(self, finding: Finding, lang: str) -> str:
-        return render(pick(self.action, lang), localize_params(finding, lang))
 
 
 _REGISTERED: list[Rule] = []
