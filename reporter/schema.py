@@ -155,7 +155,7 @@ KEY_STATUS = EnumSpec(
     {
         "in_use": ("利用中",),
         "awaiting_approval": ("承認待ち",),
-        "update_requested": ("利用中 更新あり", "更新あり"),
+        "update_requested": ("利用中 更新あり", "更新あり", "利用中(更新あり)"),
         "retired": ("停止", "廃止"),
     },
 )
@@ -376,7 +376,7 @@ SECRET_HEADER_WORDS = (
 )
 
 _IGNORED = re.compile(r"[\s_\-・]+")
-_TRAILING = re.compile(r"(\((任意|必須|optional|required)\)|\*)+$")
+_TRAILING = re.compile(r"(\((任意|必須|optional|required)\)|\*|※)+$")
 
 
 def normalize_token(text: str) -> str:

@@ -69,6 +69,8 @@ _ERA = re.compile(
     r"^(令和|平成|昭和|大正|明治|[rhstm])\s*(\d{1,2}|元)\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])"
     r"\s*(\d{1,2})\s*日?" + _TIME_TAIL + r"$"
 )
+# A weekday after the date, as Japanese calendars and emails write it: 2026/11/22(日).
+_WEEKDAY_TAIL = re.compile(r"\s*[(（]\s*[月火水木金土日]\s*(?:曜日?)?\s*[)）]\s*$")
 _AMBIGUOUS = re.compile(r"^\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}$")
 
 # Excel serial numbers typed into a date column: accept only a plausible range
@@ -113,7 +115,7 @@ def _date_from_number(number: float, date1904: bool) -> date:
 
 
 def _date_from_text(text: str, date1904: bool) -> date:
-    normalized = unicodedata.normalize("NFKC", text).strip().casefold()
+    normalized = _WEEKDAY_TAIL.sub("", unicodedata.normalize("NFKC", text).strip()).casefold()
     try:
         if match := _ISO_LIKE.match(normalized) or _KANJI.match(normalized):
             return date(int(match[1]), int(match[2]), int(match[3]))
