@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Iterable
 
 from reporter import i18n
@@ -49,9 +49,21 @@ i18n.add(
 )
 
 
+# The East Asian Wide and Fullwidth blocks (kana, kanji, hangul, full-width forms):
+# one regex pass counts them, where a per-character lookup was slow on a large report.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u231a-\u231b\u2329-\u232a\u2e80-\u303e\u3041-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff01-\uff60\uffe0-\uffe6"
+    "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+)
+
+
 def width(text: str) -> int:
     """Display width: full-width (Japanese) characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def pad(text: str, columns: int) -> str:
