@@ -1053,7 +1053,9 @@ def _write_resolved(sheet: _Sheet, comparison: Comparison, lang: str, r: int) ->
     """The findings of the previous report that are gone, with when they were first seen."""
     t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
     ws = sheet.ws
-    ws.set_h_pagebreaks([*ws.hbreaks, r])
+    if comparison.resolved:
+        # A list of its own gets its own printed page; a one-line note does not.
+        ws.set_h_pagebreaks([*ws.hbreaks, r])
     _section(sheet, r, t("xl_resolved_title"), 7)
     r += 1
     if comparison.previous is None:
