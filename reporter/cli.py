@@ -301,17 +301,6 @@ def report(
     raise typer.Exit(code)
 
 
-def _previous_report(
-    result: Any, previous: Path | None, out: Path | None, output_dir: str | None
-) -> Any:
-    """Last month's report to compare with, when the history feature is present."""
-    try:
-        from reporter import history
-    except ImportError:
-        return None
-    return history.find_previous(result, previous, out, Path(output_dir) if output_dir else None)
-
-
 def _send(result: Any, written: Path, run: Run, eml: Path | None, say: _Printer) -> None:
     from reporter import emailer
 
