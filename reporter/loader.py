@@ -19,7 +19,7 @@ from reporter import i18n
 from reporter.errors import InputError
 from reporter.model import Problem, Record, Register, SheetData
 from reporter.schema import SHEETS, SheetSpec, column_lookup, normalize_token, sheet_lookup
-from reporter.values import BadValue, display, parser_for
+from reporter.values import BadValue, display, is_blank, parser_for
 
 HEADER_SEARCH_ROWS = 10  # spec: the header row is within the top 10 rows
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
@@ -269,7 +269,7 @@ def _read_sheet(
         row_errors = error_cells.get(excel_row) if error_cells else None
         if (
             row_errors is None
-            and (id_position is None or id_position >= len(row) or _is_blank_cell(row[id_position]))
+            and (id_position is None or id_position >= len(row) or is_blank(row[id_position]))
             and _row_is_blank(row)
         ):
             continue
@@ -315,10 +315,6 @@ def _read_sheet(
         if progress is not None and len(records) % PROGRESS_EVERY == 0:
             progress(name, len(records))
     return data
-
-
-def _is_blank_cell(value: Any) -> bool:
-    return value == "" or value is None or (value.__class__ is str and value.isspace())
 
 
 def _row_is_blank(row: list[Any]) -> bool:
