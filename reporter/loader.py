@@ -10,16 +10,31 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reporter import i18n
 from reporter.errors import InputError
 from reporter.model import Problem, Record, Register, SheetData
-from reporter.schema import SHEETS, SheetSpec, column_lookup, normalize_token, sheet_lookup
-from reporter.values import BadValue, display, is_blank, parser_for
+from reporter.schema import (
+    BOOL,
+    DATE,
+    ENUM,
+    ID,
+    INT,
+    SHEETS,
+    TEXT,
+    SheetSpec,
+    column_lookup,
+    normalize_token,
+    sheet_lookup,
+)
+from reporter.values import BadValue, display, parser_for
 
 HEADER_SEARCH_ROWS = 10  # spec: the header row is within the top 10 rows
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
@@ -77,7 +92,12 @@ i18n.add(
 
 
 Progress = Callable[[str, int], None]  # (sheet name, data rows read so far)
-PROGRESS_EVERY = 10_000
+READ_AHEAD_BYTES = 200_000_000  # of sheet XML read but not yet parsed (see _read_workbook)
+PROGRESS_EVERY = 10_000  # rows per progress line, and per chunk the loader parses at once
+# Kinds whose values repeat down a column (dates, labels, flags): parsed once per distinct value.
+_REPEATING_KINDS = frozenset({DATE, ENUM, BOOL, INT})
+_INLINE_TEXT_KINDS = frozenset({ID, TEXT})
+_MEMO_LIMIT = 50_000  # distinct values remembered per column and type, to bound memory
 
 
 def load_register(path: str | Path, progress: Progress | None = None) -> Register:
@@ -136,16 +156,47 @@ def _check_file(path: Path) -> None:
 
 def _read_workbook(path: Path, workbook: Any, progress: Progress | None) -> Register:
     xml_info = _XlsxInfo(path)
+    chosen: dict[str, tuple[SheetSpec, Any]] = {}
+    for spec, metadata in _match_sheets(workbook.sheets_metadata):
+        chosen.setdefault(spec.key, (spec, metadata))  # the first match of a sheet wins
+    order = xml_info.reading_order(list(chosen.values()))
+
     found: dict[str, SheetData] = {}
-    candidates = _match_sheets(workbook.sheets_metadata)
-    for spec, metadata in candidates:
-        if spec.key in found:
-            continue
-        sheet = workbook.get_sheet_by_name(metadata.name)
-        hidden = str(metadata.visible).rsplit(".", 1)[-1] != "Visible"
-        data = _read_sheet(spec, metadata.name, sheet, hidden, xml_info, progress)
-        if data is not None:
-            found[spec.key] = data
+    # calamine parses a sheet without holding the GIL: sheets are read (and their
+    # XML scanned for error cells) on other threads while this one turns the
+    # sheets already read into records. Reading runs ahead by at most
+    # READ_AHEAD_BYTES of sheet XML, so that a huge register is not all in memory twice.
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="reporter-read") as reader,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="reporter-xml") as scanner,
+    ):
+        sheets: list[Future[Any] | None] = []
+        errors = [scanner.submit(xml_info.error_cells, meta.name) for _, meta in order]
+
+        def read_ahead(current: int) -> None:
+            ahead = sum(xml_info.size(meta.name) for _, meta in order[current : len(sheets)])
+            while len(sheets) < len(order) and (len(sheets) <= current or ahead < READ_AHEAD_BYTES):
+                name = order[len(sheets)][1].name
+                sheets.append(reader.submit(workbook.get_sheet_by_name, name))
+                ahead += xml_info.size(name)
+
+        for index, (spec, metadata) in enumerate(order):
+            read_ahead(index)
+            future = sheets[index]
+            assert future is not None  # read_ahead submitted it
+            sheet = future.result()
+            hidden = str(metadata.visible).rsplit(".", 1)[-1] != "Visible"
+            found[spec.key] = _read_sheet(
+                spec,
+                metadata.name,
+                sheet,
+                hidden,
+                errors[index].result(),
+                xml_info.date1904,
+                progress,
+            )
+            sheets[index] = None  # free calamine's copy of the sheet
+            del sheet
     if not found:
         raise InputError("register_no_sheets", path=str(path))
     ordered = {spec.key: found[spec.key] for spec in SHEETS if spec.key in found}
@@ -190,9 +241,10 @@ def _read_sheet(
     name: str,
     sheet: Any,
     hidden: bool,
-    xml_info: _XlsxInfo,
+    error_cells: dict[int, dict[int, str]],
+    date1904: bool = False,
     progress: Progress | None = None,
-) -> SheetData | None:
+) -> SheetData:
     start = sheet.start
     column_offset = start[1] if start else 0
     rows = sheet.iter_rows()
@@ -243,78 +295,186 @@ def _read_sheet(
             data.columns[column.key] = absolute
     data.missing_columns = [c.key for c in spec.columns if c.required and c.key not in data.columns]
 
-    error_cells = xml_info.error_cells(name)
-    parsers = [
-        (
-            data.value_index[key],
-            key,
-            index - column_offset,
-            parser_for(spec.column(key), xml_info.date1904),
-        )
-        for key, index in data.columns.items()
-    ]
-    width = len(spec.columns)
-    first_data_row = header_index + 1
-    records = data.records
-    known_positions = set(data.columns.values())
+    readers = {
+        key: _ColumnReader(spec.column(key), absolute - column_offset, date1904)
+        for key, absolute in data.columns.items()
+    }
     # Undefined columns are read up to a few past the last header: a note typed
     # beside the table is kept, a stray cell in column XFD does not widen every row.
+    known_positions = {reader.position for reader in readers.values()}
     scanned_width = min(len(header), max(data.headers, default=column_offset) - column_offset + 4)
-    extra_positions = [p for p in range(scanned_width) if p + column_offset not in known_positions]
-    # The hot loop of a large register: one pass per row, one call per known cell.
-    # A row with its id filled in is not blank: only rows without one need the full look.
-    id_position = data.columns[spec.id_key] - column_offset if spec.id_key in data.columns else None
-    for row_index, row in enumerate(chain(top[first_data_row:], rows), start=first_data_row):
-        excel_row = row_index + 1
-        row_errors = error_cells.get(excel_row) if error_cells else None
+    extra_positions = [p for p in range(scanned_width) if p not in known_positions]
+    chunk_rows = max(1, PROGRESS_EVERY)
+    first_data_row = header_index + 1
+    chunks = chain([top[first_data_row:]], iter(lambda: list(islice(rows, chunk_rows)), []))
+    excel_row = first_data_row + 1
+    for chunk in chunks:
+        if not chunk:
+            continue
+        records_before = len(data.records)
+        _read_chunk(data, chunk, excel_row, readers, extra_positions, error_cells, column_offset)
+        excel_row += len(chunk)
+        # One line each time the count of records passes a multiple of PROGRESS_EVERY.
+        passed = len(data.records) // chunk_rows
+        if progress is not None and passed > records_before // chunk_rows:
+            progress(name, passed * chunk_rows)
+    return data
+
+
+_MISSING = object()
+
+
+class _ColumnReader:
+    """Reads one register column, a chunk of rows at a time.
+
+    A cell's outcome is its parsed value, None (blank) or a :class:`Problem`.
+    Dates, labels and flags repeat down a column, so their outcomes are memoized
+    per type of raw value (True, 1 and 1.0 are equal keys, so never share a table).
+    """
+
+    __slots__ = ("inline", "memo", "parse", "position", "problems", "strip_any_text")
+
+    def __init__(self, column: Any, position: int, date1904: bool) -> None:
+        self.position = position  # 0-based index into the rows calamine returns
+        self.parse = parser_for(column, date1904)
+        self.inline = column.kind in _INLINE_TEXT_KINDS
+        self.strip_any_text = column.kind == TEXT  # ids other than ASCII need NFKC
+        repeating = column.kind in _REPEATING_KINDS
+        # Readable values, and apart the problems: those are rare, so a problem
+        # is a miss of the main table and is looked up on the slow path.
+        self.memo: defaultdict[type, dict[Any, Any]] | None = (
+            defaultdict(dict) if repeating else None
+        )
+        self.problems: defaultdict[type, dict[Any, Problem]] = defaultdict(dict)
+
+    def read(self, raws: list[Any]) -> tuple[list[Any], dict[int, Problem]]:
+        """The values of a column's cells (None when blank or unreadable) and the problems."""
+        memo, parse = self.memo, self.parse
+        if memo is None:
+            if self.inline:
+                # Ids and free text are always readable (their parsers never raise)
+                # and mostly unique: no memo, the common case inline.
+                strip_any = self.strip_any_text
+                return [
+                    (raw.strip() or None)
+                    if raw.__class__ is str and (strip_any or raw.isascii())
+                    else _outcome(raw, parse)
+                    for raw in raws
+                ], {}
+            values = [_outcome(raw, parse) for raw in raws]
+            unreadable = [i for i, value in enumerate(values) if value.__class__ is Problem]
+            problems = {index: values[index] for index in unreadable}
+            for index in unreadable:
+                values[index] = None
+            return values, problems
+        values = [memo[raw.__class__].get(raw, _MISSING) for raw in raws]
+        problems = {}
+        for index in [i for i, value in enumerate(values) if value is _MISSING]:
+            raw = raws[index]
+            readable, unreadable = memo[raw.__class__], self.problems[raw.__class__]
+            outcome = readable.get(raw, _MISSING)
+            if outcome is _MISSING:
+                outcome = unreadable.get(raw, _MISSING)
+            if outcome is _MISSING:
+                outcome = _outcome(raw, parse)
+                table = unreadable if outcome.__class__ is Problem else readable
+                if len(table) < _MEMO_LIMIT:
+                    table[raw] = outcome
+            if outcome.__class__ is Problem:
+                problems[index] = outcome
+                outcome = None
+            values[index] = outcome
+        return values, problems
+
+
+def _outcome(raw: Any, parse: Callable[[Any], Any]) -> Any:
+    """One cell: its parsed value, None when blank, or the Problem that stops it being read."""
+    if raw == "" or raw is None:
+        return None
+    try:
+        value = parse(raw)
+    except BadValue as bad:
+        if raw.__class__ is str and raw.isspace():
+            return None  # a cell "cleared" with a space is blank
+        return Problem(bad.kind, display(raw), bad.suggestion)
+    if value == "" or value == ():  # text of spaces only is blank too
+        return None
+    return value
+
+
+def _read_chunk(
+    data: SheetData,
+    chunk: list[list[Any]],
+    first_excel_row: int,
+    readers: dict[str, _ColumnReader],
+    extra_positions: list[int],
+    error_cells: dict[int, dict[int, str]],
+    column_offset: int,
+) -> None:
+    """Turn consecutive rows of a sheet into records, one column at a time."""
+    count = len(chunk)
+    width = min(map(len, chunk))
+    if width < max(len(row) for row in chunk):
+        width = max(len(row) for row in chunk)
+        chunk = [row if len(row) == width else row + [""] * (width - len(row)) for row in chunk]
+    # The column of each known key, in the sheet's column order; missing ones are all blank.
+    blank_column = [None] * count
+    problems: dict[int, dict[str, Problem]] = {}
+    columns: list[list[Any]] = []
+    for column in data.spec.columns:
+        reader = readers.get(column.key)
+        if reader is None or reader.position >= width:
+            columns.append(blank_column)
+            continue
+        values, unreadable = reader.read(list(map(itemgetter(reader.position), chunk)))
+        for index, problem in unreadable.items():
+            problems.setdefault(index, {})[column.key] = problem
+        columns.append(values)
+    extras: dict[int, tuple[tuple[int, str], ...]] = {}
+    for position in extra_positions:
+        if position >= width:
+            break
+        absolute = position + column_offset
+        texts = list(map(itemgetter(position), chunk))
+        for index in [i for i, t in enumerate(texts) if t.__class__ is str and t.strip()]:
+            extras[index] = (*extras.get(index, ()), (absolute, texts[index]))
+    last_excel_row = first_excel_row + count - 1
+    row_errors: dict[int, dict[int, str]] = {}
+    if error_cells:
+        row_errors = {
+            row - first_excel_row: errors
+            for row, errors in error_cells.items()
+            if first_excel_row <= row <= last_excel_row
+        }
+        positions = {key: reader.position + column_offset for key, reader in readers.items()}
+        known = set(positions.values())
+        for index, errors in row_errors.items():
+            row_problems = problems.get(index, {})
+            for key, absolute in positions.items():
+                if absolute in errors and columns[data.value_index[key]][index] is None:
+                    row_problems.setdefault(key, Problem("error", errors[absolute]))
+            # Error cells in unknown columns still belong to the row.
+            for absolute, error in errors.items():
+                if absolute not in known:
+                    row_problems[f"#{absolute}"] = Problem("error", error)
+            if row_problems:
+                problems[index] = row_problems
+    id_key = data.spec.id_key
+    id_column = columns[data.value_index[id_key]] if id_key in readers else blank_column
+    records = data.records
+    for index, values in enumerate(zip(*columns, strict=True)):
+        # A row with its id filled in is not blank: only rows without one need the full look.
         if (
-            row_errors is None
-            and (id_position is None or id_position >= len(row) or is_blank(row[id_position]))
-            and _row_is_blank(row)
+            id_column[index] is None
+            and index not in problems
+            and index not in extras
+            and index not in row_errors
+            and _row_is_blank(chunk[index])
         ):
             continue
-        values: list[Any] = [None] * width
-        problems: dict[str, Problem] | None = None
-        row_length = len(row)
-        for value_position, key, position, parse in parsers:
-            if position >= row_length:
-                continue
-            raw = row[position]
-            if raw == "" or raw is None:
-                if row_errors is not None and (position + column_offset) in row_errors:
-                    problems = problems or {}
-                    problems[key] = Problem("error", row_errors[position + column_offset])
-                continue
-            try:
-                value = parse(raw)
-            except BadValue as bad:
-                if raw.__class__ is str and raw.isspace():
-                    continue  # a cell "cleared" with a space is blank
-                problems = problems or {}
-                problems[key] = Problem(bad.kind, display(raw), bad.suggestion)
-                continue
-            if value != "" and value != ():  # text of spaces only is blank too
-                values[value_position] = value
-        extra = None
-        for position in extra_positions:
-            text = row[position] if position < row_length else None
-            if text.__class__ is str and text and not text.isspace():
-                extra = (
-                    (*extra, (position + column_offset, text))
-                    if extra
-                    else ((position + column_offset, text),)
-                )
-        record = Record(data, excel_row, values, extra, problems)
-        if row_errors is not None:
-            # Error cells in unknown columns still belong to the row.
-            for absolute, error in row_errors.items():
-                if absolute not in known_positions:
-                    record.problems = record.problems or {}
-                    record.problems[f"#{absolute}"] = Problem("error", error)
-        records.append(record)
-        if progress is not None and len(records) % PROGRESS_EVERY == 0:
-            progress(name, len(records))
-    return data
+        records.append(
+            Record(data, first_excel_row + index, values, extras.get(index), problems.get(index))
+        )
 
 
 def _row_is_blank(row: list[Any]) -> bool:
@@ -344,6 +504,7 @@ class _XlsxInfo:
     def __init__(self, path: Path) -> None:
         self.date1904 = False
         self._sheet_parts: dict[str, str] = {}
+        self._part_sizes: dict[str, int] = {}  # sheet name -> bytes of its XML, unzipped
         self._path = path
         if not zipfile.is_zipfile(path):
             return
@@ -374,6 +535,24 @@ class _XlsxInfo:
                 else:
                     part = str(PurePosixPath("xl") / target)
                 self._sheet_parts[element.get("name", "")] = part
+                if part in names:
+                    self._part_sizes[element.get("name", "")] = package.getinfo(part).file_size
+
+    def size(self, sheet_name: str) -> int:
+        """Bytes of the sheet's XML, unzipped (0 when not known: not an .xlsx)."""
+        return self._part_sizes.get(sheet_name, 0)
+
+    def reading_order(self, sheets: list[tuple[SheetSpec, Any]]) -> list[tuple[SheetSpec, Any]]:
+        """The order to read sheets in: the smallest first, then the largest down.
+
+        Sheets are parsed while the next ones are read on another thread. The
+        first read is a wait nothing overlaps, so it should be short; the
+        large sheets follow so that parsing never waits for long.
+        """
+        if not self._part_sizes or len(sheets) < 2:
+            return sheets
+        ranked = sorted(sheets, key=lambda pair: -self.size(pair[1].name))
+        return [ranked[-1], *ranked[:-1]]
 
     def error_cells(self, sheet_name: str) -> dict[int, dict[int, str]]:
         """Excel row -> {0-based column -> error text} for error cells and uncached formulas."""
@@ -425,26 +604,32 @@ class _XlsxInfo:
 def _marker_positions(xml: bytes) -> Iterator[int]:
     """Where an error type, or a formula with no cached value, may start.
 
-    A regex over a 30 MB sheet is slow; bytes.find is not. A formula followed
-    directly by its cached <v> is skipped here without further parsing.
-    Namespace-prefixed XML (``<x:f>``, written by some programs) falls back to
-    the regex.
+    A regex over a 30 MB sheet is slow; bytes.find and bytes.count are not.
+    Formulas are walked only when counting shows that some lack the cached
+    <v> that Excel writes right after them. Namespace-prefixed XML (``<x:f>``,
+    written by some programs) falls back to the regex.
     """
     position = xml.find(b't="e"')
     while position != -1:
         yield position
         position = xml.find(b't="e"', position + 1)
-    for needle in (b"<f>", b"<f ", b"<f/>"):
-        position = xml.find(needle)
+    closed = xml.count(b"</f>")
+    if closed != xml.count(b"</f><v"):
+        position = xml.find(b"</f>")
         while position != -1:
-            tag_end = xml.find(b">", position)
-            if xml[tag_end - 1 : tag_end] == b"/":  # <f .../> (a shared formula's child)
-                after = tag_end + 1
-            else:
-                after = xml.find(b"</f>", tag_end) + 4
-            if not xml.startswith(b"<v", after):
+            if not xml.startswith(b"<v", position + 4):
                 yield position
-            position = xml.find(needle, position + 1)
+            position = xml.find(b"</f>", position + 4)
+    # Self-closing formulas: the cells of a filled-down shared formula, <f t="shared" si="0"/>.
+    opened = xml.count(b"<f>") + xml.count(b"<f ") + xml.count(b"<f/>")
+    if opened - closed != xml.count(b"/><v"):
+        for needle in (b"<f ", b"<f/>"):
+            position = xml.find(needle)
+            while position != -1:
+                tag_end = xml.find(b">", position)
+                if xml[tag_end - 1 : tag_end] == b"/" and not xml.startswith(b"<v", tag_end + 1):
+                    yield position
+                position = xml.find(needle, position + 1)
     if b":f>" in xml or b":f " in xml:
         for match in _PREFIXED_FORMULA.finditer(xml):
             yield match.start()

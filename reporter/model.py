@@ -7,7 +7,7 @@ Nothing here knows about Excel libraries or message wording.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -73,7 +73,7 @@ class Record:
         self,
         sheet: SheetData,
         row: int,
-        values: list[Any],
+        values: Sequence[Any],
         extra: tuple[tuple[int, str], ...] | None = None,
         problems: dict[str, Problem] | None = None,
     ) -> None:
@@ -162,6 +162,9 @@ class Register:
     missing_sheets: list[str]  # canonical keys of register sheets not found
     sheet_names: list[str]  # every sheet of the workbook, in order
     date1904: bool = False
+    # What several rules derive alike (the open notices, the active grants…), computed
+    # once per run: see RuleContext.shared.
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def sheet(self, key: str) -> SheetData | None:
         return self.sheets.get(key)

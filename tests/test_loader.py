@@ -215,3 +215,88 @@ def test_cells_cleared_with_a_space_are_blank(tmp_path: Path) -> None:
         record["issued_on"] is None and record["status"] is None and record["backup_owner"] is None
     )
     assert record.problems is None
+
+
+def test_rows_across_chunk_boundaries_keep_their_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xlsxwriter
+
+    import reporter.loader
+
+    # Rows are parsed a chunk at a time: with chunks of 3, every row below sits
+    # on a boundary somewhere, and the error cell is in the third chunk.
+    monkeypatch.setattr(reporter.loader, "PROGRESS_EVERY", 3)
+    path = tmp_path / "chunks.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    for name, headers in HEADERS.items():
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, headers)
+        if name == "キー":
+            for n in range(1, 11):
+                if n == 4:
+                    continue  # a blank row
+                sheet.write_row(n, 0, [f"K-{n}", "その他", "T-1", f"2026/11/{n:02d}", "佐藤"])
+            sheet.write_formula(7, 3, "=VLOOKUP(A8,Z:Z,2,FALSE)", None, "#N/A")
+    workbook.close()
+    records = load_register(path).sheets["keys"].records
+    assert [r.row for r in records] == [2, 3, 4, 6, 7, 8, 9, 10, 11]
+    assert [r.record_id for r in records] == [f"K-{n}" for n in (1, 2, 3, 5, 6, 7, 8, 9, 10)]
+    assert records[3]["issued_on"] == date(2026, 11, 5)
+    by_row = {r.row: r for r in records}
+    assert by_row[8]["issued_on"] is None
+    problem = by_row[8].problem("issued_on")
+    assert problem is not None and problem.kind == "error" and problem.raw == "#N/A"
+    assert all(r.problem("issued_on") is None for r in records if r.row != 8)
+
+
+def test_true_and_one_are_not_the_same_cell(tmp_path: Path) -> None:
+    # Python holds True == 1 == 1.0: the loader's memo of repeated values must not
+    # read a TRUE typed in a number column as the number 1, nor the 1 below it as TRUE.
+    notices = [
+        ["通知ID", "受信日", "種類", "書類期間(日)"],
+        ["N-1", "2026/11/01", "出品キャンセル", True],
+        ["N-2", "2026/11/01", "出品キャンセル", 1],
+        ["N-3", "2026/11/01", "出品キャンセル", 1.0],
+        ["N-4", "2026/11/01", "出品キャンセル", True],
+    ]
+    register = load_register(write_workbook(tmp_path / "r.xlsx", _minimal(通知=notices)))
+    flag, one, one_float, flag_again = register.sheets["notices"].records
+    for record in (flag, flag_again):
+        assert record["invoice_window_days"] is None
+        problem = record.problem("invoice_window_days")
+        assert problem is not None and problem.kind == "int"
+    assert one["invoice_window_days"] == one_float["invoice_window_days"] == 1
+    assert one.problem("invoice_window_days") is None
+
+
+def test_filled_down_formula_without_cached_values(tmp_path: Path) -> None:
+    # Excel writes a filled-down formula once and the cells below as
+    # <f t="shared" si="0"/>; a file saved without calculating has no <v> after them.
+    import re
+    import zipfile
+
+    keys = [["キーID", "種類", "発行日", "担当者"]] + [
+        [f"K-{n}", "その他", 0, "佐藤"] for n in range(1, 4)
+    ]
+    source = write_workbook(tmp_path / "plain.xlsx", _minimal(キー=keys))
+    cells = {
+        "C2": b'<c r="C2" t="str"><f>"2026/11/01"</f><v>2026/11/01</v></c>',
+        "C3": b'<c r="C3"><f t="shared" ref="C3:C4" si="0">TODAY()</f></c>',
+        "C4": b'<c r="C4"><f t="shared" si="0"/></c>',
+    }
+    keys_part = f"xl/worksheets/sheet{list(HEADERS).index('キー') + 1}.xml"
+    path = tmp_path / "formulas.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == keys_part:
+                for ref, xml in cells.items():
+                    data, count = re.subn(rf'<c r="{ref}"[^>]*>.*?</c>'.encode(), xml, data)
+                    assert count == 1, ref
+            copy.writestr(item, data)
+    records = load_register(path).sheets["keys"].records
+    assert records[0]["issued_on"] == date(2026, 11, 1)
+    for record in records[1:]:
+        problem = record.problem("issued_on")
+        assert problem is not None and problem.kind == "error", record
