@@ -127,6 +127,14 @@ class RuleContext:
     def records(self, sheet: str) -> list[Record]:
         return self.register.records(sheet)
 
+    def shared(self, name: str, compute: Callable[[], list[Record]]) -> list[Record]:
+        """``compute()``, worked out once per register and date for every rule that asks."""
+        key = (name, self.as_of)
+        derived = self.register.derived
+        if key not in derived:
+            derived[key] = compute()
+        return derived[key]
+
     def finding(
         self,
         record: Record | None,

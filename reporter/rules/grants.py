@@ -125,10 +125,11 @@ def revoked_cell(grant: Record) -> str:
     return "revoked_on" if grant.sheet.has_column("revoked_on") else "grantee"
 
 
-def _active_grants(ctx: RuleContext) -> Iterator[Record]:
-    for grant in ctx.records("grants"):
-        if grant_is_active(grant, ctx.as_of):
-            yield grant
+def _active_grants(ctx: RuleContext) -> list[Record]:
+    return ctx.shared(
+        "active_grants",
+        lambda: [grant for grant in ctx.records("grants") if grant_is_active(grant, ctx.as_of)],
+    )
 
 
 def _where(ctx: RuleContext, grant: Record, tools: Mapping[str, Record]) -> Text:

@@ -47,10 +47,18 @@ def is_listing_cancellation(notice: Record) -> bool:
     return notice["kind"] == "listing_cancelled"
 
 
-def open_listing_cancellations(ctx: RuleContext) -> Iterator[Record]:
-    for notice in ctx.records("notices"):
-        if is_listing_cancellation(notice) and notice_is_open(notice):
-            yield notice
+def open_listing_cancellations(ctx: RuleContext) -> list[Record]:
+    return ctx.shared(
+        "open_listing_cancellations",
+        lambda: [notice for notice in listing_cancellations(ctx) if notice_is_open(notice)],
+    )
+
+
+def listing_cancellations(ctx: RuleContext) -> list[Record]:
+    return ctx.shared(
+        "listing_cancellations",
+        lambda: [notice for notice in ctx.records("notices") if is_listing_cancellation(notice)],
+    )
 
 
 def decision_of(notice: Record) -> str:
@@ -564,8 +572,8 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
     Passes: the same ASIN in Amazon本店 and Amazonセカンド (two stores).
     """
     groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
-    for notice in ctx.records("notices"):
-        if is_listing_cancellation(notice) and notice["asin"] is not None:
+    for notice in listing_cancellations(ctx):
+        if notice["asin"] is not None:
             groups[(notice["store"] or "", asin_key(notice["asin"]))].append(notice)
     for (store, asin), notices in groups.items():
         if len(notices) < 2:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from reporter.model import Finding, Record, Severity, SheetData
@@ -310,14 +310,17 @@ def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
         id_key = sheet.spec.id_key
         if id_key is None or id_key not in sheet.columns:
             continue
+        # Count first: duplicates are few, so only their rows are gathered.
+        position = sheet.value_index[id_key]
+        counts = Counter(record.values[position] for record in sheet.records)
+        repeated = {value for value, count in counts.items() if count > 1 and value is not None}
+        if not repeated:
+            continue
         rows_by_id: dict[str, list[Record]] = defaultdict(list)
         for record in sheet.records:
-            value = record[id_key]
-            if value is not None:
-                rows_by_id[value].append(record)
+            if record.values[position] in repeated:
+                rows_by_id[record.values[position]].append(record)
         for records in rows_by_id.values():
-            if len(records) < 2:
-                continue
             rows = ", ".join(str(r.row) for r in records)
             for record in records:
                 yield ctx.finding(record, id_key, count=len(records), rows=rows)
