@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from reporter.model import Category, Finding, Register, Severity
@@ -65,6 +65,11 @@ class CheckResult:
     findings: list[Finding]
     skipped: list[SkippedRule]
     rows: dict[str, RowCount]
+    # The findings rendered per language (output.flat.flatten): the workbook, the
+    # terminal summary and the email all show them; rendered once each.
+    rendered: dict[str, list[Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def path(self) -> Path:

@@ -804,3 +804,19 @@ def test_workbook_writer_reports_os_errors_as_oserror(
 
     with pytest.raises(FileNotFoundError):
         write_workbook(full_result, tmp_path / "missing" / "r.xlsx", "ja", "r.xlsx", "0" * 64)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("K-001", 5),
+        ("キーK-1", 7),  # full-width kana count two, ASCII one
+        ("ｷｰ", 2),  # half-width kana count one
+        ("楽天🍣", 6),  # outside JIS: still two for the emoji
+        ("𠮷野家", 6),
+    ],
+)
+def test_column_widths_count_japanese_characters_double(text: str, expected: int) -> None:
+    from reporter.output.excel import display_width
+
+    assert display_width(text) == expected

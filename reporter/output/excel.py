@@ -41,7 +41,7 @@ from reporter.model import Category, Severity
 from reporter.output import catalogue
 from reporter.output.flat import Row, flatten, most_urgent, summarize
 from reporter.output.terminal import SEVERITY_LABEL
-from reporter.output.terminal import width as display_width
+from reporter.output.terminal import width as terminal_width
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import pick
 from reporter.rules.security import redact
@@ -538,17 +538,32 @@ def status_text(status: Status, lang: str) -> str:
     return i18n.text("xl_status_open", lang, months=status.months_open)
 
 
-def _write_cell(sheet: _Sheet, r: int, c: int, column: _Column, value: Any, props: dict) -> None:
-    if column.kind == "date":
-        sheet.day(r, c, value, **props)
-    elif column.kind == "number":
-        sheet.number(r, c, value, **props)
-    elif column.kind == "days":
-        sheet.number(r, c, value, num_format=DAYS_FORMAT[sheet.lang], **props)
-    elif column.kind == "wrap":
-        sheet.text(r, c, value, text_wrap=True, **props)
-    else:
-        sheet.text(r, c, value, **props)
+_NUMBER_KINDS = frozenset({"number", "days"})
+# Per cell of a row style: (format of a value, of a blank, of text that needs a quote prefix).
+_CellFormats = tuple[Format, Format, Format]
+
+
+def _cell_formats(
+    sheet: _Sheet, columns: Sequence[_Column], row: Row, new: bool
+) -> list[_CellFormats]:
+    """The formats of each cell of a findings row in ``row``'s style."""
+    get = sheet.formats.get
+    result = []
+    for column in columns:
+        props = _row_props(row)
+        if column.kind == "status" and new:
+            props["bold"] = True  # new findings stand out: what changed is what a reader seeks
+        if column.kind == "date":
+            blank = get(**props)
+            value = get(num_format=DATE_FORMAT, **props)
+        elif column.kind == "days":
+            blank = value = get(num_format=DAYS_FORMAT[sheet.lang], **props)
+        else:
+            if column.kind == "wrap":
+                props["text_wrap"] = True
+            blank = value = get(**props)
+        result.append((value, blank, get(quote_prefix=True, **props)))
+    return result
 
 
 def _write_findings(
@@ -593,12 +608,28 @@ def _write_findings(
     )
     ws.set_row(HEADER_ROW, 30)
     wrapped = [c for c, column in enumerate(spec.columns) if column.kind == "wrap"]
+    kinds = [column.kind for column in spec.columns]
+    # A large register has tens of thousands of findings: the formats of each row
+    # style are looked up once, and cells go straight to the typed writers.
+    styles: dict[tuple[Severity, bool, bool], list[_CellFormats]] = {}
     for r, (row, row_values) in enumerate(zip(rows, values, strict=True), start=FIRST_DATA_ROW):
-        props = _row_props(row)
-        for c, (column, value) in enumerate(zip(spec.columns, row_values, strict=True)):
-            # New findings stand out in bold: what changed is what a reader looks for.
-            bold = column.kind == "status" and statuses[id(row)].new
-            _write_cell(sheet, r, c, column, value, {**props, "bold": True} if bold else props)
+        new = statuses[id(row)].new
+        style = (row.severity, row.excepted, new)
+        cell_formats = styles.get(style)
+        if cell_formats is None:
+            cell_formats = styles[style] = _cell_formats(sheet, spec.columns, row, new)
+        for c, value in enumerate(row_values):
+            value_format, blank_format, quoted_format = cell_formats[c]
+            if value is None or value == "":
+                ws.write_blank(r, c, None, blank_format)
+            elif kinds[c] == "date":
+                ws.write_datetime(r, c, value, value_format)
+            elif kinds[c] in _NUMBER_KINDS:
+                ws.write_number(r, c, value, value_format)
+            else:
+                text = str(value)
+                quoted = quoted_format if needs_quote_prefix(text) else value_format
+                ws.write_string(r, c, text, quoted)
         _fit_row(ws, r, [(row_values[c], widths[c]) for c in wrapped])
     if not rows:
         # xlsxwriter needs one data row in a table; it carries the "nothing found" note,
@@ -619,6 +650,8 @@ def _widths(
         # +3 leaves room for the table's filter button beside the header.
         widest = _text_width(headers[c]) + 3
         for row in values:
+            if widest + 1 >= column.cap:
+                break  # capped: no need to measure the rest
             widest = max(widest, _value_width(row[c], column.kind))
         result.append(float(max(column.minimum, min(column.cap, widest + 1))))
     return result
@@ -668,6 +701,18 @@ def _lines(text_width: int, col_width: float, usable: float) -> int:
 
 def _text_width(text: str) -> int:
     return max((display_width(line) for line in text.splitlines()), default=0)
+
+
+def display_width(text: str) -> int:
+    """Width in Excel's character units: full-width (Japanese) characters count two."""
+    if text.isascii():
+        return len(text)
+    try:
+        # In CP932 (Windows Japanese) a full-width character takes two bytes and a
+        # half-width one one byte: the byte count is the width, worked out in C.
+        return len(text.encode("cp932"))
+    except UnicodeEncodeError:  # emoji, characters outside JIS
+        return terminal_width(text)
 
 
 # --- the rules sheet ---------------------------------------------------------

@@ -55,7 +55,11 @@ class Row:
 
 
 def flatten(result: CheckResult, lang: str) -> list[Row]:
-    return [to_row(finding, result.as_of, lang) for finding in result.findings]
+    """One row per finding, in the result's order (rendered once per language; do not modify)."""
+    rows = result.rendered.get(lang)
+    if rows is None:
+        rows = result.rendered[lang] = [to_row(f, result.as_of, lang) for f in result.findings]
+    return rows
 
 
 def to_row(finding: Finding, as_of: date, lang: str) -> Row:
