@@ -21,6 +21,7 @@ but a finding whose column moved (a column inserted) still matches by its key.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -81,7 +82,12 @@ i18n.add(
 )
 
 HISTORY_SHEET = "_history"
-FORMAT_VERSION = 1
+# 1: one cell per field of a finding. 2: the findings table holds one cell per
+# finding, a JSON array of the fields (a tenth of the cells to write and read on a
+# register with tens of thousands of findings). Both are read.
+FORMAT_VERSION = 2
+JSON_HEADER = "json"  # first header cell of a findings table stored as JSON rows
+CELL_LIMIT = 32_767  # characters Excel keeps in a cell
 MAGIC = "reporter-history"  # cell A1 of the hidden sheet: tells our reports from others
 TREND_POINTS = 12  # reports kept in the trend, this one included
 MESSAGE_LIMIT = 300  # characters of each message kept: a summary, not the report again
@@ -302,26 +308,25 @@ def history_cells(
         ["as_of", result.as_of],
         ["register", redact(register_name)],
         ["findings", len(result.findings)],
-        list(FINDING_FIELDS),
+        [JSON_HEADER, *FINDING_FIELDS],
     ]
     for finding, row, status in zip(result.findings, rows, comparison.statuses, strict=True):
-        grid.append(
-            [
-                key_of(finding),
-                finding.column,
-                finding.code,
-                finding.severity.value,
-                finding.sheet,
-                finding.cell,
-                redact(finding.record_id),
-                redact(row.owner),
-                redact(row.title),
-                redact(row.message)[:MESSAGE_LIMIT],
-                status.first_seen,
-                status.months_open,
-                1 if finding.excepted else 0,
-            ]
-        )
+        fields = [
+            key_of(finding),
+            finding.column,
+            finding.code,
+            finding.severity.value,
+            finding.sheet,
+            finding.cell,
+            redact(finding.record_id),
+            redact(row.owner),
+            redact(row.title),
+            redact(row.message)[:MESSAGE_LIMIT],
+            status.first_seen.isoformat(),
+            status.months_open,
+            1 if finding.excepted else 0,
+        ]
+        grid.append([_json_row(fields)])
     points = [
         (point.as_of, category, severity, count)
         for point in comparison.trend
@@ -333,6 +338,22 @@ def history_cells(
         [day, category.value, severity.value, count] for day, category, severity, count in points
     )
     return grid
+
+
+def _json_row(fields: list[str | int]) -> str:
+    """A finding as one cell: a JSON array, its texts shortened when it would not fit.
+
+    Only a register with ids or names thousands of characters long comes near the
+    limit; such a finding may then not be matched next month, which is all it costs.
+    """
+    text = json.dumps(fields, ensure_ascii=False)
+    limit = 2_000
+    while len(text) > CELL_LIMIT and limit > 0:
+        text = json.dumps(
+            [f[:limit] if isinstance(f, str) else f for f in fields], ensure_ascii=False
+        )
+        limit //= 2
+    return text
 
 
 # --- the hidden sheet, read back -----------------------------------------------
@@ -422,6 +443,9 @@ def _table(rows: Iterable[list[Any]], label: str, fields: Sequence[str]) -> list
     rows = iter(rows)
     count = _int(_labelled(next(rows, []), label))
     header = [str(h) for h in next(rows, [])]
+    stored_as_json = bool(header) and header[0] == JSON_HEADER
+    if stored_as_json:
+        header = header[1:]
     missing = [f for f in fields if f not in header]
     if missing:
         raise NotAReport(f"{label} lacks {missing}")
@@ -431,6 +455,10 @@ def _table(rows: Iterable[list[Any]], label: str, fields: Sequence[str]) -> list
         row = next(rows, None)
         if row is None:
             raise NotAReport(f"{label} is cut short")
+        if stored_as_json:
+            row = json.loads(row[0]) if row and isinstance(row[0], str) else None
+            if not isinstance(row, list):
+                raise NotAReport(f"{label} has a row that is not a JSON array")
         records.append({name: row[i] if i < len(row) else "" for name, i in index.items()})
     return records
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
@@ -26,6 +27,8 @@ from reporter import history
 from reporter.engine import CheckResult, check_file
 from reporter.errors import EXIT_INPUT, InputError
 from reporter.history import (
+    FINDING_FIELDS,
+    FORMAT_VERSION,
     HISTORY_SHEET,
     Comparison,
     Entry,
@@ -347,7 +350,7 @@ def test_history_sheet_is_hidden_and_holds_no_formula(reports: tuple[Path, Path]
     assert ws.protection.sheet  # guarded against a slip of the keyboard when unhidden
     kinds = {c.data_type for c in cells(ws) if c.value is not None}
     assert kinds <= {"s", "n", "d"}  # text, numbers and dates only
-    assert ws["A1"].value == "reporter-history" and ws["B1"].value == 1
+    assert ws["A1"].value == "reporter-history" and ws["B1"].value == FORMAT_VERSION
     first_seen = next(c for c in cells(ws) if c.is_date)
     assert first_seen.number_format == "yyyy-mm-dd"
     with zipfile.ZipFile(november) as archive:
@@ -373,11 +376,11 @@ def test_secrets_and_formula_text_stay_masked_and_matched_month_to_month(
     wb = openpyxl.load_workbook(november)
     ws = wb[HISTORY_SHEET]
     texts = [c for c in cells(ws) if c.data_type == "s"]
-    assert any(c.value.startswith("****") for c in texts)  # the masked id and owner
-    payload_cells = [c for c in texts if c.value in PAYLOADS]
-    assert {c.value for c in payload_cells} == set(PAYLOADS)
-    for cell in payload_cells:
-        assert cell.quotePrefix is cell.value.startswith(("=", "+", "-", "@"))
+    # One JSON array per finding: plain text to Excel, whatever its fields start with.
+    fields = [f for c in texts if c.value.startswith("[") for f in json.loads(c.value)]
+    assert any(isinstance(f, str) and f.startswith("****") for f in fields)  # masked id, owner
+    assert set(PAYLOADS) <= set(fields)
+    assert not any(c.value.startswith(("=", "+", "-", "@")) for c in texts)
     previous = read_previous(november)
     assert previous.entries and all(e.months_open == 2 for e in previous.entries)
     assert all(secret_core not in e.key for e in previous.entries)
@@ -539,3 +542,52 @@ def test_cli_report_with_previous(
     assert done.exit_code == 2
     assert "Traceback" not in done.output
     assert "--previous" in done.output
+
+
+def test_a_report_of_the_first_format_is_still_read(tmp_path: Path) -> None:
+    # Reports written before format 2 hold one cell per field of a finding; next
+    # month's run must still compare with them.
+    import xlsxwriter
+
+    path = tmp_path / "register-report-2026-10-31.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("概要")
+    hidden = workbook.add_worksheet(HISTORY_SHEET)
+    grid: list[list[object]] = [
+        ["reporter-history", 1],
+        ["as_of", "2026-10-31"],
+        ["register", "register.xlsx"],
+        ["findings", 1],
+        list(FINDING_FIELDS),  # format 1's header: the fields, one per cell
+        [
+            "RNW001|keys|id:K-1",
+            "E",
+            "RNW001",
+            "error",
+            "keys",
+            "E5",
+            "K-1",
+            "佐藤",
+            "期限切れ",
+            "K-1 は期限切れです",
+            "2026-09-30",
+            2,
+            0,
+        ],
+        ["trend", 1],
+        ["as_of", "category", "severity", "count"],
+        ["2026-10-31", "renewal", "error", 1],
+    ]
+    for r, row in enumerate(grid):
+        hidden.write_row(r, 0, row)
+    workbook.close()
+    previous = read_previous(path)
+    assert previous.as_of == date(2026, 10, 31)
+    (entry,) = previous.entries
+    assert (entry.key, entry.record_id, entry.first_seen, entry.months_open) == (
+        "RNW001|keys|id:K-1",
+        "K-1",
+        date(2026, 9, 30),
+        2,
+    )
+    assert previous.trend[0].total == 1
