@@ -109,7 +109,7 @@ def friendly_errors(command: F) -> F:
         except typer.Exit:
             raise
         except ReporterError as error:
-            typer.echo(error.render(_LANG_IN_FORCE.get("lang", lang)), err=True)
+            typer.echo(_one_line(error.render(_LANG_IN_FORCE.get("lang", lang))), err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
@@ -117,10 +117,25 @@ def friendly_errors(command: F) -> F:
             if os.environ.get("REPORTER_DEBUG"):
                 raise
             detail = f"{type(error).__name__}: {error}"
-            typer.echo(i18n.text("cli_unexpected", lang, detail=detail), err=True)
+            typer.echo(_one_line(i18n.text("cli_unexpected", lang, detail=detail)), err=True)
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _one_line(text: str) -> str:
+    """An error for the terminal: it may quote the register, so secrets masked and printable."""
+    from reporter.output.terminal import for_terminal
+
+    return for_terminal(text)
+
+
+def _printable_lines(text: str) -> str:
+    """Our lines for the terminal: a path they quote (the register's file name) may hold
+    escape sequences, which the terminal would act on."""
+    from reporter.output.terminal import printable
+
+    return "\n".join(printable(line) for line in text.splitlines())
 
 
 # The language decided from --lang and the config, for rendering errors raised later.
@@ -260,6 +275,7 @@ def report(
 
     run_log = RunLog(log)
     log_path: Path | None = None
+    path: Path | None = None
     try:
         run = prepare(lang, as_of, config, rules)
         fail_on = check_fail_on(fail_on)
@@ -269,8 +285,13 @@ def report(
         output_folder = Path(output_dir) if output_dir else None
         from reporter.report import report_path_for
 
+        target = report_path_for(run.as_of, out, output_folder)
+        if eml is not None:
+            _refuse_eml_over_inputs(eml, path, target)
         # The log sits beside the report, even when the run fails before writing it.
-        log_path = report_path_for(run.as_of, out, output_folder).with_suffix(".log")
+        if log:
+            _refuse_log_over_register(target.with_suffix(".log"), path)
+        log_path = target.with_suffix(".log")
         say.detail(i18n.text("run_start", run.lang, path=str(path), as_of=run.as_of))
         from reporter.engine import check_file
 
@@ -299,6 +320,26 @@ def report(
         if log_path is not None:
             run_log.write(log_path)
     raise typer.Exit(code)
+
+
+def _refuse_eml_over_inputs(eml: Path, register: Path, report: Path) -> None:
+    """--eml must name a file of its own: writing it over the register or the report loses them."""
+    from reporter.errors import OutputError
+    from reporter.report import is_same_file
+
+    if is_same_file(eml, register):
+        raise OutputError("cli_eml_is_register", path=str(eml))
+    if is_same_file(eml, report):
+        raise OutputError("cli_eml_is_report", path=str(eml))
+
+
+def _refuse_log_over_register(log_path: Path, register: Path) -> None:
+    """Checked before the run: a register named like the log would have the log appended to it."""
+    from reporter.errors import OutputError
+    from reporter.report import is_same_file
+
+    if is_same_file(log_path, register):
+        raise OutputError("cli_log_is_register", path=str(log_path))
 
 
 def _send(result: Any, written: Path, run: Run, eml: Path | None, say: _Printer) -> None:
@@ -352,19 +393,22 @@ class _Printer:
     def info(self, text: str) -> None:
         self.run_log.add(text)
         if not self.quiet:
-            typer.echo(text)
+            typer.echo(_printable_lines(text))
 
     def detail(self, text: str) -> None:
         self.run_log.add(text)
         if self.verbose and not self.quiet:
-            typer.echo(text)
+            typer.echo(_printable_lines(text))
 
     def progress(self, lang: str) -> Callable[[str, int], None] | None:
         if self.quiet or not (self.verbose or sys.stderr.isatty()):
             return None
 
+        from reporter.output.terminal import printable
+
         def show(sheet: str, rows: int) -> None:
-            typer.echo(i18n.text("run_progress", lang, sheet=sheet, rows=f"{rows:,}"), err=True)
+            text = i18n.text("run_progress", lang, sheet=printable(sheet), rows=f"{rows:,}")
+            typer.echo(text, err=True)
 
         return show
 
@@ -385,6 +429,24 @@ i18n.add(
             "en": "Could not open the report automatically; open {path} by hand.",
         },
         "email_sent": {"ja": "メールを送りました: {to}", "en": "Emailed the report to {to}"},
+        "cli_eml_is_register": {
+            "ja": "--eml の保存先が台帳そのものです({path})。台帳を上書きしないよう、"
+            "別のファイル名(例: report.eml)を指定してください。",
+            "en": "--eml names the register itself ({path}). Give another file name, "
+            "such as report.eml, so that the register is not overwritten.",
+        },
+        "cli_eml_is_report": {
+            "ja": "--eml の保存先がレポートそのものです({path})。"
+            "別のファイル名(例: report.eml)を指定してください。",
+            "en": "--eml names the report itself ({path}). Give another file name, "
+            "such as report.eml.",
+        },
+        "cli_log_is_register": {
+            "ja": "ログの保存先 {path} が台帳そのものです。台帳を上書きしないよう、"
+            "--out で別のフォルダを指定するか、台帳のファイル名を変えてください。",
+            "en": "The log would be written to {path}, which is the register. Give another "
+            "folder with --out, or rename the register, so that it is not overwritten.",
+        },
         "email_eml_written": {
             "ja": "メールをファイルに書きました: {path}(Outlookなどで開いて送れます)",
             "en": "Wrote the email to {path} (open it in Outlook or similar to send).",

@@ -129,6 +129,11 @@ i18n.add(
             "ja": "ログインが拒否されました: {reply}",
             "en": "login refused: {reply}",
         },
+        "email_detail_login_not_ascii": {
+            "ja": "ユーザー名かパスワードに、SMTPのログインで送れない文字(半角英数字と記号以外)があります",
+            "en": "the username or password holds characters SMTP login cannot send "
+            "(only ASCII letters, digits and symbols)",
+        },
         "email_detail_refused": {
             "ja": "宛先が拒否されました: {reply}",
             "en": "recipients refused: {reply}",
@@ -626,6 +631,13 @@ def send_message(
 
     try:
         refused = _deliver(message, settings, host, port, sender, recipients, password, timeout)
+    except _CredentialsNotAscii:
+        raise failed(
+            _localized("email_detail_login_not_ascii"),
+            "email_hint_login",
+            user=settings.username,
+            var=settings.password_env or "password_env",
+        ) from None
     except smtplib.SMTPAuthenticationError as error:
         raise failed(
             _localized("email_detail_login", reply=_reply(error)),
@@ -665,6 +677,10 @@ def send_message(
         raise OutputError("email_partly_refused", refused=_refused(refused), kept=kept)
 
 
+class _CredentialsNotAscii(Exception):
+    """The username or password cannot be sent in an SMTP login (not ASCII)."""
+
+
 def _deliver(
     message: EmailMessage,
     settings: EmailSettings,
@@ -688,7 +704,12 @@ def _deliver(
             smtp.starttls(context=context)
             smtp.ehlo()
         if settings.username:
-            smtp.login(settings.username, password or "")
+            try:
+                smtp.login(settings.username, password or "")
+            except UnicodeEncodeError:
+                # smtplib sends the login as ASCII, and its error quotes the character
+                # it could not send and where: a piece of the password.
+                raise _CredentialsNotAscii from None
         refused = smtp.send_message(message, from_addr=sender, to_addrs=recipients)
     finally:
         try:

@@ -7,8 +7,10 @@ output folder, else the current folder; the default name carries the as-of date
 How: the workbook is written to a temporary file in the target folder and then
 moved into place with :func:`os.replace`, so a failed run (disk full, the old
 report held open by Excel on Windows) never leaves a half-written report, and
-the previous report at that path stays as it was. The register itself is never
-written to, not even by a mistaken ``--out``.
+the previous report at that path stays as it was. A temporary file that a
+killed run leaves is named ``.register-report-….tmp``, so it is never opened or
+compared with as a report, and a later run removes it once it is a day old. The
+register itself is never written to, not even by a mistaken ``--out``.
 
 Changes since last month: the caller finds the previous report with
 :func:`reporter.history.find_previous` *before* writing (this run may replace a
@@ -23,6 +25,7 @@ import hashlib
 import os
 import stat
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -32,9 +35,8 @@ from reporter.errors import InputError, OutputError
 from reporter.model import Severity
 from reporter.output.excel import write_workbook
 from reporter.output.flat import flatten, most_urgent, summarize
-from reporter.output.terminal import SEVERITY_LABEL
+from reporter.output.terminal import SEVERITY_LABEL, for_terminal, printable
 from reporter.rules.base import pick
-from reporter.rules.security import redact
 
 i18n.add(
     {
@@ -107,6 +109,14 @@ i18n.add(
 
 CHUNK = 1 << 20
 XLSX_SUFFIX = ".xlsx"
+# The report being written: hidden on POSIX, and never an .xlsx, so that a file
+# left by a killed run is not opened as a report on Windows (where a leading dot
+# hides nothing) nor taken for last month's report.
+TEMP_PREFIX = ".register-report-"
+TEMP_SUFFIX = ".tmp"
+# A temporary report this old was left by a run that was killed (power cut, task
+# ended); no run writes for this long, so the next successful run removes it.
+STALE_TEMP_SECONDS = 24 * 60 * 60
 # The category names of the terminal summary are the report's (defined in output.excel).
 _CATEGORY_KEYS = {c: f"xl_cat_{c}" for c in CATEGORY_ORDER}
 
@@ -201,7 +211,7 @@ def write_report(
         folder.mkdir(parents=True, exist_ok=True)
         if target.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
-        handle, name = tempfile.mkstemp(dir=folder, prefix=".register-report-", suffix=XLSX_SUFFIX)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         os.close(handle)
         temporary = Path(name)
         write_workbook(result, temporary, lang, register.name, sha256, comparison)
@@ -221,7 +231,33 @@ def write_report(
         if temporary is not None:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+    remove_stale_temporaries(folder)
     return target
+
+
+def remove_stale_temporaries(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary reports that killed runs left in ``folder``; return them.
+
+    Only files older than STALE_TEMP_SECONDS: a younger one may be another run's,
+    still being written. Also the ``.xlsx`` temporaries of earlier versions.
+    Cleaning up is a courtesy: a file that cannot be removed is left.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        leftovers = [
+            p for p in folder.glob(f"{TEMP_PREFIX}*") if p.suffix in (TEMP_SUFFIX, XLSX_SUFFIX)
+        ]
+    except OSError:
+        return removed
+    for path in leftovers:
+        try:
+            if path.is_file() and now - path.stat().st_mtime > STALE_TEMP_SECONDS:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def _file_mode(target: Path) -> int:
@@ -264,7 +300,7 @@ def summary_lines(
     """
     summary = summarize(result)
     lines = [
-        i18n.text("report_written", lang, path=str(path)),
+        i18n.text("report_written", lang, path=printable(str(path))),
         i18n.text("report_counts_header", lang, as_of=result.as_of.isoformat()),
     ]
     for category in CATEGORY_ORDER:
@@ -287,9 +323,10 @@ def summary_lines(
     if not top:
         lines.append("  " + i18n.text("no_actions", lang))
     for n, row in enumerate(top, start=1):
-        place = f"{row.sheet_name}!{row.cell}" if row.cell else row.sheet_name
+        sheet_name = for_terminal(row.sheet_name)
+        place = f"{sheet_name}!{row.cell}" if row.cell else sheet_name
         if row.record_id:
-            place = f"{place} {redact(row.record_id)}".strip()
+            place = f"{place} {for_terminal(row.record_id)}".strip()
         lines.append(
             i18n.text(
                 "report_top_line",
@@ -299,10 +336,10 @@ def summary_lines(
                 code=row.code,
                 place=place,
                 due=i18n.text("report_top_due", lang, due=row.due.isoformat()) if row.due else "",
-                owner=i18n.text("report_top_owner", lang, owner=redact(row.owner))
+                owner=i18n.text("report_top_owner", lang, owner=for_terminal(row.owner))
                 if row.owner
                 else "",
-                action=redact(row.action),
+                action=for_terminal(row.action),
             )
         )
     return lines

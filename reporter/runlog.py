@@ -2,7 +2,9 @@
 
 Lines are collected during the run and written at the end, success or not, so
 a failed scheduled run leaves a trace. Every line passes through the secret
-masking, so no secret from the register reaches the log.
+masking, so no secret from the register reaches the log, and loses its control
+characters and escape sequences, so that viewing the log in a terminal (``cat``,
+``tail -f``) shows what was written and nothing else.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from reporter.rules.security import redact
+from reporter.output.terminal import for_terminal
 
 
 class RunLog:
@@ -25,7 +27,7 @@ class RunLog:
             return
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
         for line in str(text).splitlines() or [""]:
-            self.lines.append(f"{stamp} {redact(line)}")
+            self.lines.append(f"{stamp} {for_terminal(line)}")
 
     def write(self, path: Path) -> Path | None:
         """Append the collected lines to ``path``; a log that cannot be written is not fatal."""
@@ -37,6 +39,6 @@ class RunLog:
                 handle.write("\n".join(self.lines) + "\n")
         except OSError as error:
             with contextlib.suppress(Exception):
-                print(f"log: {path}: {error.strerror}", file=sys.stderr)
+                print(for_terminal(f"log: {path}: {error.strerror}"), file=sys.stderr)
             return None
         return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
@@ -10,6 +11,7 @@ from reporter.engine import CheckResult
 from reporter.model import Severity
 from reporter.output.flat import Row, flatten, summarize
 from reporter.rules.base import pick
+from reporter.rules.security import redact
 from reporter.schema import SHEET_BY_KEY, SHEETS
 
 SEVERITY_LABEL = {
@@ -59,6 +61,49 @@ _WIDE = re.compile(
 )
 
 
+# Escape sequences a terminal acts on: CSI (colours, cursor moves, "erase line"),
+# OSC (window titles, OSC-8 hyperlinks) and the other two-character ESC codes, in
+# their 7-bit (ESC …) and 8-bit (C1) forms. Removed whole, so that no half of one
+# is left to be read.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+)
+# Line breaks and tabs inside a value become spaces: a register cell must not
+# start a line of its own that reads like one of ours.
+_BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
+# What is left that a terminal would act on or that reorders the line: C0 and C1
+# controls, DEL, and the bidirectional overrides and isolates (U+202E shows text
+# backwards, "Trojan Source").
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one terminal line: escape sequences and control characters removed."""
+    if text.isprintable():
+        return text
+    return _UNPRINTABLE.sub("", _BREAKS.sub(" ", _ESCAPE_SEQUENCE.sub("", text)))
+
+
+def for_terminal(text: str | None) -> str:
+    """Register-derived text for the terminal or the log: secrets masked, printable, one line."""
+    return printable(redact(text)) if text else ""
+
+
+def _safe_row(row: Row) -> Row:
+    """``row`` with every text that can repeat the register made safe to print."""
+    return dataclasses.replace(
+        row,
+        sheet_name=for_terminal(row.sheet_name),
+        record_id=for_terminal(row.record_id),
+        owner=for_terminal(row.owner),
+        message=for_terminal(row.message),
+        action=for_terminal(row.action),
+        exception=for_terminal(row.exception) if row.exception is not None else None,
+    )
+
+
 def width(text: str) -> int:
     """Display width: full-width (Japanese) characters take two columns."""
     if text.isascii():
@@ -71,8 +116,11 @@ def pad(text: str, columns: int) -> str:
 
 
 def render(result: CheckResult, lang: str, register_display: str) -> str:
-    rows = flatten(result, lang)
-    lines = [i18n.text("term_header", lang, path=register_display, as_of=result.as_of), ""]
+    rows = [_safe_row(row) for row in flatten(result, lang)]
+    lines = [
+        i18n.text("term_header", lang, path=printable(register_display), as_of=result.as_of),
+        "",
+    ]
     for sheet_key, group in _grouped(rows):
         if sheet_key:
             spec = SHEET_BY_KEY[sheet_key]
@@ -111,7 +159,12 @@ def render(result: CheckResult, lang: str, register_display: str) -> str:
         )
     for skipped in result.skipped:
         lines.append(
-            i18n.text("term_skipped", lang, code=skipped.code, reason=pick(skipped.reason, lang))
+            i18n.text(
+                "term_skipped",
+                lang,
+                code=skipped.code,
+                reason=for_terminal(pick(skipped.reason, lang)),
+            )
         )
     return "\n".join(lines)
 

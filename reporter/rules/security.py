@@ -8,6 +8,7 @@ output (terminal, JSON, report, email) repeats a secret.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -17,19 +18,45 @@ from reporter.model import Finding, Record, Severity, column_letter
 from reporter.rules.base import RuleContext, rule
 from reporter.schema import ID, SECRET_HEADER_WORDS, TEXT, normalize_token
 
-# Each pattern: (name shown to the user, regex).
+# Each pattern: (name shown to the user, regex). Bounded by "not an ASCII letter or
+# digit" rather than \b: in Japanese text a key follows a kana or kanji directly
+# ("鍵はAKIA…"), and \b sees no boundary between two word characters.
 SECRET_PATTERNS: tuple[tuple[dict[str, str], re.Pattern[str]], ...] = (
     (
         {"ja": "AWSアクセスキーID", "en": "an AWS access key id"},
-        re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b"),
+        re.compile(
+            r"(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}(?![A-Za-z0-9])"
+        ),
     ),
     (
         {"ja": "LWAリフレッシュトークン", "en": "an LWA refresh token"},
         re.compile(r"Atzr\|[A-Za-z0-9\-_.|=+/]{16,}"),
     ),
     (
+        {"ja": "LWAアクセストークン", "en": "an LWA access token"},
+        re.compile(r"Atza\|[A-Za-z0-9\-_.|=+/]{16,}"),
+    ),
+    (
         {"ja": "LWAクライアントシークレット", "en": "an LWA client secret"},
         re.compile(r"amzn1\.oa2-cs\.[A-Za-z0-9.\-_]{8,}"),
+    ),
+    (
+        # RMS serviceSecret (SP…) and licenseKey (SL…): the shop number, "_" and 16
+        # random letters and digits. Too short for the long-token check below; the
+        # mixed case tells them from an SKU such as SP123456_BLACKLARGE2024.
+        {
+            "ja": "楽天のサービスシークレット・ライセンスキー",
+            "en": "a Rakuten service secret or license key",
+        },
+        re.compile(
+            r"(?<![A-Za-z0-9])S[PL]\d{4,8}_(?=[A-Za-z0-9]{0,15}[a-z])(?=[A-Za-z0-9]{0,15}[A-Z])"
+            r"[A-Za-z0-9]{16}(?![A-Za-z0-9])"
+        ),
+    ),
+    (
+        # An Authorization header pasted whole: the token may be short and not random-looking.
+        {"ja": "Bearerトークン", "en": "a bearer token"},
+        re.compile(r"(?<![A-Za-z0-9])[Bb]earer\s+[A-Za-z0-9\-._~+/]{16,}=*"),
     ),
 )
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{32,}")
@@ -86,8 +113,8 @@ _SHORTEST_SECRET = 20
 
 def find_secret(text: str) -> dict[str, str] | None:
     """What kind of secret ``text`` holds, or None."""
-    if len(text) < _SHORTEST_SECRET:
-        return None
+    if len(text) < _SHORTEST_SECRET or _CANDIDATE.search(text) is None:
+        return None  # most text: one search instead of one per pattern
     for name, pattern in SECRET_PATTERNS:
         if pattern.search(text):
             return name
@@ -99,11 +126,14 @@ def find_secret(text: str) -> dict[str, str] | None:
 
 # One search that every secret above would match: most text is let through at once.
 _CANDIDATE = re.compile(
-    r"(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}|Atzr\||amzn1\.oa2-cs"
-    r"|[A-Za-z0-9+/=_\-]{32,}"
+    r"(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}|Atz[ra]\||amzn1\.oa2-cs"
+    r"|S[PL]\d{4,8}_|[Bb]earer\s|[A-Za-z0-9+/=_\-]{32,}"
 )
 
 
+# Findings repeat the same texts (a label, a store, a rule's wording): each
+# distinct text is searched once, not once per finding.
+@functools.lru_cache(maxsize=1 << 16)
 def redact(text: str) -> str:
     """``text`` with every secret-looking part masked."""
     if len(text) < _SHORTEST_SECRET or _CANDIDATE.search(text) is None:
@@ -148,9 +178,10 @@ def is_secret_header(header: str) -> bool:
 def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
     """A cell holds what looks like a secret, in any column, known or not.
 
-    Caught: AWS access key ids (AKIA…), LWA refresh tokens (Atzr|…), LWA client
-    secrets (amzn1.oa2-cs…), long random tokens, and any value under a header
-    such as パスワード / password / secret / シークレット / キー値.
+    Caught: AWS access key ids (AKIA…), LWA refresh and access tokens (Atzr|…,
+    Atza|…), LWA client secrets (amzn1.oa2-cs…), Rakuten service secrets and
+    license keys (SP…_…, SL…_…), bearer tokens, long random tokens, and any
+    value under a header such as パスワード / password / secret / シークレット / キー値.
     Why: the register is shared and emailed; a secret in it has already leaked.
     Fails: 備考 = "Atzr|IwEBIJ3x…" (masked in every output as ****…).
     Passes: 備考 = "キーは1Passwordに保管".
