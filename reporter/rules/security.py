@@ -197,9 +197,7 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
             if sheet.spec.column(key).kind in (TEXT, ID)
         ]
         for record in sheet.records:
-            for index, text in _texts(record, text_keys):
-                if len(text) < _SHORTEST_SECRET and index not in secret_columns:
-                    continue
+            for index, text in _texts(record, text_keys, secret_columns):
                 what = find_secret(text)
                 if what is None and index in secret_columns:
                     what = _UNDER_HEADER
@@ -214,21 +212,27 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
                 )
 
 
-def _texts(record: Record, text_keys: list[tuple[str, int, int]]) -> Iterator[tuple[int, str]]:
-    """Every text the row holds, with its 0-based column: register columns, then the rest.
+def _texts(
+    record: Record, text_keys: list[tuple[str, int, int]], secret_columns: set[int]
+) -> Iterator[tuple[int, str]]:
+    """The texts of the row that could hold a secret, with their 0-based column.
 
-    A value that could not be read (an unknown status, a date that is not one)
-    is in the row's problems, as typed.
+    Register columns first, then the rest. A value that could not be read (an
+    unknown status, a date that is not one) is in the row's problems, as typed.
+    Texts too short to be a secret are left out, except under a secret's header.
     """
     values = record.values
     for _, position, index in text_keys:
         value = values[position]
-        if value.__class__ is str:
+        # Most cells: a short id or name, let through without a call.
+        if value.__class__ is str and len(value) >= _SHORTEST_SECRET:
             yield index, value
     if record.problems is not None:
         for key, problem in record.problems.items():
             index = record.sheet.columns.get(key)
-            if index is not None and problem.raw:
+            if index is not None and len(problem.raw) >= _SHORTEST_SECRET:
                 yield index, problem.raw
     if record.extra is not None:
-        yield from record.extra
+        for index, text in record.extra:
+            if len(text) >= _SHORTEST_SECRET or index in secret_columns:
+                yield index, text
