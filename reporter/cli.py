@@ -6,6 +6,7 @@ commands so that ``reporter --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -504,4 +505,28 @@ def rules_command(
 
 
 def main() -> None:
-    app()
+    """The console script: run the command, then leave without the interpreter's teardown.
+
+    Freeing a large register object by object takes half a second at 100k rows,
+    after the work is done and every file is closed: the process flushes its
+    output and exits at once with the command's exit code.
+    """
+    try:
+        app()
+        code = 0
+    except SystemExit as finished:
+        code = _exit_code(finished.code)
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (| head) has nothing left to take.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)  # what sys.exit("message") would print
+    return 1

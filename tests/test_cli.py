@@ -324,3 +324,39 @@ def test_report_verbose_shows_progress_on_long_sheets(
     assert "読み込み中: キー 4行" in result.output
     quiet = runner.invoke(app, ["report", str(path), "--out", str(tmp_path), "--quiet"])
     assert "読み込み中" not in quiet.output
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code"),
+    [
+        (["check", "sample_data/register.xlsx", "--as-of", "2026-11-30", "--json"], 1),
+        (["check", "sample_data/register.xlsx", "--as-of", "2026-11-30", "--fail-on", "never"], 0),
+        (["check", "no-such-register.xlsx"], 2),
+    ],
+)
+def test_the_process_exits_with_the_command_code_and_all_its_output(
+    args: list[str], exit_code: int
+) -> None:
+    # The console script skips the interpreter's teardown: the exit code and
+    # every byte of output must still come out.
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "reporter", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == exit_code, done.stderr
+    if "--json" in args:
+        assert json.loads(done.stdout)["findings"]  # complete, parseable JSON
+    elif exit_code == 0:
+        # Complete down to the last line: the reconciliation of the last sheet.
+        assert done.stdout.rstrip().splitlines()[-1].startswith("行数: 除外")
+    else:
+        assert done.stdout == ""
+        assert done.stderr.count("\n") == 1 and "no-such-register.xlsx" in done.stderr
