@@ -7,6 +7,7 @@ commands so that ``reporter --help`` starts fast.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -505,12 +506,17 @@ def rules_command(
 
 
 def main() -> None:
-    """The console script: run the command, then leave without the interpreter's teardown.
+    """The console script, tuned for large registers.
 
-    Freeing a large register object by object takes half a second at 100k rows,
-    after the work is done and every file is closed: the process flushes its
-    output and exits at once with the command's exit code.
+    The garbage collector runs less often, and the process does not free its
+    objects one by one at the end (half a second at 100k rows, after the work
+    is done and every file closed): it flushes its output and exits at once
+    with the command's exit code.
     """
+    # A large register allocates millions of long-lived objects (records, their
+    # values); the default thresholds run the collector every 700 allocations,
+    # a tenth of a check's time. Cycles are rare here: collect less often.
+    gc.set_threshold(50_000, 20, 100)
     try:
         app()
         code = 0
