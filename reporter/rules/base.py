@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reporter.model import CATEGORY_BY_PREFIX, Category, Finding, Record, Register, Severity
 
@@ -114,6 +114,9 @@ def localize_params(finding: Finding, lang: str) -> dict[str, Any]:
     return values
 
 
+_T = TypeVar("_T")
+
+
 @dataclass
 class RuleContext:
     """What a rule may read: the register, the run's date and the settings in force."""
@@ -127,13 +130,14 @@ class RuleContext:
     def records(self, sheet: str) -> list[Record]:
         return self.register.records(sheet)
 
-    def shared(self, name: str, compute: Callable[[], list[Record]]) -> list[Record]:
-        """``compute()``, worked out once per register and date for every rule that asks."""
+    def shared(self, name: str, compute: Callable[[], _T]) -> _T:
+        """``compute()``, worked out once per register, date and settings for every rule."""
         key = (name, self.as_of)
         derived = self.register.derived
-        if key not in derived:
-            derived[key] = compute()
-        return derived[key]
+        found = derived.get(key)
+        if found is None or found[0] is not self.settings:
+            found = derived[key] = (self.settings, compute())
+        return found[1]
 
     def finding(
         self,

@@ -90,6 +90,18 @@ def expiry_date(key: Record, settings: Settings) -> date | None:
     return min(candidates) if candidates else None
 
 
+def working_key_expiries(ctx: RuleContext) -> list[tuple[Record, date]]:
+    """(key, expiry date) of every key in use whose expiry is known, worked out once a run."""
+    return ctx.shared(
+        "working_key_expiries",
+        lambda: [
+            (key, expiry)
+            for key in ctx.records("keys")
+            if key_has_working_key(key) and (expiry := expiry_date(key, ctx.settings)) is not None
+        ],
+    )
+
+
 def expiry_basis(key: Record, settings: Settings) -> Text:
     """How the expiry date was worked out, so the reader can check it."""
     computed = validity_end(key, settings)
@@ -208,11 +220,8 @@ def key_expired(ctx: RuleContext) -> Iterator[Finding]:
     Passes: the same key with 発行日 2026-09-15 (expiry 2026-12-14), or 状態 停止.
     """
     tools = tools_by_id(ctx.register)
-    for key in ctx.records("keys"):
-        if not key_has_working_key(key):
-            continue
-        expiry = expiry_date(key, ctx.settings)
-        if expiry is None or expiry >= ctx.as_of:
+    for key, expiry in working_key_expiries(ctx):
+        if expiry >= ctx.as_of:
             continue
         yield ctx.finding(
             key,
@@ -256,11 +265,8 @@ def key_expires_soon(ctx: RuleContext) -> Iterator[Finding]:
     """
     tools = tools_by_id(ctx.register)
     last_day = ctx.as_of + timedelta(days=ctx.settings.renewal_warning_days)
-    for key in ctx.records("keys"):
-        if not key_has_working_key(key):
-            continue
-        expiry = expiry_date(key, ctx.settings)
-        if expiry is None or not ctx.as_of <= expiry <= last_day:
+    for key, expiry in working_key_expiries(ctx):
+        if not ctx.as_of <= expiry <= last_day:
             continue
         days_left = (expiry - ctx.as_of).days
         days_left_text = (

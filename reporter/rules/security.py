@@ -196,43 +196,46 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
             for key, index in sheet.columns.items()
             if sheet.spec.column(key).kind in (TEXT, ID)
         ]
-        for record in sheet.records:
-            for index, text in _texts(record, text_keys, secret_columns):
-                what = find_secret(text)
-                if what is None and index in secret_columns:
-                    what = _UNDER_HEADER
-                if what is None:
-                    continue
-                yield ctx.finding(
-                    record,
-                    column_letter=column_letter(index),
-                    column=sheet.headers.get(index, column_letter(index)),
-                    what=what,
-                    masked=mask(text.strip()),
-                )
+        for record, index, text in _texts(sheet.records, text_keys, secret_columns):
+            what = find_secret(text)
+            if what is None and index in secret_columns:
+                what = _UNDER_HEADER
+            if what is None:
+                continue
+            yield ctx.finding(
+                record,
+                column_letter=column_letter(index),
+                column=sheet.headers.get(index, column_letter(index)),
+                what=what,
+                masked=mask(text.strip()),
+            )
 
 
 def _texts(
-    record: Record, text_keys: list[tuple[str, int, int]], secret_columns: set[int]
-) -> Iterator[tuple[int, str]]:
-    """The texts of the row that could hold a secret, with their 0-based column.
+    records: list[Record], text_keys: list[tuple[str, int, int]], secret_columns: set[int]
+) -> Iterator[tuple[Record, int, str]]:
+    """The texts of the sheet that could hold a secret, with their record and 0-based column.
 
-    Register columns first, then the rest. A value that could not be read (an
-    unknown status, a date that is not one) is in the row's problems, as typed.
-    Texts too short to be a secret are left out, except under a secret's header.
+    Register columns first, then what could not be read (an unknown status, a
+    date that is not one: as typed, in the row's problems), then the columns
+    the register does not define. Texts too short to be a secret are left out,
+    except under a secret's header. Column by column: a 100k-row sheet has few
+    texts long enough, and one pass per column finds them.
     """
-    values = record.values
+    shortest = _SHORTEST_SECRET
     for _, position, index in text_keys:
-        value = values[position]
-        # Most cells: a short id or name, let through without a call.
-        if value.__class__ is str and len(value) >= _SHORTEST_SECRET:
-            yield index, value
-    if record.problems is not None:
-        for key, problem in record.problems.items():
-            index = record.sheet.columns.get(key)
-            if index is not None and len(problem.raw) >= _SHORTEST_SECRET:
-                yield index, problem.raw
-    if record.extra is not None:
-        for index, text in record.extra:
-            if len(text) >= _SHORTEST_SECRET or index in secret_columns:
-                yield index, text
+        for record in records:
+            value = record.values[position]
+            if value.__class__ is str and len(value) >= shortest:
+                yield record, index, value
+    for record in records:
+        if record.problems is not None:
+            for key, problem in record.problems.items():
+                index = record.sheet.columns.get(key)
+                if index is not None and len(problem.raw) >= shortest:
+                    yield record, index, problem.raw
+    for record in records:
+        if record.extra is not None:
+            for index, text in record.extra:
+                if len(text) >= shortest or index in secret_columns:
+                    yield record, index, text
