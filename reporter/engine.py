@@ -85,6 +85,17 @@ class CheckResult:
     def exit_code(self, fail_on: str) -> int:
         return 1 if self.counting(fail_on) else 0
 
+    def release_rows(self) -> None:
+        """Let go of the register's rows once the findings are made.
+
+        Findings, row counts and sheet names are kept: everything a report, the
+        summary and the email show. Writing a 1M-row register's report needs
+        the memory the rows held.
+        """
+        for sheet in self.register.sheets.values():
+            sheet.records = []
+        self.register.derived.clear()
+
     def by_category(self, category: Category) -> list[Finding]:
         return [f for f in self.findings if f.category == category]
 

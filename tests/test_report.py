@@ -820,3 +820,26 @@ def test_column_widths_count_japanese_characters_double(text: str, expected: int
     from reporter.output.excel import display_width
 
     assert display_width(text) == expected
+
+
+def test_the_report_is_written_from_the_findings_alone(tmp_path: Path) -> None:
+    # `reporter report` lets go of the register's rows before writing (a 1M-row
+    # register needs that memory): the workbook must come out the same.
+    from reporter.engine import check_file
+    from reporter.platform import load_settings
+
+    sample = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
+    result = check_file(sample, date(2026, 11, 30), load_settings())
+    with_rows = write_report(result, tmp_path / "with-rows.xlsx", "ja")
+    result.release_rows()
+    assert all(not sheet.records for sheet in result.register.sheets.values())
+    without_rows = write_report(result, tmp_path / "without-rows.xlsx", "ja")
+
+    def contents(path: Path) -> dict[str, list[Any]]:
+        workbook = openpyxl.load_workbook(path)
+        return {ws.title: [c.value for c in cells(ws)] for ws in workbook.worksheets}
+
+    assert contents(with_rows) == contents(without_rows)
+    assert (
+        summary_lines(result, "ja", without_rows)[1:] == summary_lines(result, "ja", with_rows)[1:]
+    )

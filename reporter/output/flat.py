@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from reporter import i18n
 from reporter.engine import CATEGORY_ORDER, CheckResult
@@ -31,9 +30,9 @@ i18n.add(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
-    """One finding, rendered in one language."""
+    """One finding, rendered in one language (a 1M-row register has 100k of them: slots)."""
 
     code: str
     severity: Severity
@@ -51,7 +50,6 @@ class Row:
     action: str
     excepted: bool
     exception: str | None
-    params: dict[str, Any]
 
 
 def flatten(result: CheckResult, lang: str) -> list[Row]:
@@ -87,7 +85,6 @@ def to_row(finding: Finding, as_of: date, lang: str) -> Row:
         action=render(pick(rule.action, lang), params),
         excepted=finding.excepted,
         exception=finding.exception,
-        params=params,
     )
 
 
