@@ -21,6 +21,8 @@ from typing import Any
 from reporter import i18n
 from reporter.errors import InputError
 from reporter.model import Problem, Record, Register, SheetData
+from reporter.native_panic import panics_as_damaged_file
+from reporter.package_guard import check_sheet_areas, inspect_package, read_part
 from reporter.schema import (
     BOOL,
     DATE,
@@ -62,6 +64,14 @@ i18n.add(
             "台帳のファイルを指定してください。",
             "en": "{path} is not a spreadsheet workbook (.xlsx .xlsm .xlsb .xls .ods). "
             "Give the register's workbook.",
+        },
+        "register_is_html": {
+            "ja": "{path} はWebページ(HTML)で、Excelのブックではありません(管理画面から"
+            "ダウンロードした .xls によくあります)。Excelで開いて「Excel ブック (.xlsx)」として"
+            "保存し、そのファイルを指定してください。",
+            "en": "{path} is a web page (HTML), not a workbook (common for .xls files "
+            "downloaded from a web admin screen). Open it in Excel, save it as an Excel "
+            "workbook (.xlsx) and give that file.",
         },
         "register_encrypted": {
             "ja": "{path} はパスワードで保護されています。Excelでパスワードを解除して保存し直して"
@@ -106,52 +116,127 @@ def load_register(path: str | Path, progress: Progress | None = None) -> Registe
     ``progress`` is called every 10,000 rows of a sheet, for a long register.
     """
     path = Path(path)
-    _check_file(path)
+    content = _check_file(path)
     import python_calamine
 
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except python_calamine.PasswordError:
-        raise InputError("register_encrypted", path=str(path)) from None
-    except (OSError, PermissionError) as error:
-        raise InputError("register_unreadable", path=str(path), detail=error.strerror) from None
-    except Exception:  # calamine raises several types for damaged files
-        raise InputError("register_corrupt", path=str(path)) from None
-    try:
-        return _read_workbook(path, workbook, progress)
-    except InputError:
-        raise
-    except Exception:
-        raise InputError("register_corrupt", path=str(path)) from None
-    finally:
-        workbook.close()
+    with panics_as_damaged_file(path):
+        try:
+            workbook = _open_workbook(path, content)
+        except InputError:
+            raise
+        except python_calamine.PasswordError:
+            raise InputError("register_encrypted", path=str(path)) from None
+        except OSError as error:
+            if error.errno is None:  # calamine's "failed to fill whole buffer": a damaged file
+                raise InputError("register_corrupt", path=str(path)) from None
+            raise InputError("register_unreadable", path=str(path), detail=error.strerror) from None
+        except Exception:  # calamine raises several types for damaged files
+            raise InputError("register_corrupt", path=str(path)) from None
+        try:
+            return _read_workbook(path, workbook, progress)
+        except InputError:
+            raise
+        except Exception:
+            raise InputError("register_corrupt", path=str(path)) from None
+        finally:
+            workbook.close()
 
 
-def _check_file(path: Path) -> None:
+# The reader calamine picks by the file name, and the content that reader reads.
+_SUFFIX_CONTENT = {
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xlsb": "xlsb",
+    ".xls": "xls",
+    ".ods": "ods",
+}
+
+
+def _open_workbook(path: Path, content: str) -> Any:
+    import python_calamine
+
+    from reporter import sparse
+
+    # A sheet widened by blank cells far away is read from a compacted copy in memory.
+    compacted = sparse.compacted(path) if content == "xlsx" else None
+    if content in ("xlsx", "xlsb"):
+        # calamine holds each sheet's whole used range: checked on what it will read.
+        check_sheet_areas(compacted or path, path)
+    if compacted is not None:
+        return python_calamine.CalamineWorkbook.from_filelike(compacted)
+    if _SUFFIX_CONTENT.get(path.suffix.lower()) == content:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    # Renamed files (an .ods saved as "台帳.xlsx"): calamine picks its reader by
+    # the name, so give it the bytes and let it pick by what they are.
+    with path.open("rb") as handle:
+        return python_calamine.CalamineWorkbook.from_filelike(handle)
+
+
+def _check_file(path: Path) -> str:
+    """Refuse what is not a readable workbook; return what it holds: xlsx, xlsb, xls or ods."""
     if not path.exists():
         raise InputError("register_missing", path=str(path))
     if path.is_dir():
         raise InputError("register_is_folder", path=str(path))
     try:
         with path.open("rb") as handle:
-            head = handle.read(8)
-            handle.seek(0)
-            ole_body = handle.read(1 << 16) if head.startswith(_OLE_MAGIC) else b""
+            start = handle.read(_SNIFF_BYTES)
     except OSError as error:
         raise InputError("register_unreadable", path=str(path), detail=error.strerror) from None
     suffix = path.suffix.lower()
     if suffix in {".csv", ".tsv", ".txt"}:
         raise InputError("register_is_csv", path=str(path))
-    if head.startswith(_OLE_MAGIC):
+    if start.startswith(_OLE_MAGIC):
         # An encrypted .xlsx is an OLE container with an EncryptedPackage stream.
-        if "EncryptedPackage".encode("utf-16-le") in ole_body:
+        if "EncryptedPackage".encode("utf-16-le") in start:
             raise InputError("register_encrypted", path=str(path))
-        return
-    if head.startswith(_ZIP_MAGIC):
-        return
-    if suffix in EXCEL_SUFFIXES and len(head) < 4:
+        return "xls"
+    if start.startswith(_ZIP_MAGIC):
+        content = inspect_package(path)  # refuses zip bombs before calamine unzips anything
+        if content is None:
+            raise InputError("register_not_workbook", path=str(path))
+        return content
+    if suffix in EXCEL_SUFFIXES and len(start) < 4:
         raise InputError("register_corrupt", path=str(path))
+    # Text saved under an Excel name: a CSV export, or a web page that a shop
+    # system's "download as Excel" wrote.
+    if _looks_like_html(start):
+        raise InputError("register_is_html", path=str(path))
+    if _looks_like_csv(start):
+        raise InputError("register_is_csv", path=str(path))
     raise InputError("register_not_workbook", path=str(path))
+
+
+_SNIFF_BYTES = 1 << 16  # enough for an OLE directory's first sectors and a CSV's first lines
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|table|meta)\b", re.I | re.S
+)
+
+
+def _looks_like_html(start: bytes) -> bool:
+    return _HTML_START.match(start.removeprefix(b"\xef\xbb\xbf")) is not None
+
+
+def _looks_like_csv(start: bytes) -> bool:
+    """Text in an encoding Excel saves CSV in, whose first two lines hold commas or tabs."""
+    import codecs
+
+    for encoding in ("utf-16", "utf-8-sig", "cp932"):
+        if encoding == "utf-16" and not start.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue  # Excel's "Unicode text" is UTF-16 with a byte order mark
+        try:
+            # Incremental: the sample may end in the middle of a character.
+            text = codecs.getincrementaldecoder(encoding)().decode(start, final=False)
+        except UnicodeDecodeError:
+            continue
+        lines = [line for line in text.splitlines() if line.strip()][:2]
+        printable = all(c.isprintable() or c in "\t\r\n" for c in text)
+        return (
+            printable
+            and len(lines) == 2  # a header and a row: one line of text is just text
+            and any(all(separator in line for line in lines) for separator in ",\t")
+        )
+    return False
 
 
 def _read_workbook(path: Path, workbook: Any, progress: Progress | None) -> Register:
@@ -332,7 +417,15 @@ class _ColumnReader:
     per type of raw value (True, 1 and 1.0 are equal keys, so never share a table).
     """
 
-    __slots__ = ("inline", "memo", "parse", "position", "problems", "strip_any_text")
+    __slots__ = (
+        "inline",
+        "memo",
+        "parse",
+        "position",
+        "problems",
+        "shared_texts",
+        "strip_any_text",
+    )
 
     def __init__(self, column: Any, position: int, date1904: bool) -> None:
         self.position = position  # 0-based index into the rows calamine returns
@@ -346,6 +439,9 @@ class _ColumnReader:
             defaultdict(dict) if repeating else None
         )
         self.problems: defaultdict[type, dict[Any, Problem]] = defaultdict(dict)
+        # Texts that repeat down the column (owners, stores, tool ids) are kept once
+        # each; decided on the first chunk, since a column of unique ids gains nothing.
+        self.shared_texts: dict[str, str] | None = None
 
     def read(self, raws: list[Any]) -> tuple[list[Any], dict[int, Problem]]:
         """The values of a column's cells (None when blank or unreadable) and the problems."""
@@ -355,12 +451,13 @@ class _ColumnReader:
                 # Ids and free text are always readable (their parsers never raise)
                 # and mostly unique: no memo, the common case inline.
                 strip_any = self.strip_any_text
-                return [
+                values = [
                     (raw.strip() or None)
                     if raw.__class__ is str and (strip_any or raw.isascii())
                     else _outcome(raw, parse)
                     for raw in raws
-                ], {}
+                ]
+                return self._share_texts(values), {}
             values = [_outcome(raw, parse) for raw in raws]
             unreadable = [i for i, value in enumerate(values) if value.__class__ is Problem]
             problems = {index: values[index] for index in unreadable}
@@ -385,6 +482,27 @@ class _ColumnReader:
                 outcome = None
             values[index] = outcome
         return values, problems
+
+    def _share_texts(self, values: list[Any]) -> list[Any]:
+        """``values`` with repeated texts replaced by the first copy of each (less memory)."""
+        shared = self.shared_texts
+        if shared is None:
+            texts = [value for value in values if value.__class__ is str]
+            if len(texts) < _SHARING_SAMPLE:
+                return values  # too few to tell (the rows read with the header): decide later
+            if len(set(texts)) * 2 > len(texts):
+                self.shared_texts = _NOT_SHARED
+                return values
+            shared = self.shared_texts = {}
+        elif shared is _NOT_SHARED:
+            return values
+        # Past the memo limit only the texts already kept are shared (bounded memory).
+        keep = shared.setdefault if len(shared) < _MEMO_LIMIT else shared.get
+        return [keep(value, value) if value.__class__ is str else value for value in values]
+
+
+_NOT_SHARED: dict[str, str] = {}  # a column whose texts are mostly unique
+_SHARING_SAMPLE = 100  # texts seen before deciding whether a column's texts repeat
 
 
 def _outcome(raw: Any, parse: Callable[[Any], Any]) -> Any:
@@ -495,6 +613,7 @@ _ERROR_TYPE = re.compile(rb'\bt="e"')
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.*?)</(?:\w+:)?v>", re.DOTALL)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _PREFIXED_FORMULA = re.compile(rb"<\w+:f\b")
+_EMPTY_VALUES = (b"<v/>", b"<v />", b"<v></v>")  # a formula's cached value left empty
 _PREFIXED_CELL_START = re.compile(rb"<\w+:c\b")
 
 
@@ -520,8 +639,8 @@ class _XlsxInfo:
         names = set(package.namelist())
         if "xl/workbook.xml" not in names:
             return
-        workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+        workbook = ElementTree.fromstring(read_part(package, "xl/workbook.xml"))
+        rels = ElementTree.fromstring(read_part(package, "xl/_rels/workbook.xml.rels"))
         targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
         for element in workbook.iter():
             tag = element.tag.rsplit("}", 1)[-1]
@@ -561,7 +680,7 @@ class _XlsxInfo:
             return {}
         try:
             with zipfile.ZipFile(self._path) as package:
-                xml = package.read(part)
+                xml = read_part(package, part)
         except (KeyError, OSError, zipfile.BadZipFile):
             return {}
         errors: dict[int, dict[int, str]] = {}
@@ -584,7 +703,8 @@ class _XlsxInfo:
                 continue
             attributes, inner = match.group(1), match.group(2) or b""
             is_error = bool(_ERROR_TYPE.search(attributes))
-            uncached = not is_error and _FORMULA.search(inner) and not _VALUE.search(inner)
+            cached = _VALUE.search(inner)
+            uncached = not is_error and _FORMULA.search(inner) and not (cached and cached.group(1))
             if not (is_error or uncached):
                 continue
             reference = _REF.search(attributes)
@@ -614,20 +734,27 @@ def _marker_positions(xml: bytes) -> Iterator[int]:
         yield position
         position = xml.find(b't="e"', position + 1)
     closed = xml.count(b"</f>")
-    if closed != xml.count(b"</f><v"):
+    # <v/>, <v /> and <v></v> (written by openpyxl) hold no value either.
+    empty_values = sum(xml.count(b"</f>" + v) for v in _EMPTY_VALUES)
+    if closed != xml.count(b"</f><v") - empty_values:
         position = xml.find(b"</f>")
         while position != -1:
-            if not xml.startswith(b"<v", position + 4):
+            after = position + 4
+            if not xml.startswith(b"<v", after) or xml.startswith(_EMPTY_VALUES, after):
                 yield position
-            position = xml.find(b"</f>", position + 4)
+            position = xml.find(b"</f>", after)
     # Self-closing formulas: the cells of a filled-down shared formula, <f t="shared" si="0"/>.
     opened = xml.count(b"<f>") + xml.count(b"<f ") + xml.count(b"<f/>")
-    if opened - closed != xml.count(b"/><v"):
+    empty_after_shared = sum(xml.count(b"/>" + v) for v in _EMPTY_VALUES)
+    if opened - closed != xml.count(b"/><v") - empty_after_shared:
         for needle in (b"<f ", b"<f/>"):
             position = xml.find(needle)
             while position != -1:
                 tag_end = xml.find(b">", position)
-                if xml[tag_end - 1 : tag_end] == b"/" and not xml.startswith(b"<v", tag_end + 1):
+                after = tag_end + 1
+                if xml[tag_end - 1 : tag_end] == b"/" and (
+                    not xml.startswith(b"<v", after) or xml.startswith(_EMPTY_VALUES, after)
+                ):
                     yield position
                 position = xml.find(needle, position + 1)
     if b":f>" in xml or b":f " in xml:

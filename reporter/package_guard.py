@@ -1,0 +1,486 @@
+"""Look inside a zip package (.xlsx, .xlsm, .xlsb, .ods) before anything unzips it.
+
+A register is a zip of XML (or, for .xlsb, binary) parts. A hostile or broken
+one can declare parts that unzip to gigabytes from a few megabytes (a zip
+bomb), hide XML entity declarations that expand to gigabytes or read local
+files, or be some other zip (a Word document) under an Excel name. This module
+reads only the zip's central directory and the first bytes of each XML part,
+refuses what no real register looks like, and says what the package holds, so
+that the loader can pick the reader by content rather than by file name. It
+also refuses a sheet whose values spread over more cells than calamine can
+hold, which would otherwise abort the process (see MAX_SHEET_CELLS).
+
+The limits are checked on the sizes the directory declares. An entry that
+inflates to more than it declares is stopped by the reader that unzips it:
+calamine stops at the declared size, and Python's zipfile does when asked for
+at most that many bytes (``handle.read(info.file_size)``).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from reporter import i18n
+from reporter.errors import InputError
+from reporter.model import column_letter
+
+# The largest register the reporter is built for (1,000,000 rows, see
+# bench/README.md) unzips to about 600 MB of XML; over three times that is no
+# register anyone keeps by hand, and reading it would take more memory than a PC has.
+MAX_UNZIPPED_BYTES = 2 << 30
+# Registers compress about 10:1 (the bench registers: 3-12:1). Apache POI
+# refuses parts over 100:1 for the same reason; deflate's best is about 1,030:1,
+# which only long runs of one byte reach: filler, not cells.
+MAX_COMPRESSION_RATIO = 100
+# Small parts (styles, a sheet of a few rows) may compress better than any
+# sheet; they cannot hurt, so the ratio is checked only on larger parts.
+RATIO_CHECKED_FROM_BYTES = 1 << 20
+# A workbook with hundreds of sheets and pictures has about a thousand parts.
+MAX_PARTS = 10_000
+# Excel and LibreOffice write stored or deflated parts only.
+ALLOWED_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+# Bytes read from the start of each XML part: the declaration, any DOCTYPE and a
+# worksheet's <dimension> come first.
+XML_HEAD_BYTES = 4096
+# calamine holds a sheet as one rectangle from its first to its last cell with a
+# value, about 32 bytes a cell. A space typed in XFD1048576 makes that 17 billion
+# cells: calamine cannot allocate them and aborts the process, with no message.
+# 50 million cells (about 1.6 GB) is more than twice the 1,000,000-row register.
+MAX_SHEET_CELLS = 50_000_000
+SCAN_CHUNK_BYTES = 4 << 20  # sheet XML unzipped at a time when finding its used range
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\""
+)
+# A cell with its reference; "/>" at the end means it holds no value (formatting only).
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"[^>]*?(/?)>")
+_WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_BINARY_WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.bin")
+# .xlsb records ([MS-XLSB] 2.4): a row header, and the cell records calamine
+# reads a value from (0x01, a blank with a format, it skips).
+_BRT_ROW_HDR, _BRT_BUNDLE_SH = 0x0000, 0x009C
+_FIRST_VALUE_CELL = 0x0002  # to 0x000B
+_CALAMINE_LAST_ROW = 0x0010_0000
+XML_SUFFIXES = (".xml", ".rels")
+UTF8_BOM = b"\xef\xbb\xbf"  # the XML of some generators starts with one
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+i18n.add(
+    {
+        "register_zip_too_large": {
+            "ja": "{path} は開きませんでした: 展開すると {size} になり、台帳としては大きすぎます"
+            "(上限 {limit})。壊れたファイルか、悪意のあるファイル(zip爆弾)の可能性があります。"
+            "送ってきた人に台帳を送り直してもらってください。",
+            "en": "Did not open {path}: it unzips to {size}, far more than a register holds "
+            "(limit {limit}). The file is damaged or hostile (a zip bomb). Ask whoever sent "
+            "it for the register again.",
+        },
+        "register_zip_ratio": {
+            "ja": "{path} は開きませんでした: 中の {part} が {compressed} から {size} に展開され"
+            "ます(圧縮率 {ratio}:1、台帳は通常 10:1 程度)。壊れたファイルか、悪意のあるファイル"
+            "(zip爆弾)の可能性があります。送ってきた人に台帳を送り直してもらってください。",
+            "en": "Did not open {path}: its part {part} unzips from {compressed} to {size} "
+            "({ratio}:1; a register is about 10:1). The file is damaged or hostile (a zip bomb). "
+            "Ask whoever sent it for the register again.",
+        },
+        "register_zip_too_many_parts": {
+            "ja": "{path} は開きませんでした: 中のファイルが {count} 個あり、台帳としては多すぎます"
+            "(上限 {limit})。台帳のファイルか確認してください。",
+            "en": "Did not open {path}: it holds {count} parts, far more than a register "
+            "(limit {limit}). Check that it is the register.",
+        },
+        "register_zip_method": {
+            "ja": "{path} の中の {part} は、ExcelやLibreOfficeが使わない方法で圧縮されています。"
+            "Excelで開いて保存し直したファイルを指定してください。",
+            "en": "The part {part} of {path} is compressed in a way Excel and LibreOffice never "
+            "use. Open the file in Excel, save it again and give that file.",
+        },
+        "register_xml_doctype": {
+            "ja": "{path} は開きませんでした: 中の {part} にDOCTYPE宣言(XMLのエンティティ定義)が"
+            "あります。ExcelやLibreOfficeはこれを書かず、巨大な展開やファイルの読み取りに悪用"
+            "されることがあります。送ってきた人に台帳を送り直してもらってください。",
+            "en": "Did not open {path}: its part {part} has a DOCTYPE (XML entity "
+            "declarations). Excel and LibreOffice never write one, and it can be used to "
+            "expand to gigabytes or read files. Ask whoever sent it for the register again.",
+        },
+        "register_sheet_too_large": {
+            "ja": "{path} のシート「{sheet}」は、値のあるセルが {range} に広がっていて、読み込むと"
+            "{cells} 個のセルになります(上限 {limit})。表から遠く離れた右端や下端のセルに入って"
+            "いる値(空白1文字も値です)を削除し、保存し直してください。",
+            "en": "The sheet {sheet} of {path} has values spread over {range}: reading it would "
+            "take {cells} cells (limit {limit}). Delete the values far right or far down from "
+            "the table (a single space is a value too) and save it again.",
+        },
+        "register_part_not_xml": {
+            "ja": "{path} を読めません: 中の {part} がXMLではありません(ファイルが壊れています)。"
+            "Excelで開けるか確認し、保存し直してください。",
+            "en": "Cannot read {path}: its part {part} is not XML (the file is damaged). Check "
+            "that Excel opens it, and save it again.",
+        },
+    }
+)
+
+
+def inspect_package(path: Path) -> str | None:
+    """What the zip at ``path`` holds: "xlsx", "xlsb", "ods", or None for no workbook.
+
+    Raises InputError when the package is damaged or looks hostile.
+    """
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = package.infolist()
+            _check_sizes(path, members)
+            _check_xml_heads(path, package, members)
+            return _kind(package, {m.filename for m in members})
+    except InputError:
+        raise
+    except Exception:
+        # The file opened and read, so whatever zipfile trips on is the content:
+        # BadZipFile, zlib.error, EOFError, and on a mangled directory even
+        # IndexError or an OSError from a seek before the start of the file.
+        raise InputError("register_corrupt", path=str(path)) from None
+
+
+def check_sheet_areas(source: Path | BinaryIO, path: Path) -> None:
+    """Refuse a sheet whose values spread over more cells than calamine can hold.
+
+    ``source`` is exactly what calamine will read: the register at ``path``, or
+    a copy of it in memory with the blank cells far away dropped
+    (:mod:`reporter.sparse`), which then no longer count. Call it after
+    :func:`inspect_package` passed the package. A file object is left where it was.
+    """
+    start = None if isinstance(source, Path) else source.tell()
+    try:
+        with zipfile.ZipFile(source) as package:
+            members = package.infolist()
+            _check_sheet_areas(path, package, members)
+            _check_binary_sheet_areas(path, package, members)
+    except InputError:
+        raise
+    except Exception:  # as in inspect_package: the content is damaged
+        raise InputError("register_corrupt", path=str(path)) from None
+    finally:
+        if start is not None and not isinstance(source, Path):
+            source.seek(start)  # calamine reads it next, from the start
+
+
+def _check_sizes(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    if len(members) > MAX_PARTS:
+        raise InputError(
+            "register_zip_too_many_parts",
+            path=str(path),
+            count=f"{len(members):,}",
+            limit=MAX_PARTS,
+        )
+    total = 0
+    for member in members:
+        if member.compress_type not in ALLOWED_METHODS:
+            raise InputError("register_zip_method", path=str(path), part=member.filename)
+        total += member.file_size
+        if member.file_size < RATIO_CHECKED_FROM_BYTES:
+            continue
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > MAX_COMPRESSION_RATIO:
+            raise InputError(
+                "register_zip_ratio",
+                path=str(path),
+                part=member.filename,
+                compressed=size_text(member.compress_size),
+                size=size_text(member.file_size),
+                ratio=f"{ratio:,.0f}",
+            )
+    if total > MAX_UNZIPPED_BYTES:
+        raise InputError(
+            "register_zip_too_large",
+            path=str(path),
+            size=size_text(total),
+            limit=size_text(MAX_UNZIPPED_BYTES),
+        )
+
+
+def _check_xml_heads(path: Path, package: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Each XML part starts as XML and declares no DOCTYPE (entities are where XML bombs live).
+
+    Safety does not rest on this: calamine expands no entity and the loader parses
+    with defusedxml. It turns what would be "damaged file" into a message that says why.
+    """
+    for member in members:
+        if member.is_dir() or not member.filename.lower().endswith(XML_SUFFIXES):
+            continue
+        with package.open(member) as handle:
+            head = _xml_text(handle.read(min(XML_HEAD_BYTES, member.file_size)))
+        if not head:
+            continue  # an empty part: calamine says whether it matters
+        if not head.startswith("<"):
+            raise InputError("register_part_not_xml", path=str(path), part=member.filename)
+        if "<!DOCTYPE" in head or "<!ENTITY" in head:
+            raise InputError("register_xml_doctype", path=str(path), part=member.filename)
+
+
+def _check_sheet_areas(
+    path: Path, package: zipfile.ZipFile, members: list[zipfile.ZipInfo]
+) -> None:
+    """No worksheet spreads its values over more cells than calamine can hold.
+
+    Excel writes the used range as <dimension> at the top of the sheet. It counts
+    formatted blank cells too, which calamine skips, so only a sheet whose
+    dimension is over the limit is scanned for the range of its cells with values.
+    """
+    for member in members:
+        if not _WORKSHEET_PART.fullmatch(member.filename):
+            continue
+        with package.open(member) as handle:
+            declared = _DIMENSION.search(handle.read(min(XML_HEAD_BYTES, member.file_size)))
+        if declared is None or _area(*_corners(declared)) <= MAX_SHEET_CELLS:
+            continue
+        part = member.filename
+        corners = _value_range(package, part)
+        if corners is not None and _area(*corners) > MAX_SHEET_CELLS:
+            (top, left), (bottom, right) = corners
+            raise InputError(
+                "register_sheet_too_large",
+                path=str(path),
+                sheet=_sheet_name(package, part),
+                range=f"{column_letter(left - 1)}{top}:{column_letter(right - 1)}{bottom}",
+                cells=f"{_area(*corners):,}",
+                limit=f"{MAX_SHEET_CELLS:,}",
+            )
+
+
+def _check_binary_sheet_areas(
+    path: Path, package: zipfile.ZipFile, members: list[zipfile.ZipInfo]
+) -> None:
+    """The same for .xlsb sheets, read record by record: their used range cannot be trusted.
+
+    A damaged .xlsb (its parts pass the zip's checks) can put a cell in column
+    3,000,000,000, which Excel never writes and calamine does not refuse. The
+    records are few and compact (.xlsb is rare, and small for its rows), so every
+    sheet is walked once: about 0.7 s for a million cells (calamine reads them in 0.4 s).
+    """
+    for member in members:
+        if not _BINARY_WORKSHEET_PART.fullmatch(member.filename):
+            continue
+        with package.open(member) as handle:
+            records = handle.read(member.file_size)  # never more than declared
+        corners = _binary_value_range(records)
+        if corners is not None and _area(*corners) > MAX_SHEET_CELLS:
+            (top, left), (bottom, right) = corners
+            raise InputError(
+                "register_sheet_too_large",
+                path=str(path),
+                sheet=_binary_sheet_name(package, member.filename),
+                range=f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}",
+                cells=f"{_area(*corners):,}",
+                limit=f"{MAX_SHEET_CELLS:,}",
+            )
+
+
+def _binary_value_range(records: bytes) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """0-based (row, column) corners of the cells with a value in a sheet's records.
+
+    A row header's body starts with the row, a cell's with its column. Read the
+    way calamine reads them, up to the row it stops at. The loop is the hot path
+    of an .xlsb: cell records have one-byte types and sizes, read inline.
+    """
+    top = left = 1 << 32
+    bottom = right = -1
+    row = 0
+    position, end = 0, len(records)
+    from_bytes = int.from_bytes
+    while position < end - 1:
+        kind, length = records[position], records[position + 1]
+        if kind | length < 0x80:
+            position += 2
+        else:  # a two-byte type or a longer size: not a cell, take the general way
+            kind, length, position = _record_head(records, position)
+        if kind < 0x0C and length >= 4:
+            where = from_bytes(records[position : position + 4], "little")
+            if kind == _BRT_ROW_HDR:
+                row = where
+                if row > _CALAMINE_LAST_ROW:
+                    break  # calamine stops reading the sheet here
+            elif kind >= _FIRST_VALUE_CELL:  # comparisons, not min/max calls: twice as fast
+                if where > right:
+                    right = where
+                if where < left:
+                    left = where
+                if row > bottom:
+                    bottom = row
+                if row < top:
+                    top = row
+        position += length
+    return ((top, left), (bottom, right)) if bottom >= 0 else None
+
+
+def _record_head(records: bytes, position: int) -> tuple[int, int, int]:
+    """Type, size and the body's position of the record at ``position``.
+
+    Type and size are 7-bit varints, the type of at most 2 bytes, the size of at
+    most 4 ([MS-XLSB] 2.1.4).
+    """
+    end = len(records)
+    kind = records[position]
+    position += 1
+    if kind & 0x80 and position < end:
+        kind = (kind & 0x7F) | (records[position] & 0x7F) << 7
+        position += 1
+    length = shift = 0
+    for _ in range(4):
+        if position >= end:
+            break
+        byte = records[position]
+        position += 1
+        length |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    return kind, length, position
+
+
+def _biff12_records(records: bytes) -> Iterator[tuple[int, bytes]]:
+    """(type, body) of each record."""
+    position = 0
+    while position < len(records):
+        kind, length, position = _record_head(records, position)
+        yield kind, records[position : position + length]
+        position += length
+
+
+def _binary_sheet_name(package: zipfile.ZipFile, part: str) -> str:
+    """The name the user sees for an .xlsb worksheet part (workbook.bin's BrtBundleSh records)."""
+    from defusedxml import ElementTree
+
+    try:
+        workbook = _start_of(package, "xl/workbook.bin")
+        rels = ElementTree.fromstring(_start_of(package, "xl/_rels/workbook.bin.rels"))
+        targets = {rel.get("Id"): rel.get("Target", "").lstrip("/") for rel in rels}
+        for kind, body in _biff12_records(workbook):
+            if kind != _BRT_BUNDLE_SH:
+                continue
+            # state (4 bytes), tab id (4), relationship id and name: each a count and UTF-16.
+            rel_length = int.from_bytes(body[8:12], "little")
+            rel_id = body[12 : 12 + 2 * rel_length].decode("utf-16-le")
+            name_at = 12 + 2 * rel_length
+            name_length = int.from_bytes(body[name_at : name_at + 4], "little")
+            name = body[name_at + 4 : name_at + 4 + 2 * name_length].decode("utf-16-le")
+            if part in (targets.get(rel_id), f"xl/{targets.get(rel_id)}"):
+                return name
+    except Exception:  # damaged: the part name is still a clue
+        return part
+    return part
+
+
+def _corners(match: re.Match[bytes]) -> tuple[tuple[int, int], tuple[int, int]]:
+    first = (int(match[2]), column_number(match[1]))
+    last = (int(match[4]), column_number(match[3])) if match[3] else first
+    return first, last
+
+
+def _area(first: tuple[int, int], last: tuple[int, int]) -> int:
+    return (abs(last[0] - first[0]) + 1) * (abs(last[1] - first[1]) + 1)
+
+
+def _value_range(
+    package: zipfile.ZipFile, part: str
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(row, column) of the top-left and bottom-right corners of the cells holding a value."""
+    top = left = 1 << 31
+    bottom = right = 0
+    rest = b""
+    info = package.getinfo(part)
+    remaining = info.file_size  # never unzip more than the directory declares
+    with package.open(info) as handle:
+        while remaining > 0:
+            chunk = handle.read(min(SCAN_CHUNK_BYTES, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            text = rest + chunk
+            cut = text.rfind(b"<") if remaining > 0 else len(text)
+            text, rest = text[:cut], text[cut:]  # a cell cut in two waits for the next chunk
+            for cell in _CELL_REF.finditer(text):
+                if cell[3]:
+                    continue  # <c r="XFD1" s="3"/>: formatting, no value
+                row, column = int(cell[2]), column_number(cell[1])
+                top, bottom = min(top, row), max(bottom, row)
+                left, right = min(left, column), max(right, column)
+    return ((top, left), (bottom, right)) if bottom else None
+
+
+def _sheet_name(package: zipfile.ZipFile, part: str) -> str:
+    """The name the user sees for a worksheet part, from workbook.xml and its relationships."""
+    from defusedxml import ElementTree
+
+    try:
+        workbook = ElementTree.fromstring(_start_of(package, "xl/workbook.xml"))
+        rels = ElementTree.fromstring(_start_of(package, "xl/_rels/workbook.xml.rels"))
+    except Exception:  # damaged: the part name is still a clue
+        return part
+    targets = {rel.get("Id"): rel.get("Target", "").lstrip("/") for rel in rels}
+    for element in workbook.iter():
+        if element.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+        target = targets.get(rel_id, "")
+        if part in (target, f"xl/{target}"):
+            return element.get("name", part)
+    return part
+
+
+def column_number(letters: bytes) -> int:
+    """1 for A, 16384 for XFD."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _start_of(package: zipfile.ZipFile, name: str, limit: int = 4 << 20) -> bytes:
+    """A part's first ``limit`` bytes: enough of a workbook part for its sheet names."""
+    with package.open(name) as handle:
+        return handle.read(limit)
+
+
+def _xml_text(head: bytes) -> str:
+    """The start of an XML part as text, in the encoding its byte order mark names."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="replace").lstrip()
+    return head.removeprefix(UTF8_BOM).decode("utf-8", errors="replace").lstrip()
+
+
+def _kind(package: zipfile.ZipFile, names: set[str]) -> str | None:
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" not in names:
+        return None
+    if "mimetype" in names:  # an OpenDocument text or drawing has content.xml too
+        mimetype = _start_of(package, "mimetype", len(ODS_MIMETYPE) + 16)
+        return "ods" if mimetype.strip().startswith(ODS_MIMETYPE) else None
+    return "ods" if "META-INF/manifest.xml" in names else None
+
+
+def size_text(size: int) -> str:
+    """Bytes the way people read them: 2.5 GB, 740 KB."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:,.1f} {unit}".replace(".0 ", " ")
+    return f"{size:,} B"
+
+
+def read_part(package: zipfile.ZipFile, name: str | zipfile.ZipInfo) -> bytes:
+    """A part of the package, never more than the size it declares.
+
+    zipfile inflates a part whole before its checksum says it lied about its
+    size: a small "1 MB" part could fill the memory first.
+    """
+    info = name if isinstance(name, zipfile.ZipInfo) else package.getinfo(name)
+    with package.open(info) as stream:
+        data = stream.read(info.file_size)
+        if stream.read(1):
+            raise zipfile.BadZipFile(f"{info.filename} is larger than it declares")
+    return data
