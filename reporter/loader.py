@@ -102,7 +102,7 @@ i18n.add(
 
 
 Progress = Callable[[str, int], None]  # (sheet name, data rows read so far)
-READ_AHEAD_BYTES = 200_000_000  # of sheet XML read but not yet parsed (see _read_workbook)
+READ_AHEAD_BYTES = 600_000_000  # of sheet XML read but not yet parsed (see _read_workbook)
 PROGRESS_EVERY = 10_000  # rows per progress line, and per chunk the loader parses at once
 # Kinds whose values repeat down a column (dates, labels, flags): parsed once per distinct value.
 _REPEATING_KINDS = frozenset({DATE, ENUM, BOOL, INT})
@@ -419,6 +419,7 @@ class _ColumnReader:
 
     __slots__ = (
         "inline",
+        "known",
         "memo",
         "parse",
         "position",
@@ -442,19 +443,22 @@ class _ColumnReader:
         # Texts that repeat down the column (owners, stores, tool ids) are kept once
         # each; decided on the first chunk, since a column of unique ids gains nothing.
         self.shared_texts: dict[str, str] | None = None
+        self.known: dict[Any, Any] = {}  # ids and texts that needed the parser, by raw value
 
     def read(self, raws: list[Any]) -> tuple[list[Any], dict[int, Problem]]:
         """The values of a column's cells (None when blank or unreadable) and the problems."""
         memo, parse = self.memo, self.parse
         if memo is None:
             if self.inline:
-                # Ids and free text are always readable (their parsers never raise)
-                # and mostly unique: no memo, the common case inline.
+                # Ids and free text are always readable (their parsers never raise).
+                # ASCII text is only stripped, inline; the rest (Japanese store names
+                # to normalize, tool ids typed as numbers) repeats, so it is memoized.
                 strip_any = self.strip_any_text
+                known, look_up = self.known.get, self._look_up
                 values = [
                     (raw.strip() or None)
                     if raw.__class__ is str and (strip_any or raw.isascii())
-                    else _outcome(raw, parse)
+                    else known(raw) or look_up(raw)
                     for raw in raws
                 ]
                 return self._share_texts(values), {}
@@ -482,6 +486,13 @@ class _ColumnReader:
                 outcome = None
             values[index] = outcome
         return values, problems
+
+    def _look_up(self, raw: Any) -> Any:
+        """An id or text the parser must read, remembered (True == 1: flags are not)."""
+        value = _outcome(raw, self.parse)
+        if raw.__class__ is not bool and len(self.known) < _MEMO_LIMIT:
+            self.known[raw] = value
+        return value
 
     def _share_texts(self, values: list[Any]) -> list[Any]:
         """``values`` with repeated texts replaced by the first copy of each (less memory)."""
