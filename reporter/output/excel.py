@@ -649,10 +649,11 @@ def _widths(
     for c, column in enumerate(columns):
         # +3 leaves room for the table's filter button beside the header.
         widest = _text_width(headers[c]) + 3
-        for row in values:
+        # Codes, severities, owners repeat: each distinct value is measured once.
+        for value in {row[c] for row in values}:
             if widest + 1 >= column.cap:
                 break  # capped: no need to measure the rest
-            widest = max(widest, _value_width(row[c], column.kind))
+            widest = max(widest, _value_width(value, column.kind))
         result.append(float(max(column.minimum, min(column.cap, widest + 1))))
     return result
 
