@@ -685,6 +685,8 @@ def _fit_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, float]]) -> Non
     for value, col_width in cells:
         if not isinstance(value, str) or not value:
             continue
+        if len(value) * 2 <= col_width - 1 and "\n" not in value:
+            continue  # one line even if every character is full-width
         # 5% margin: viewers substitute fonts that run wider than Meiryo UI.
         usable = max(1.0, (col_width - 1) * 0.95)
         needed = sum(_lines(display_width(line), col_width, usable) for line in value.split("\n"))
