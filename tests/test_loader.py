@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,25 @@ def _minimal(**overrides: list[list[object]]) -> dict[str, list[list[object]]]:
     sheets: dict[str, list[list[object]]] = {name: [headers] for name, headers in HEADERS.items()}
     sheets.update(overrides)
     return sheets
+
+
+def _with_keys(path: Path, write_keys: Callable[[Any], None]) -> Path:
+    """A register with every sheet's headers; ``write_keys`` fills the キー sheet (xlsxwriter)."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path))
+    for name, headers in HEADERS.items():
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, headers)
+        if name == "キー":
+            write_keys(sheet)
+    workbook.close()
+    return path
+
+
+def _one_key_with_an_error(sheet: Any) -> None:
+    sheet.write_row(1, 0, ["K-1", "その他", "T-1"])
+    sheet.write_formula(1, 3, "=VLOOKUP(A2,Z:Z,2,FALSE)", None, "#N/A")
 
 
 def test_header_row_below_a_title_and_a_note(tmp_path: Path) -> None:
@@ -112,17 +133,7 @@ def test_dates_in_the_1904_date_system(tmp_path: Path) -> None:
 
 
 def test_error_cells_are_recorded(tmp_path: Path) -> None:
-    import xlsxwriter
-
-    path = tmp_path / "errors.xlsx"
-    workbook = xlsxwriter.Workbook(str(path))
-    for name, headers in HEADERS.items():
-        sheet = workbook.add_worksheet(name)
-        sheet.write_row(0, 0, headers)
-        if name == "キー":
-            sheet.write_row(1, 0, ["K-1", "その他", "T-1"])
-            sheet.write_formula(1, 3, "=VLOOKUP(A2,Z:Z,2,FALSE)", None, "#N/A")
-    workbook.close()
+    path = _with_keys(tmp_path / "errors.xlsx", _one_key_with_an_error)
     record = load_register(path).sheets["keys"].records[0]
     problem = record.problem("issued_on")
     assert problem is not None and problem.kind == "error" and problem.raw == "#N/A"
@@ -176,17 +187,7 @@ def test_error_cells_in_namespace_prefixed_xml(tmp_path: Path) -> None:
     import re
     import zipfile
 
-    import xlsxwriter
-
-    source = tmp_path / "plain.xlsx"
-    workbook = xlsxwriter.Workbook(str(source))
-    for name, headers in HEADERS.items():
-        sheet = workbook.add_worksheet(name)
-        sheet.write_row(0, 0, headers)
-        if name == "キー":
-            sheet.write_row(1, 0, ["K-1", "その他", "T-1"])
-            sheet.write_formula(1, 3, "=VLOOKUP(A2,Z:Z,2,FALSE)", None, "#N/A")
-    workbook.close()
+    source = _with_keys(tmp_path / "plain.xlsx", _one_key_with_an_error)
     prefixed = tmp_path / "prefixed.xlsx"
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(prefixed, "w") as copy:
         for item in original.infolist():
@@ -220,25 +221,20 @@ def test_cells_cleared_with_a_space_are_blank(tmp_path: Path) -> None:
 def test_rows_across_chunk_boundaries_keep_their_cells(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import xlsxwriter
-
     import reporter.loader
 
     # Rows are parsed a chunk at a time: with chunks of 3, every row below sits
     # on a boundary somewhere, and the error cell is in the third chunk.
     monkeypatch.setattr(reporter.loader, "PROGRESS_EVERY", 3)
-    path = tmp_path / "chunks.xlsx"
-    workbook = xlsxwriter.Workbook(str(path))
-    for name, headers in HEADERS.items():
-        sheet = workbook.add_worksheet(name)
-        sheet.write_row(0, 0, headers)
-        if name == "キー":
-            for n in range(1, 11):
-                if n == 4:
-                    continue  # a blank row
-                sheet.write_row(n, 0, [f"K-{n}", "その他", "T-1", f"2026/11/{n:02d}", "佐藤"])
-            sheet.write_formula(7, 3, "=VLOOKUP(A8,Z:Z,2,FALSE)", None, "#N/A")
-    workbook.close()
+
+    def ten_keys(sheet: Any) -> None:
+        for n in range(1, 11):
+            if n == 4:
+                continue  # a blank row
+            sheet.write_row(n, 0, [f"K-{n}", "その他", "T-1", f"2026/11/{n:02d}", "佐藤"])
+        sheet.write_formula(7, 3, "=VLOOKUP(A8,Z:Z,2,FALSE)", None, "#N/A")
+
+    path = _with_keys(tmp_path / "chunks.xlsx", ten_keys)
     records = load_register(path).sheets["keys"].records
     assert [r.row for r in records] == [2, 3, 4, 6, 7, 8, 9, 10, 11]
     assert [r.record_id for r in records] == [f"K-{n}" for n in (1, 2, 3, 5, 6, 7, 8, 9, 10)]
