@@ -22,7 +22,15 @@ from reporter import i18n
 from reporter.errors import InputError
 from reporter.model import Problem, Record, Register, SheetData
 from reporter.native_panic import panics_as_damaged_file
-from reporter.package_guard import check_sheet_areas, inspect_package, read_part
+from reporter.package_guard import (
+    CELL_XML,
+    FORMULA_XML,
+    VALUE_XML,
+    check_sheet_areas,
+    column_number,
+    inspect_package,
+    read_part,
+)
 from reporter.schema import (
     BOOL,
     DATE,
@@ -39,7 +47,6 @@ from reporter.schema import (
 from reporter.values import BadValue, display, parser_for
 
 HEADER_SEARCH_ROWS = 10  # spec: the header row is within the top 10 rows
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -196,7 +203,7 @@ def _check_file(path: Path) -> str:
         if content is None:
             raise InputError("register_not_workbook", path=str(path))
         return content
-    if suffix in EXCEL_SUFFIXES and len(start) < 4:
+    if suffix in _SUFFIX_CONTENT and len(start) < 4:
         raise InputError("register_corrupt", path=str(path))
     # Text saved under an Excel name: a CSV export, or a web page that a shop
     # system's "download as Excel" wrote.
@@ -618,11 +625,8 @@ def _row_is_blank(row: list[Any]) -> bool:
 
 # --- what calamine cannot tell: the date system and error cells -------------------
 
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
-_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.*?)</(?:\w+:)?v>", re.DOTALL)
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _PREFIXED_FORMULA = re.compile(rb"<\w+:f\b")
 _EMPTY_VALUES = (b"<v/>", b"<v />", b"<v></v>")  # a formula's cached value left empty
 _PREFIXED_CELL_START = re.compile(rb"<\w+:c\b")
@@ -709,22 +713,24 @@ class _XlsxInfo:
             if start >= 0:
                 starts.add(start)
         for start in sorted(starts):
-            match = _CELL.match(xml, start)
+            match = CELL_XML.match(xml, start)
             if match is None:
                 continue
             attributes, inner = match.group(1), match.group(2) or b""
             is_error = bool(_ERROR_TYPE.search(attributes))
-            cached = _VALUE.search(inner)
-            uncached = not is_error and _FORMULA.search(inner) and not (cached and cached.group(1))
+            cached = VALUE_XML.search(inner)
+            uncached = (
+                not is_error and FORMULA_XML.search(inner) and not (cached and cached.group(1))
+            )
             if not (is_error or uncached):
                 continue
             reference = _REF.search(attributes)
             if reference is None:
                 continue
-            column = _column_index(reference.group(1).decode())
+            column = column_number(reference.group(1)) - 1  # 0-based
             row = int(reference.group(2))
             if is_error:
-                value = _VALUE.search(inner)
+                value = VALUE_XML.search(inner)
                 text = value.group(1).decode(errors="replace") if value else "#ERROR"
             else:
                 text = ""  # a formula whose result was never saved
@@ -771,10 +777,3 @@ def _marker_positions(xml: bytes) -> Iterator[int]:
     if b":f>" in xml or b":f " in xml:
         for match in _PREFIXED_FORMULA.finditer(xml):
             yield match.start()
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + (ord(letter) - 64)
-    return index - 1

@@ -55,6 +55,11 @@ SCAN_CHUNK_BYTES = 4 << 20  # sheet XML unzipped at a time when finding its used
 _DIMENSION = re.compile(
     rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\""
 )
+# SheetML read as bytes (the loader's error-cell scan, reporter.sparse): a cell
+# element (attributes, content), a cell's cached value, a formula.
+CELL_XML = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+VALUE_XML = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.*?)</(?:\w+:)?v>", re.DOTALL)
+FORMULA_XML = re.compile(rb"<(?:\w+:)?f\b")
 # A cell with its reference; "/>" at the end means it holds no value (formatting only).
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"[^>]*?(/?)>")
 _WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
@@ -230,11 +235,10 @@ def _check_sheet_areas(
     dimension is over the limit is scanned for the range of its cells with values.
     """
     for member in members:
-        if not _WORKSHEET_PART.fullmatch(member.filename):
+        if not is_worksheet(member.filename):
             continue
-        with package.open(member) as handle:
-            declared = _DIMENSION.search(handle.read(min(XML_HEAD_BYTES, member.file_size)))
-        if declared is None or _area(*_corners(declared)) <= MAX_SHEET_CELLS:
+        declared = declared_cells(package, member)
+        if declared is None or declared <= MAX_SHEET_CELLS:
             continue
         part = member.filename
         corners = _value_range(package, part)
@@ -248,6 +252,21 @@ def _check_sheet_areas(
                 cells=f"{_area(*corners):,}",
                 limit=f"{MAX_SHEET_CELLS:,}",
             )
+
+
+def is_worksheet(part: str) -> bool:
+    """True for the XML part of a worksheet (xl/worksheets/sheet1.xml)."""
+    return _WORKSHEET_PART.fullmatch(part) is not None
+
+
+def declared_cells(package: zipfile.ZipFile, member: zipfile.ZipInfo) -> int | None:
+    """The cells of a worksheet's used range as its <dimension> declares it, or None.
+
+    Excel writes <dimension> first in the sheet: only the part's head is unzipped.
+    """
+    with package.open(member) as handle:
+        declared = _DIMENSION.search(handle.read(min(XML_HEAD_BYTES, member.file_size)))
+    return None if declared is None else _area(*_corners(declared))
 
 
 def _check_binary_sheet_areas(

@@ -17,7 +17,14 @@ import re
 import zipfile
 from pathlib import Path
 
-from reporter.package_guard import read_part
+from reporter.package_guard import (
+    CELL_XML,
+    FORMULA_XML,
+    VALUE_XML,
+    declared_cells,
+    is_worksheet,
+    read_part,
+)
 
 # A sheet is compacted when its <dimension> holds more cells than this many per
 # byte of its XML: a stored cell takes 20 bytes or more, so a dense range holds
@@ -26,13 +33,7 @@ CELLS_PER_BYTE = 0.4
 MIN_RANGE_CELLS = 10_000  # smaller ranges cost calamine nothing worth saving
 # Compacting unzips the whole package into memory: only for packages this size.
 MAX_PACKAGE_BYTES = 512 * 1024 * 1024
-_HEAD_BYTES = 4096  # the <dimension> element comes first in a sheet's XML
-
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _TYPE = re.compile(rb'\bt="(\w+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.*?)</(?:\w+:)?v>", re.DOTALL)
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _TAG = re.compile(rb"<[^>]*>")
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.DOTALL)
 
@@ -55,7 +56,7 @@ def _compact(package: zipfile.ZipFile) -> io.BytesIO | None:
     members = package.infolist()
     if sum(m.file_size for m in members) > MAX_PACKAGE_BYTES:
         return None
-    oversized = [m for m in members if _is_sheet(m.filename) and _is_oversized(package, m)]
+    oversized = [m for m in members if is_worksheet(m.filename) and _is_oversized(package, m)]
     if not oversized:
         return None
     blank_strings = _blank_shared_strings(package)
@@ -71,28 +72,11 @@ def _compact(package: zipfile.ZipFile) -> io.BytesIO | None:
     return buffer
 
 
-def _is_sheet(name: str) -> bool:
-    return name.startswith("xl/worksheets/") and name.endswith(".xml")
-
-
 def _is_oversized(package: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    with package.open(member) as stream:
-        head = stream.read(_HEAD_BYTES)
-    match = _DIMENSION.search(head)
-    if match is None or match.group(3) is None:
-        return False
-    first_column, first_row, last_column, last_row = match.groups()
-    rows = int(last_row) - int(first_row) + 1
-    columns = _column_number(last_column) - _column_number(first_column) + 1
-    cells = rows * columns
-    return cells > MIN_RANGE_CELLS and cells > member.file_size * CELLS_PER_BYTE
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
+    cells = declared_cells(package, member)
+    return (
+        cells is not None and cells > MIN_RANGE_CELLS and cells > member.file_size * CELLS_PER_BYTE
+    )
 
 
 def _blank_shared_strings(package: zipfile.ZipFile) -> frozenset[bytes]:
@@ -121,13 +105,13 @@ def drop_blank_cells(sheet_xml: bytes, blank_strings: frozenset[bytes]) -> bytes
         attributes, inner = cell.group(1), cell.group(2)
         if not inner:
             return b""  # <c r="B9" s="4"/>: a format, no value
-        if _FORMULA.search(inner):
+        if FORMULA_XML.search(inner):
             return cell.group(0)  # a formula's cell is the loader's to judge
         kind = _TYPE.search(attributes)
         cell_type = kind.group(1) if kind else b"n"
         if cell_type == b"inlineStr":
             return b"" if _is_blank_text(inner) else cell.group(0)
-        value = _VALUE.search(inner)
+        value = VALUE_XML.search(inner)
         if value is None:
             return b""
         if cell_type == b"s":
@@ -136,4 +120,4 @@ def drop_blank_cells(sheet_xml: bytes, blank_strings: frozenset[bytes]) -> bytes
             return b"" if _is_blank_text(value.group(1)) else cell.group(0)
         return cell.group(0)
 
-    return _CELL.sub(keep_or_drop, sheet_xml)
+    return CELL_XML.sub(keep_or_drop, sheet_xml)

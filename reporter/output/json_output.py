@@ -13,14 +13,14 @@ from typing import Any
 
 from reporter.engine import CheckResult
 from reporter.output.flat import flatten
+from reporter.output.terminal import TERMINAL_ACTIVE
 from reporter.rules.base import pick
 from reporter.rules.security import redact
 
-# What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on: DEL, the
-# C1 controls (\x9b starts an escape sequence like ESC [), the bidirectional
-# overrides and isolates, and the Unicode line separators. C0 controls are
-# escaped by json.dumps itself. These occur only inside strings.
-_RAW_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on, and the
+# Unicode line separators. C0 controls are escaped by json.dumps itself. These
+# occur only inside strings.
+_RAW_UNSAFE = re.compile(f"[{TERMINAL_ACTIVE}\u2028\u2029]")
 
 
 def _masked(text: str | None) -> str | None:

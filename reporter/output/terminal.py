@@ -73,10 +73,13 @@ _ESCAPE_SEQUENCE = re.compile(
 # Line breaks and tabs inside a value become spaces: a register cell must not
 # start a line of its own that reads like one of ours.
 _BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
-# What is left that a terminal would act on or that reorders the line: C0 and C1
-# controls, DEL, and the bidirectional overrides and isolates (U+202E shows text
-# backwards, "Trojan Source").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Beyond the C0 controls, what a terminal acts on or what reorders the line: DEL,
+# the C1 controls (\x9b starts an escape sequence like ESC [), and the
+# bidirectional marks, overrides and isolates (U+202E shows text backwards,
+# "Trojan Source"). A character class body, shared with the JSON output.
+TERMINAL_ACTIVE = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# What is left that a terminal would act on or that reorders the line.
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{TERMINAL_ACTIVE}]")
 
 
 def printable(text: str) -> str:
