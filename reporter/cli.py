@@ -175,7 +175,7 @@ def prepare(
 def parse_as_of(value: str | None) -> date | None:
     if value is None:
         return None
-    from reporter.values import BadValue, parse_date
+    from reporter.register.values import BadValue, parse_date
 
     try:
         return parse_date(value.strip())
@@ -273,7 +273,7 @@ def report(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail.")] = False,
 ) -> None:
     """台帳を確認し、レポート(Excel)を書きます。 / Check the register and write the report."""
-    from reporter.runlog import RunLog
+    from reporter.delivery.runlog import RunLog
 
     run_log = RunLog(log)
     log_path: Path | None = None
@@ -285,7 +285,7 @@ def report(
         output_dir = run.config.resolve(run.config.output_dir)
         say = _Printer(quiet, verbose, run_log)
         output_folder = Path(output_dir) if output_dir else None
-        from reporter.report import report_path_for
+        from reporter.delivery.report_file import report_path_for
 
         target = report_path_for(run.as_of, out, output_folder)
         if eml is not None:
@@ -299,8 +299,8 @@ def report(
 
         result = check_file(path, run.as_of, run.settings, progress=say.progress(run.lang))
         result.release_rows()  # the report is written from the findings alone
-        from reporter import history
-        from reporter.report import summary_lines, write_report
+        from reporter.delivery import history
+        from reporter.delivery.report_file import summary_lines, write_report
 
         # Found before writing: a re-run for the same date replaces that date's report.
         last_report = history.find_previous(result, previous, out, output_folder)
@@ -327,8 +327,8 @@ def report(
 
 def _refuse_eml_over_inputs(eml: Path, register: Path, report: Path) -> None:
     """--eml must name a file of its own: writing it over the register or the report loses them."""
+    from reporter.delivery.report_file import is_same_file
     from reporter.errors import OutputError
-    from reporter.report import is_same_file
 
     if is_same_file(eml, register):
         raise OutputError("cli_eml_is_register", path=str(eml))
@@ -338,8 +338,8 @@ def _refuse_eml_over_inputs(eml: Path, register: Path, report: Path) -> None:
 
 def _refuse_log_over_register(log_path: Path, register: Path) -> None:
     """Checked before the run: a register named like the log would have the log appended to it."""
+    from reporter.delivery.report_file import is_same_file
     from reporter.errors import OutputError
-    from reporter.report import is_same_file
 
     if is_same_file(log_path, register):
         raise OutputError("cli_log_is_register", path=str(log_path))
@@ -469,7 +469,7 @@ def init(
 ) -> None:
     """空の台帳を作ります。 / Write a blank register."""
     run = prepare(lang, None, config, rules)
-    from reporter.template import write_blank_register
+    from reporter.register.template import write_blank_register
 
     # The instructions sheet quotes the validity periods in force.
     write_blank_register(path, run.lang, overwrite=force, validity_days=run.settings.validity_days)

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from reporter.model import Category, Finding, Register, Severity
+from reporter.register.schema import SHEET_BY_KEY, SHEETS, normalize_token
 from reporter.rules import RULES, Rule
 from reporter.rules.base import RuleContext
 from reporter.rules.security import redact_value
-from reporter.schema import SHEET_BY_KEY, SHEETS, normalize_token
 
 if TYPE_CHECKING:
     from reporter.platform import Settings
@@ -225,6 +225,6 @@ def check_file(
     settings: Settings,
     progress: Callable[[str, int], None] | None = None,
 ) -> CheckResult:
-    from reporter.loader import load_register
+    from reporter.register.loader import load_register
 
     return run_checks(load_register(path, progress), as_of, settings)

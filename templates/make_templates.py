@@ -1,4 +1,4 @@
-"""Write templates/register-template.xlsx, the blank Japanese register, from reporter.schema.
+"""Write templates/register-template.xlsx, the blank Japanese register, from reporter.register.schema.
 
 Run it after changing the schema or the wording of reporter/template.py:
 
@@ -19,7 +19,7 @@ TEMPLATE = HERE / "register-template.xlsx"
 # Use this checkout's reporter package, installed or not.
 sys.path.insert(0, str(HERE.parent))
 
-from reporter.template import write_blank_register  # noqa: E402
+from reporter.register.template import write_blank_register  # noqa: E402
 
 
 def main() -> None:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from reporter.engine import CheckResult, run_checks
-from reporter.loader import load_register
 from reporter.platform import load_settings
+from reporter.register.loader import load_register
 
 AS_OF = date(2026, 11, 30)
 

@@ -312,9 +312,11 @@ def test_report_open_uses_the_os(
 def test_report_verbose_shows_progress_on_long_sheets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reporter.loader
+    import reporter.register.loader
 
-    monkeypatch.setattr(reporter.loader, "PROGRESS_EVERY", 2)  # a "long" sheet in a small test
+    monkeypatch.setattr(
+        reporter.register.loader, "PROGRESS_EVERY", 2
+    )  # a "long" sheet in a small test
     sheets = {name: [headers] for name, headers in HEADERS.items()}
     sheets["キー"] = [HEADERS["キー"]] + [
         [f"K-{n}", "その他", None, None, None, None, "佐藤", "鈴木"] for n in range(5)

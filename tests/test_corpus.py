@@ -26,12 +26,13 @@ from typing import Any
 
 import pytest
 
-from reporter import i18n, package_guard
+from reporter import i18n
 from reporter.engine import check_file
 from reporter.errors import InputError
-from reporter.loader import load_register
-from reporter.native_panic import panics_as_damaged_file
 from reporter.platform import load_settings
+from reporter.register import guards as package_guard
+from reporter.register.loader import load_register
+from reporter.register.native_panic import panics_as_damaged_file
 from tests.conftest import AS_OF, write_workbook
 from tests.corpus import make_corpus
 from tests.corpus.make_corpus import (

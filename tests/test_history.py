@@ -23,10 +23,8 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from reporter import history
-from reporter.engine import CheckResult, check_file
-from reporter.errors import EXIT_INPUT, InputError
-from reporter.history import (
+from reporter.delivery import history
+from reporter.delivery.history import (
     FINDING_FIELDS,
     FORMAT_VERSION,
     HISTORY_SHEET,
@@ -39,9 +37,11 @@ from reporter.history import (
     months_open,
     read_previous,
 )
+from reporter.delivery.report_file import summary_lines, write_report
+from reporter.engine import CheckResult, check_file
+from reporter.errors import EXIT_INPUT, InputError
 from reporter.model import Category, Finding, Severity
 from reporter.platform import load_settings
-from reporter.report import summary_lines, write_report
 from tests.test_report import FAKE_TOKEN, PAYLOADS, table_rows
 
 OCT = date(2026, 10, 31)

@@ -20,9 +20,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner, Result
 
-import reporter.report
+import reporter.delivery.report_file
 from reporter.cli import app
-from reporter.report import STALE_TEMP_SECONDS, TEMP_PREFIX, remove_stale_temporaries
+from reporter.delivery.report_file import STALE_TEMP_SECONDS, TEMP_PREFIX, remove_stale_temporaries
 from tests.conftest import AS_OF, HEADERS, write_workbook
 
 runner = CliRunner()
@@ -294,7 +294,7 @@ def test_a_failure_inside_writing_keeps_the_existing_report(
         raise failure
 
     # Patched where write_report looks it up (it imports the name from output.excel).
-    monkeypatch.setattr(reporter.report, "write_workbook", half_written)
+    monkeypatch.setattr(reporter.delivery.report_file, "write_workbook", half_written)
     monkeypatch.delenv("REPORTER_DEBUG", raising=False)
     register = small_register(tmp_path / "register2.xlsx")
     result = invoke("report", str(register), "--out", str(last_month.parent))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from reporter.errors import InputError
-from reporter.loader import load_register
+from reporter.register.loader import load_register
 from tests.conftest import HEADERS, write_workbook
 
 
@@ -221,11 +221,11 @@ def test_cells_cleared_with_a_space_are_blank(tmp_path: Path) -> None:
 def test_rows_across_chunk_boundaries_keep_their_cells(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reporter.loader
+    import reporter.register.loader
 
     # Rows are parsed a chunk at a time: with chunks of 3, every row below sits
     # on a boundary somewhere, and the error cell is in the third chunk.
-    monkeypatch.setattr(reporter.loader, "PROGRESS_EVERY", 3)
+    monkeypatch.setattr(reporter.register.loader, "PROGRESS_EVERY", 3)
 
     def ten_keys(sheet: Any) -> None:
         for n in range(1, 11):

@@ -25,10 +25,10 @@ from typer.testing import CliRunner
 from reporter.cli import app
 from reporter.engine import CheckResult, run_checks
 from reporter.errors import InputError
-from reporter.loader import load_register
 from reporter.output.json_output import to_json
 from reporter.platform import load_settings
-from reporter.schema import SHEETS
+from reporter.register.loader import load_register
+from reporter.register.schema import SHEETS
 from tests.conftest import AS_OF
 
 SETTINGS = load_settings()

@@ -121,8 +121,8 @@ def test_dat011_excel_error_value(tmp_path, make_register) -> None:  # type: ign
     import xlsxwriter
 
     from reporter.engine import run_checks
-    from reporter.loader import load_register
     from reporter.platform import load_settings
+    from reporter.register.loader import load_register
 
     path = tmp_path / "errors.xlsx"
     workbook = xlsxwriter.Workbook(str(path))

@@ -21,13 +21,13 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reporter import report
+from reporter.delivery import report_file as report
+from reporter.delivery.report_file import summary_lines, write_report
 from reporter.engine import CheckResult, count_rows, urgency_key
 from reporter.errors import EXIT_OUTPUT, OutputError
 from reporter.model import Finding, Severity
 from reporter.output.excel import sheet_names
 from reporter.output.flat import flatten, most_urgent, summarize
-from reporter.report import summary_lines, write_report
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import Rule
 from tests.conftest import AS_OF

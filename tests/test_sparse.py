@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import python_calamine
 
-from reporter import sparse
-from reporter.loader import load_register
+from reporter.register import sparse
+from reporter.register.loader import load_register
 from tests.conftest import HEADERS
 
 KEYS = [

@@ -11,9 +11,9 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reporter.errors import EXIT_OUTPUT, OutputError, ReporterError
-from reporter.loader import load_register
-from reporter.schema import BOOL, DATE, ENUM, ID, SHEETS, normalize_token, sheet_lookup
-from reporter.template import INSTRUCTIONS_SHEET, write_blank_register
+from reporter.register.loader import load_register
+from reporter.register.schema import BOOL, DATE, ENUM, ID, SHEETS, normalize_token, sheet_lookup
+from reporter.register.template import INSTRUCTIONS_SHEET, write_blank_register
 
 LANGS = ("ja", "en")
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "register-template.xlsx"

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from reporter.schema import KEY_STATUS, PLATFORM, PURPOSE
-from reporter.values import (
+from reporter.register.schema import KEY_STATUS, PLATFORM, PURPOSE
+from reporter.register.values import (
     BadValue,
     parse_bool,
     parse_date,

@@ -12,9 +12,9 @@ from typing import Any
 
 from reporter import i18n
 from reporter.output.terminal import SEVERITY_LABEL
+from reporter.register.schema import SHEET_BY_KEY
 from reporter.rules import RULES, Rule
 from reporter.rules.base import pick
-from reporter.schema import SHEET_BY_KEY
 
 i18n.add(
     {

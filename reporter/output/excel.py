@@ -6,7 +6,7 @@ This is the only module that imports xlsxwriter. It renders the flat rows of
 trend, rules not run, the ten most urgent actions, what was resolved, and
 charts), one Excel table per category, and the rule catalogue. A seventh,
 hidden sheet carries what next month's report compares with; its layout
-belongs to :mod:`reporter.history`, and it holds plain values only.
+belongs to :mod:`reporter.delivery.history`, and it holds plain values only.
 
 Safety: the register is typed by many people, and the report is opened in
 Excel by all of them. No text is ever written with ``worksheet.write`` (which
@@ -34,18 +34,19 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from reporter import history, i18n
+from reporter import i18n
+from reporter.delivery import history
+from reporter.delivery.history import Comparison, Entry, Status
 from reporter.engine import CATEGORY_ORDER, CheckResult
-from reporter.history import Comparison, Entry, Status
 from reporter.model import Category, Severity
 from reporter.output import catalogue
 from reporter.output.flat import Row, flatten, most_urgent, summarize
 from reporter.output.terminal import SEVERITY_LABEL
 from reporter.output.terminal import width as terminal_width
+from reporter.register.schema import SHEET_BY_KEY
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import pick
 from reporter.rules.security import redact
-from reporter.schema import SHEET_BY_KEY
 
 i18n.add(
     {
@@ -439,9 +440,9 @@ def write_workbook(
     """Write the report for ``result`` to ``path`` (overwriting it).
 
     ``comparison`` is ``result`` against the previous report (see
-    :func:`reporter.history.compare`); without it this is the first report and
+    :func:`reporter.delivery.history.compare`); without it this is the first report and
     every finding is new. Raises OSError when the file cannot be created; the
-    caller decides what that means for the user (see :mod:`reporter.report`).
+    caller decides what that means for the user (see :mod:`reporter.delivery.report_file`).
     """
     if comparison is None:
         comparison = history.compare(result, None)
@@ -1173,7 +1174,7 @@ def _resolved_title(entry: Entry, lang: str) -> str:
 
 
 def _write_history(sheet: _Sheet, grid: list[list[history.Cell]]) -> None:
-    """Write the grid of :func:`reporter.history.history_cells`, typed, and hide the sheet.
+    """Write the grid of :func:`reporter.delivery.history.history_cells`, typed, and hide the sheet.
 
     Plain hidden (not "very hidden"): whoever wonders what the report carries
     can unhide it in Excel; the protection only guards against a slip of the

@@ -14,9 +14,9 @@ from reporter import i18n
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.i18n import render
 from reporter.model import Category, Finding, Severity
+from reporter.register.schema import SHEET_BY_KEY
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import localize_params, pick
-from reporter.schema import SHEET_BY_KEY
 
 # Wording every output shares (terminal, report, email).
 i18n.add(

@@ -10,9 +10,9 @@ from reporter import i18n
 from reporter.engine import CheckResult
 from reporter.model import Severity
 from reporter.output.flat import Row, flatten, summarize
+from reporter.register.schema import SHEET_BY_KEY, SHEETS
 from reporter.rules.base import pick
 from reporter.rules.security import redact
-from reporter.schema import SHEET_BY_KEY, SHEETS
 
 SEVERITY_LABEL = {
     Severity.ERROR: {"ja": "エラー", "en": "error"},

@@ -14,9 +14,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from reporter.model import Finding, Record, Severity, SheetData
+from reporter.register.schema import (
+    CONDITIONAL_REQUIRED,
+    SHEET_BY_KEY,
+    column_lookup,
+    normalize_token,
+)
+from reporter.register.values import ACCEPTED_DATE_FORMS
 from reporter.rules.base import RuleContext, rule
-from reporter.schema import CONDITIONAL_REQUIRED, SHEET_BY_KEY, column_lookup, normalize_token
-from reporter.values import ACCEPTED_DATE_FORMS
 
 REGISTER_SHEETS = ("stores", "tools", "keys", "grants", "notices", "exceptions")
 REQUIRED_SHEETS = tuple(key for key in REGISTER_SHEETS if SHEET_BY_KEY[key].required)

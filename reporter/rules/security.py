@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from reporter.model import Finding, Record, Severity, column_letter
+from reporter.register.schema import ID, SECRET_HEADER_WORDS, TEXT, normalize_token
 from reporter.rules.base import RuleContext, rule
-from reporter.schema import ID, SECRET_HEADER_WORDS, TEXT, normalize_token
 
 # Each pattern: (name shown to the user, regex). Bounded by "not an ASCII letter or
 # digit" rather than \b: in Japanese text a key follows a kana or kanji directly

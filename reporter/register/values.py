@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from reporter.schema import BOOL, DATE, ENUM, FILES, ID, INT, TEXT, ColumnSpec, EnumSpec
+from reporter.register.schema import BOOL, DATE, ENUM, FILES, ID, INT, TEXT, ColumnSpec, EnumSpec
 
 ACCEPTED_DATE_FORMS = (
     "2026-11-22, 2026/11/22, 2026.11.22, 2026年11月22日, 20261122, 令和8年11月22日, R8.11.22"
@@ -160,7 +160,7 @@ def parse_bool(value: Any) -> bool:
 
 
 def parse_enum(value: Any, spec: EnumSpec) -> str:
-    from reporter.schema import normalize_token
+    from reporter.register.schema import normalize_token
 
     code = spec.lookup.get(normalize_token(display(value)))
     if code is None:
@@ -170,7 +170,7 @@ def parse_enum(value: Any, spec: EnumSpec) -> str:
 
 def closest_allowed(text: str, spec: EnumSpec) -> str | None:
     """The allowed value closest to ``text``, shown as 'code (ラベル)'."""
-    from reporter.schema import normalize_token
+    from reporter.register.schema import normalize_token
 
     lookup = spec.lookup
     # The spec asks for the closest allowed value always, however far it is.

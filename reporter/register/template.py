@@ -1,4 +1,4 @@
-"""``reporter init``: write a blank register workbook, built from :mod:`reporter.schema`.
+"""``reporter init``: write a blank register workbook, built from :mod:`reporter.register.schema`.
 
 The blank register has an instructions sheet first, then one sheet per
 register sheet (optional ones included) with its headers, drop-down lists for
@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reporter import i18n
 from reporter.errors import InputError, OutputError
 from reporter.output.terminal import width
-from reporter.schema import (
+from reporter.register.schema import (
     BOOL,
     CONDITIONAL_REQUIRED,
     DATE,

@@ -13,8 +13,8 @@ compared with as a report, and a later run removes it once it is a day old. The
 register itself is never written to, not even by a mistaken ``--out``.
 
 Changes since last month: the caller finds the previous report with
-:func:`reporter.history.find_previous` *before* writing (this run may replace a
-report of the same date) and passes it as ``previous``; see :mod:`reporter.history`.
+:func:`reporter.delivery.history.find_previous` *before* writing (this run may replace a
+report of the same date) and passes it as ``previous``; see :mod:`reporter.delivery.history`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from reporter import history, i18n
+from reporter import i18n
+from reporter.delivery import history
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError
 from reporter.model import Severity
@@ -195,7 +196,7 @@ def write_report(
 ) -> Path:
     """Write the report workbook for ``result``; return where it was written.
 
-    ``previous`` is last month's report (:func:`reporter.history.find_previous`);
+    ``previous`` is last month's report (:func:`reporter.delivery.history.find_previous`);
     None makes this the first report, every finding new. Raises OutputError (exit 3) when the path is the register itself or cannot
     be written; the previous report at that path, if any, is left untouched.
     """
@@ -295,7 +296,7 @@ def summary_lines(
 ) -> list[str]:
     """The short summary printed after writing: where, how many, and what to do first.
 
-    With ``comparison`` (:func:`reporter.history.compare`) a line says what
+    With ``comparison`` (:func:`reporter.delivery.history.compare`) a line says what
     changed since the previous report.
     """
     summary = summarize(result)

@@ -524,7 +524,7 @@ def _date(value: Any) -> date:
 
 def report_folder(result: CheckResult, out: Path | str | None, output_dir: Path | None) -> Path:
     """The folder this run's report goes to: where last month's report should be."""
-    from reporter.report import report_path  # report imports this module
+    from reporter.delivery.report_file import report_path  # report imports this module
 
     return report_path(result, out, output_dir).parent
 

@@ -55,7 +55,7 @@ SCAN_CHUNK_BYTES = 4 << 20  # sheet XML unzipped at a time when finding its used
 _DIMENSION = re.compile(
     rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\""
 )
-# SheetML read as bytes (the loader's error-cell scan, reporter.sparse): a cell
+# SheetML read as bytes (the loader's error-cell scan, reporter.register.sparse): a cell
 # element (attributes, content), a cell's cached value, a formula.
 CELL_XML = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 VALUE_XML = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.*?)</(?:\w+:)?v>", re.DOTALL)
@@ -154,7 +154,7 @@ def check_sheet_areas(source: Path | BinaryIO, path: Path) -> None:
 
     ``source`` is exactly what calamine will read: the register at ``path``, or
     a copy of it in memory with the blank cells far away dropped
-    (:mod:`reporter.sparse`), which then no longer count. Call it after
+    (:mod:`reporter.register.sparse`), which then no longer count. Call it after
     :func:`inspect_package` passed the package. A file object is left where it was.
     """
     start = None if isinstance(source, Path) else source.tell()

@@ -21,8 +21,7 @@ from typing import Any
 from reporter import i18n
 from reporter.errors import InputError
 from reporter.model import Problem, Record, Register, SheetData
-from reporter.native_panic import panics_as_damaged_file
-from reporter.package_guard import (
+from reporter.register.guards import (
     CELL_XML,
     FORMULA_XML,
     VALUE_XML,
@@ -31,7 +30,8 @@ from reporter.package_guard import (
     inspect_package,
     read_part,
 )
-from reporter.schema import (
+from reporter.register.native_panic import panics_as_damaged_file
+from reporter.register.schema import (
     BOOL,
     DATE,
     ENUM,
@@ -44,7 +44,7 @@ from reporter.schema import (
     normalize_token,
     sheet_lookup,
 )
-from reporter.values import BadValue, display, parser_for
+from reporter.register.values import BadValue, display, parser_for
 
 HEADER_SEARCH_ROWS = 10  # spec: the header row is within the top 10 rows
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -162,7 +162,7 @@ _SUFFIX_CONTENT = {
 def _open_workbook(path: Path, content: str) -> Any:
     import python_calamine
 
-    from reporter import sparse
+    from reporter.register import sparse
 
     # A sheet widened by blank cells far away is read from a compacted copy in memory.
     compacted = sparse.compacted(path) if content == "xlsx" else None

@@ -17,7 +17,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from reporter.package_guard import (
+from reporter.register.guards import (
     CELL_XML,
     FORMULA_XML,
     VALUE_XML,
