@@ -1,7 +1,8 @@
 """The ``reporter`` command: parse options, call the library, map outcomes to exit codes.
 
-Heavy modules (the loader, pandas, xlsxwriter) are imported inside the
-commands so that ``reporter --help`` starts fast.
+The commands call the library API (:mod:`reporter.api`); heavy modules (the
+loader, xlsxwriter) are imported inside the commands so that ``reporter --help``
+starts fast.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from reporter import i18n
-from reporter.errors import EXIT_INPUT, InputError, ReporterError
+from reporter import __version__, i18n
+from reporter.errors import EXIT_BUG, InputError, OutputError, ReporterError
 
 app = typer.Typer(
     name="reporter",
@@ -34,10 +35,6 @@ app = typer.Typer(
 
 i18n.add(
     {
-        "cli_bad_as_of": {
-            "ja": "--as-of の「{value}」を日付として読めません。2026-11-30 の形で指定してください。",
-            "en": "Cannot read '{value}' given to --as-of as a date. Use the form 2026-11-30.",
-        },
         "cli_bad_lang": {
             "ja": "--lang には ja か en を指定してください(指定: {value})。",
             "en": "--lang takes ja or en (given: {value}).",
@@ -52,11 +49,18 @@ i18n.add(
             "en": "No register given. Run e.g. reporter check register.xlsx, or set 'register' "
             "in the config file (reporter.toml).",
         },
-        "cli_unexpected": {
-            "ja": "予期しないエラーで止まりました({detail})。台帳は変更されていません。"
-            "このメッセージを管理者に伝えてください。",
-            "en": "Stopped by an unexpected error ({detail}). The register was not changed. "
-            "Please pass this message on to the maintainer.",
+        "cli_bug": {
+            "ja": "reporterの不具合で止まりました({detail})。台帳は変更されていません。"
+            "詳細を {log} に書きました。このファイルを管理者に送ってください。",
+            "en": "Stopped by a bug in reporter ({detail}). The register was not changed. "
+            "The details are in {log}; please send that file to the maintainer.",
+        },
+        "cli_bug_no_log": {
+            "ja": "reporterの不具合で止まりました({detail})。台帳は変更されていません。"
+            "このメッセージを管理者に伝えてください(詳細のログは書けませんでした: {reason})。",
+            "en": "Stopped by a bug in reporter ({detail}). The register was not changed. "
+            "Please pass this message on to the maintainer (the details could not be "
+            "written to a log: {reason}).",
         },
     }
 )
@@ -100,29 +104,60 @@ def _fix_stdout() -> None:
 
 
 def friendly_errors(command: F) -> F:
-    """Turn every error into one plain line and its exit code; never a traceback."""
+    """Turn every error into one plain line and its exit code; never a traceback.
+
+    The line is in the run's language: --lang, else the config's, as decided by
+    :func:`prepare` and kept with this invocation's context (``ctx.meta``).
+    """
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         _fix_stdout()
-        lang = kwargs.get("lang") if kwargs.get("lang") in i18n.LANGS else "ja"
+        option = kwargs.get("lang")
+        context: typer.Context | None = kwargs.get("ctx")
+        meta: dict[str, Any] = context.meta if context is not None else {}
+        meta[_LANG_KEY] = option if option in i18n.LANGS else "ja"
         try:
             return command(*args, **kwargs)
         except typer.Exit:
             raise
         except ReporterError as error:
-            typer.echo(_one_line(error.render(_LANG_IN_FORCE.get("lang", lang))), err=True)
+            typer.echo(_one_line(error.render(meta[_LANG_KEY])), err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
         except Exception as error:
             if os.environ.get("REPORTER_DEBUG"):
                 raise
-            detail = f"{type(error).__name__}: {error}"
-            typer.echo(_one_line(i18n.text("cli_unexpected", lang, detail=detail)), err=True)
-            raise typer.Exit(EXIT_INPUT) from None
+            typer.echo(_one_line(_bug_line(error, meta[_LANG_KEY])), err=True)
+            raise typer.Exit(EXIT_BUG) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _bug_line(error: Exception, lang: str) -> str:
+    """One line for a bug: what it was, and the log file that holds the traceback."""
+    import tempfile
+    import time
+    import traceback
+
+    from reporter.output.terminal import for_terminal
+
+    detail = type(error).__name__
+    # The traceback may quote register text: masked like every other output.
+    details = "\n".join(
+        for_terminal(line)
+        for line in traceback.format_exception(error)[-40:]
+        for line in line.splitlines()
+    )
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    log = Path(tempfile.gettempdir()) / f"reporter-error-{stamp}-{os.getpid()}.log"
+    try:
+        log.write_text(f"reporter {__version__}\n{details}\n", encoding="utf-8")
+    except OSError as failure:
+        reason = failure.strerror or type(failure).__name__
+        return i18n.text("cli_bug_no_log", lang, detail=detail, reason=reason)
+    return i18n.text("cli_bug", lang, detail=detail, log=str(log))
 
 
 def _one_line(text: str) -> str:
@@ -140,8 +175,7 @@ def _printable_lines(text: str) -> str:
     return "\n".join(printable(line) for line in text.splitlines())
 
 
-# The language decided from --lang and the config, for rendering errors raised later.
-_LANG_IN_FORCE: dict[str, str] = {}
+_LANG_KEY = "reporter.lang"
 
 
 @dataclass
@@ -155,32 +189,23 @@ class Run:
 
 
 def prepare(
-    lang: str | None, as_of: str | None, config_path: Path | None, rules_path: Path | None
+    ctx: typer.Context,
+    lang: str | None,
+    as_of: str | None,
+    config_path: Path | None,
+    rules_path: Path | None,
 ) -> Run:
+    """The run's config, language, platform rules and date, from the common options."""
+    from reporter import api
     from reporter.config import load_config
-    from reporter.engine import today_in_tokyo
-    from reporter.platform import load_settings
 
     if lang is not None and lang not in i18n.LANGS:
         raise InputError("cli_bad_lang", value=lang)
     config = load_config(config_path)
     chosen = lang or config.lang or "ja"
-    _LANG_IN_FORCE["lang"] = chosen
-    settings = load_settings(rules_path, windows=config.windows, config_path=config.path)
-    return Run(
-        config=config, lang=chosen, settings=settings, as_of=parse_as_of(as_of) or today_in_tokyo()
-    )
-
-
-def parse_as_of(value: str | None) -> date | None:
-    if value is None:
-        return None
-    from reporter.register.values import BadValue, parse_date
-
-    try:
-        return parse_date(value.strip())
-    except BadValue:
-        raise InputError("cli_bad_as_of", value=value) from None
+    ctx.meta[_LANG_KEY] = chosen  # errors from here on are told in this language
+    settings = api.platform_settings(rules_path, config)
+    return Run(config=config, lang=chosen, settings=settings, as_of=api.as_of_date(as_of))
 
 
 def check_fail_on(value: str) -> str:
@@ -203,6 +228,7 @@ def register_path(argument: Path | None, run: Run) -> Path:
 @app.command()
 @friendly_errors
 def check(
+    ctx: typer.Context,
     register: RegisterArgument = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
@@ -216,12 +242,12 @@ def check(
     rules: RulesOption = None,
 ) -> None:
     """台帳を確認し、問題を一覧表示します。 / Check the register and list its problems."""
-    run = prepare(lang, as_of, config, rules)
+    run = prepare(ctx, lang, as_of, config, rules)
     fail_on = check_fail_on(fail_on)
     path = register_path(register, run)
-    from reporter.engine import check_file
+    from reporter import api
 
-    result = check_file(path, run.as_of, run.settings)
+    result = api.check(path, as_of=run.as_of, config=run.config, rules=run.settings)
     if json_output:
         from reporter.output.json_output import to_json
 
@@ -236,6 +262,7 @@ def check(
 @app.command()
 @friendly_errors
 def report(
+    ctx: typer.Context,
     register: RegisterArgument = None,
     as_of: AsOfOption = None,
     out: Annotated[
@@ -273,51 +300,52 @@ def report(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail.")] = False,
 ) -> None:
     """台帳を確認し、レポート(Excel)を書きます。 / Check the register and write the report."""
+    from reporter import api
     from reporter.delivery.runlog import RunLog
 
     run_log = RunLog(log)
     log_path: Path | None = None
-    path: Path | None = None
     try:
-        run = prepare(lang, as_of, config, rules)
+        run = prepare(ctx, lang, as_of, config, rules)
         fail_on = check_fail_on(fail_on)
         path = register_path(register, run)
-        output_dir = run.config.resolve(run.config.output_dir)
         say = _Printer(quiet, verbose, run_log)
-        output_folder = Path(output_dir) if output_dir else None
-        from reporter.delivery.report_file import report_path_for
-
-        target = report_path_for(run.as_of, out, output_folder)
-        if eml is not None:
-            _refuse_eml_over_inputs(eml, path, target)
         # The log sits beside the report, even when the run fails before writing it.
+        log_path = api.report_target(run.as_of, out, run.config).with_suffix(".log")
         if log:
-            _refuse_log_over_register(target.with_suffix(".log"), path)
-        log_path = target.with_suffix(".log")
+            _refuse_log_over_register(log_path, path)
         say.detail(i18n.text("run_start", run.lang, path=str(path), as_of=run.as_of))
-        from reporter.engine import check_file
-
-        result = check_file(path, run.as_of, run.settings, progress=say.progress(run.lang))
-        result.release_rows()  # the report is written from the findings alone
-        from reporter.delivery import history
-        from reporter.delivery.report_file import summary_lines, write_report
-
-        # Found before writing: a re-run for the same date replaces that date's report.
-        last_report = history.find_previous(result, previous, out, output_folder)
-        written = write_report(
-            result, out, run.lang, output_dir=output_folder, previous=last_report
+        result = api.check(
+            path,
+            as_of=run.as_of,
+            config=run.config,
+            rules=run.settings,
+            progress=say.progress(run.lang),
         )
-        comparison = history.compare(result, last_report)
-        for line in summary_lines(result, run.lang, written, comparison=comparison):
+        result.release_rows()  # the report is written from the findings alone
+        outcome = api.monthly_report(
+            result,
+            out,
+            lang=run.lang,
+            previous=previous,
+            config=run.config,
+            email=email,
+            eml=eml,
+        )
+        from reporter.delivery.report_file import summary_lines
+
+        for line in summary_lines(result, run.lang, outcome.path, comparison=outcome.comparison):
             say.info(line)
-        if eml is not None or email:
-            _send(result, written, run, eml, say)
+        if outcome.eml is not None:
+            say.info(i18n.text("email_eml_written", run.lang, path=str(outcome.eml)))
+        if outcome.emailed_to:
+            say.info(i18n.text("email_sent", run.lang, to=", ".join(outcome.emailed_to)))
         if open_report:
-            open_file(written)
+            open_file(outcome.path, run.lang)
         code = result.exit_code(fail_on)
         say.detail(i18n.text("run_done", run.lang, code=code))
     except ReporterError as error:
-        run_log.add(error.render(_LANG_IN_FORCE.get("lang", "ja")))
+        run_log.add(error.render(ctx.meta.get(_LANG_KEY, "ja")))
         raise
     finally:
         if log_path is not None:
@@ -325,48 +353,15 @@ def report(
     raise typer.Exit(code)
 
 
-def _refuse_eml_over_inputs(eml: Path, register: Path, report: Path) -> None:
-    """--eml must name a file of its own: writing it over the register or the report loses them."""
-    from reporter.delivery.report_file import is_same_file
-    from reporter.errors import OutputError
-
-    if is_same_file(eml, register):
-        raise OutputError("cli_eml_is_register", path=str(eml))
-    if is_same_file(eml, report):
-        raise OutputError("cli_eml_is_report", path=str(eml))
-
-
 def _refuse_log_over_register(log_path: Path, register: Path) -> None:
     """Checked before the run: a register named like the log would have the log appended to it."""
     from reporter.delivery.report_file import is_same_file
-    from reporter.errors import OutputError
 
     if is_same_file(log_path, register):
         raise OutputError("cli_log_is_register", path=str(log_path))
 
 
-def _send(result: Any, written: Path, run: Run, eml: Path | None, say: _Printer) -> None:
-    from reporter import emailer
-
-    message = emailer.build_message(
-        result,
-        written,
-        run.lang,
-        run.config.email,
-        config_path=run.config.path,
-        sending=eml is None,
-    )
-    if eml is not None:
-        emailer.write_eml(message, eml)
-        say.info(i18n.text("email_eml_written", run.lang, path=str(eml)))
-        return
-    emailer.send_message(
-        message, run.config.email, report_path=written, config_path=run.config.path
-    )
-    say.info(i18n.text("email_sent", run.lang, to=", ".join(run.config.email.to)))
-
-
-def open_file(path: Path) -> None:
+def open_file(path: Path, lang: str) -> None:
     """Open the report with the program the OS uses for .xlsx; failing to open is not an error."""
     import subprocess
 
@@ -380,9 +375,7 @@ def open_file(path: Path) -> None:
                 ["xdg-open", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
     except OSError:
-        typer.echo(
-            i18n.text("open_failed", _LANG_IN_FORCE.get("lang", "ja"), path=str(path)), err=True
-        )
+        typer.echo(i18n.text("open_failed", lang, path=str(path)), err=True)
 
 
 class _Printer:
@@ -432,18 +425,6 @@ i18n.add(
             "en": "Could not open the report automatically; open {path} by hand.",
         },
         "email_sent": {"ja": "メールを送りました: {to}", "en": "Emailed the report to {to}"},
-        "cli_eml_is_register": {
-            "ja": "--eml の保存先が台帳そのものです({path})。台帳を上書きしないよう、"
-            "別のファイル名(例: report.eml)を指定してください。",
-            "en": "--eml names the register itself ({path}). Give another file name, "
-            "such as report.eml, so that the register is not overwritten.",
-        },
-        "cli_eml_is_report": {
-            "ja": "--eml の保存先がレポートそのものです({path})。"
-            "別のファイル名(例: report.eml)を指定してください。",
-            "en": "--eml names the report itself ({path}). Give another file name, "
-            "such as report.eml.",
-        },
         "cli_log_is_register": {
             "ja": "ログの保存先 {path} が台帳そのものです。台帳を上書きしないよう、"
             "--out で別のフォルダを指定するか、台帳のファイル名を変えてください。",
@@ -461,6 +442,7 @@ i18n.add(
 @app.command()
 @friendly_errors
 def init(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Where to write the blank register (.xlsx).")],
     lang: LangOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
@@ -468,7 +450,7 @@ def init(
     rules: RulesOption = None,
 ) -> None:
     """空の台帳を作ります。 / Write a blank register."""
-    run = prepare(lang, None, config, rules)
+    run = prepare(ctx, lang, None, config, rules)
     from reporter.register.template import write_blank_register
 
     # The instructions sheet quotes the validity periods in force.
@@ -489,6 +471,7 @@ i18n.add(
 @app.command("rules")
 @friendly_errors
 def rules_command(
+    ctx: typer.Context,
     lang: LangOption = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print the catalogue as JSON.")
@@ -497,7 +480,7 @@ def rules_command(
     rules: RulesOption = None,
 ) -> None:
     """ルールの一覧(コード・重大度・使う値と出典)。 / List the rule catalogue."""
-    run = prepare(lang, None, config, rules)
+    run = prepare(ctx, lang, None, config, rules)
     from reporter.output import catalogue
 
     if json_output:

@@ -8,12 +8,10 @@ reconciliation per sheet. Outputs render it; nothing here formats text.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from reporter.model import Category, Finding, Register, Severity
 from reporter.register.schema import SHEET_BY_KEY, SHEETS, normalize_token
@@ -24,7 +22,6 @@ from reporter.rules.security import redact_value
 if TYPE_CHECKING:
     from reporter.platform import Settings
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 CATEGORY_ORDER = (
     Category.RENEWAL,
@@ -34,11 +31,6 @@ CATEGORY_ORDER = (
     Category.SECURITY,
 )
 _SHEET_ORDER = {spec.key: i for i, spec in enumerate(SHEETS)}
-
-
-def today_in_tokyo() -> date:
-    """The default as_of: today's date in Japan, wherever the machine is."""
-    return datetime.now(TOKYO).date()
 
 
 @dataclass(frozen=True)
@@ -217,14 +209,3 @@ def count_rows(register: Register, findings: list[Finding]) -> dict[str, RowCoun
         key: RowCount(read=len(sheet.records), with_findings=len(flagged[key]))
         for key, sheet in register.sheets.items()
     }
-
-
-def check_file(
-    path: str | Path,
-    as_of: date,
-    settings: Settings,
-    progress: Callable[[str, int], None] | None = None,
-) -> CheckResult:
-    from reporter.register.loader import load_register
-
-    return run_checks(load_register(path, progress), as_of, settings)

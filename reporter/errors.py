@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 EXIT_OUTPUT = 3
+# A bug in the reporter, not the user's input or output: EX_SOFTWARE of sysexits.h.
+# The launchers keep 4 for "Python or the install failed".
+EXIT_BUG = 70
 
 
 class ReporterError(Exception):

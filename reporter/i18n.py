@@ -32,9 +32,12 @@ def render(template: str, params: Mapping[str, Any]) -> str:
 
 
 def text(key: str, lang: str = "ja", /, **params: Any) -> str:
-    by_lang = TEXTS.get(key)
-    if by_lang is None:
-        return key
+    """The wording ``key`` in ``lang``, filled with ``params``.
+
+    A key that no module added is a programming error (KeyError), never shown
+    to the user as the bare key: tests/test_i18n.py checks every key the code uses.
+    """
+    by_lang = TEXTS[key]
     picked = {
         name: (value.get(lang) or value["ja"])
         if isinstance(value, Mapping) and "ja" in value

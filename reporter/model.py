@@ -96,11 +96,6 @@ class Record:
         value = self[key]
         return default if value is None else value
 
-    def has(self, key: str) -> bool:
-        """True when the column exists and this row has a readable value in it."""
-        index = self.sheet.value_index.get(key)
-        return index is not None and self.values[index] is not None
-
     def cell(self, key: str) -> str:
         """The A1 reference of this row's cell in column ``key`` ('' if no such column)."""
         letter = self.sheet.column_letter(key)

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from reporter.api import monthly_report
+from reporter.config import Config
 from reporter.engine import CheckResult, run_checks
 from reporter.platform import load_settings
 from reporter.register.loader import load_register
@@ -97,6 +99,19 @@ def run_check(make_register: Callable[..., Path]) -> Callable[..., CheckResult]:
         return run_checks(load_register(path), as_of, load_settings())
 
     return run
+
+
+def write_report(
+    result: CheckResult,
+    out: Path | str | None = None,
+    lang: str = "ja",
+    *,
+    output_dir: Path | None = None,
+    previous: Path | None = None,
+) -> Path:
+    """What `reporter report --out OUT [--previous FILE]` writes, through the library API."""
+    config = Config(output_dir=str(output_dir)) if output_dir is not None else None
+    return monthly_report(result, out, lang=lang, previous=previous, config=config).path
 
 
 def codes(result: CheckResult) -> list[str]:

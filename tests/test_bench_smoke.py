@@ -13,8 +13,7 @@ from datetime import date
 from pathlib import Path
 from types import ModuleType
 
-from reporter.engine import check_file
-from reporter.platform import load_settings
+from reporter.api import check
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -55,7 +54,7 @@ def test_generated_register_loads_with_about_ten_percent_findings(tmp_path: Path
     stats = make_register.make_register(1000, path)
     assert stats.total == 1000
 
-    result = check_file(path, date(2026, 11, 30), load_settings())
+    result = check(path, as_of=date(2026, 11, 30))
 
     assert not result.skipped  # every sheet and column is found
     read = sum(result.rows[key].read for key in DATA_SHEETS)

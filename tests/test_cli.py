@@ -162,9 +162,9 @@ def test_register_bytes_unchanged(broken_register: Path) -> None:
 def test_default_as_of_is_today_in_tokyo(
     clean_register: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reporter.engine
+    import reporter.api
 
-    monkeypatch.setattr(reporter.engine, "today_in_tokyo", lambda: date(2031, 1, 2))
+    monkeypatch.setattr(reporter.api, "today_in_tokyo", lambda: date(2031, 1, 2))
     data = json.loads(runner.invoke(app, ["check", str(clean_register), "--json"]).stdout)
     assert data["as_of"] == "2031-01-02"
 
@@ -301,7 +301,7 @@ def test_report_open_uses_the_os(
     import reporter.cli
 
     opened: list[Path] = []
-    monkeypatch.setattr(reporter.cli, "open_file", opened.append)
+    monkeypatch.setattr(reporter.cli, "open_file", lambda path, lang: opened.append(path))
     runner.invoke(
         app,
         ["report", str(broken_register), "--out", str(tmp_path), "--open", "--as-of", "2026-11-30"],

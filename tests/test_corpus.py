@@ -27,9 +27,8 @@ from typing import Any
 import pytest
 
 from reporter import i18n
-from reporter.engine import check_file
+from reporter.api import check
 from reporter.errors import InputError
-from reporter.platform import load_settings
 from reporter.register import guards as package_guard
 from reporter.register.loader import load_register
 from reporter.register.native_panic import panics_as_damaged_file
@@ -205,7 +204,7 @@ def _codes(run: Run) -> Counter[str]:
 
 
 def _sample_codes(with_error_cells: bool) -> Counter[str]:
-    codes = Counter(f.code for f in check_file(make_corpus.SAMPLE, AS_OF, load_settings()).findings)
+    codes = Counter(f.code for f in check(make_corpus.SAMPLE, as_of=AS_OF).findings)
     if not with_error_cells:
         del codes["DAT011"]
     return codes

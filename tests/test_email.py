@@ -26,10 +26,9 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 from reporter import emailer
 from reporter.config import EmailSettings
-from reporter.delivery.report_file import write_report
 from reporter.engine import CheckResult
 from reporter.errors import EXIT_INPUT, EXIT_OUTPUT, InputError, OutputError, ReporterError
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, write_report
 
 TIMEOUT = 5  # seconds; a broken server makes a test fail, never hang
 USER = "reporter@example.com"

@@ -9,7 +9,6 @@ October's on its own and tells new, still open and resolved apart.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import json
 import shutil
 import zipfile
@@ -23,6 +22,8 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
+from reporter.api import check, monthly_report, report_target
+from reporter.config import Config
 from reporter.delivery import history
 from reporter.delivery.history import (
     FINDING_FIELDS,
@@ -37,11 +38,10 @@ from reporter.delivery.history import (
     months_open,
     read_previous,
 )
-from reporter.delivery.report_file import summary_lines, write_report
-from reporter.engine import CheckResult, check_file
+from reporter.delivery.report_file import summary_lines
+from reporter.engine import CheckResult
 from reporter.errors import EXIT_INPUT, InputError
 from reporter.model import Category, Finding, Severity
-from reporter.platform import load_settings
 from tests.test_report import FAKE_TOKEN, PAYLOADS, table_rows
 
 OCT = date(2026, 10, 31)
@@ -70,7 +70,7 @@ def month(make_register: Callable[..., Path]) -> Callable[..., CheckResult]:
     """Check a register with these key rows as of ``as_of`` (a new register file each time)."""
 
     def run(as_of: date, keys: list[dict[str, Any]]) -> CheckResult:
-        return check_file(make_register(keys=keys), as_of, load_settings())
+        return check(make_register(keys=keys), as_of=as_of)
 
     return run
 
@@ -79,8 +79,19 @@ def write_month(
     result: CheckResult, folder: Path, lang: str = "ja", previous: Path | None = None
 ) -> Path:
     """What `reporter report --out folder [--previous FILE]` does."""
-    found = find_previous(result, previous, folder, None)
-    return write_report(result, folder, lang, previous=found)
+    return monthly_report(result, folder, lang=lang, previous=previous).path
+
+
+def previous_for(
+    result: CheckResult,
+    previous: Path | None,
+    out: Path | None,
+    output_dir: Path | None,
+) -> Previous | None:
+    """The report `reporter report --out OUT [--previous FILE]` compares with."""
+    config = Config(output_dir=str(output_dir)) if output_dir is not None else None
+    folder = report_target(result.as_of, out, config).parent
+    return find_previous(result.as_of, previous, folder)
 
 
 def find(ws: Worksheet, value: Any) -> tuple[int, int]:
@@ -227,8 +238,8 @@ def test_previous_file_overrides_the_folder_search(
     september = write_month(month(SEP, OCTOBER_KEYS), tmp_path / "old")
     write_month(month(OCT, OCTOBER_KEYS), folder)
     november = month(NOV, NOVEMBER_KEYS)
-    assert find_previous(november, None, folder, None).as_of == OCT  # the folder's newest
-    chosen = find_previous(november, september, folder, None)
+    assert previous_for(november, None, folder, None).as_of == OCT  # the folder's newest
+    chosen = previous_for(november, september, folder, None)
     assert chosen is not None and (chosen.as_of, chosen.path) == (SEP, september)
 
     wb = openpyxl.load_workbook(write_month(november, folder, previous=september))
@@ -244,11 +255,11 @@ def test_folder_search_uses_the_folder_the_report_goes_to(
     write_month(month(OCT, OCTOBER_KEYS), folder)
     november = month(NOV, NOVEMBER_KEYS)
     # --out a file in that folder, the config's output folder, the current folder.
-    assert find_previous(november, None, folder / "月次.xlsx", None).as_of == OCT
-    assert find_previous(november, None, None, folder).as_of == OCT
+    assert previous_for(november, None, folder / "月次.xlsx", None).as_of == OCT
+    assert previous_for(november, None, None, folder).as_of == OCT
     monkeypatch.chdir(folder)
-    assert find_previous(november, None, None, None).as_of == OCT
-    assert find_previous(november, None, tmp_path / "elsewhere", None) is None
+    assert previous_for(november, None, None, None).as_of == OCT
+    assert previous_for(november, None, tmp_path / "elsewhere", None) is None
 
 
 def test_corrupt_foreign_and_later_files_in_the_folder_are_passed_over(
@@ -265,7 +276,7 @@ def test_corrupt_foreign_and_later_files_in_the_folder_are_passed_over(
     later = write_month(dataclasses.replace(october_result, as_of=date(2026, 12, 31)), folder)
     assert later.name == "register-report-2026-12-31.xlsx"
     write_month(month(NOV, OCTOBER_KEYS), folder)
-    found = find_previous(month(NOV, NOVEMBER_KEYS), None, folder, None)
+    found = previous_for(month(NOV, NOVEMBER_KEYS), None, folder, None)
     assert found is not None and found.as_of == OCT
 
 
@@ -273,9 +284,9 @@ def test_no_report_in_the_folder_is_no_previous(
     month: Callable[..., CheckResult], tmp_path: Path
 ) -> None:
     result = month(NOV, NOVEMBER_KEYS)
-    assert find_previous(result, None, tmp_path / "missing", None) is None
+    assert previous_for(result, None, tmp_path / "missing", None) is None
     (tmp_path / "register-report-2026-10-31.xlsx").write_text("not a workbook")
-    assert find_previous(result, None, tmp_path, None) is None
+    assert previous_for(result, None, tmp_path, None) is None
 
 
 @pytest.mark.parametrize(
@@ -291,7 +302,7 @@ def test_previous_that_is_not_a_report_is_exit_2(
 ) -> None:
     result = month(NOV, NOVEMBER_KEYS)
     with pytest.raises(InputError) as caught:
-        find_previous(result, make(tmp_path), tmp_path / "reports", None)
+        previous_for(result, make(tmp_path), tmp_path / "reports", None)
     assert caught.value.key == key
     assert caught.value.exit_code == EXIT_INPUT == 2
     for lang in ("ja", "en"):
@@ -305,7 +316,7 @@ def test_previous_pointing_to_the_register_is_exit_2(
 ) -> None:
     result = month(NOV, NOVEMBER_KEYS)
     with pytest.raises(InputError) as caught:
-        find_previous(result, result.path, tmp_path, None)
+        previous_for(result, result.path, tmp_path, None)
     assert caught.value.key == "history_previous_not_report"
     assert "reporter report" in caught.value.render("ja")
 
@@ -315,7 +326,7 @@ def test_previous_dated_after_this_run_is_exit_2(
 ) -> None:
     november = write_month(month(NOV, NOVEMBER_KEYS), tmp_path / "reports")
     with pytest.raises(InputError) as caught:
-        find_previous(month(OCT, OCTOBER_KEYS), november, tmp_path, None)
+        previous_for(month(OCT, OCTOBER_KEYS), november, tmp_path, None)
     assert caught.value.key == "history_previous_not_earlier"
     assert "2026-11-30" in caught.value.render("en") and "2026-10-31" in caught.value.render("en")
 
@@ -328,9 +339,9 @@ def test_previous_from_a_newer_reporter_is_exit_2(
     monkeypatch.setattr(history, "FORMAT_VERSION", 1)
     result = month(NOV, NOVEMBER_KEYS)
     with pytest.raises(InputError) as caught:
-        find_previous(result, october, tmp_path, None)
+        previous_for(result, october, tmp_path, None)
     assert caught.value.key == "history_previous_newer_format"
-    assert find_previous(result, None, october.parent, None) is None  # passed over in a search
+    assert previous_for(result, None, october.parent, None) is None  # passed over in a search
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -504,14 +515,6 @@ def test_trend_keeps_the_last_twelve_reports(month: Callable[..., CheckResult]) 
 # --- the command ---------------------------------------------------------------------
 
 
-def _previous_is_wired() -> bool:
-    """True once `reporter report` passes --previous on to write_report."""
-    from reporter import cli
-
-    return "previous=" in inspect.getsource(cli.report)
-
-
-@pytest.mark.skipif(not _previous_is_wired(), reason="--previous is not wired into the CLI yet")
 def test_cli_report_with_previous(
     month: Callable[..., CheckResult],
     make_register: Callable[..., Path],

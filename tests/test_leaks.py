@@ -407,7 +407,6 @@ def password_shown(password: str, text: str) -> bool:
 
 
 def _result_of(register: Path) -> Any:
-    from reporter.engine import check_file
-    from reporter.platform import load_settings
+    from reporter.api import check
 
-    return check_file(register, AS_OF, load_settings())
+    return check(register, as_of=AS_OF)

@@ -18,9 +18,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from reporter.delivery.report_file import write_report
 from reporter.engine import CheckResult
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, write_report
 from tests.test_report import (  # noqa: F401  (fixtures)
     FIRST_DATA_ROW,
     HEADER_ROW,

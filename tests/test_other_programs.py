@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from reporter.api import check
 from reporter.cli import app
-from reporter.engine import check_file
-from reporter.platform import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -19,7 +18,7 @@ AS_OF = date(2026, 11, 30)
 
 
 def _codes(path: Path) -> Counter[str]:
-    return Counter(f.code for f in check_file(path, AS_OF, load_settings()).findings)
+    return Counter(f.code for f in check(path, as_of=AS_OF).findings)
 
 
 @pytest.mark.parametrize(

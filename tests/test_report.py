@@ -21,8 +21,9 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reporter import files
 from reporter.delivery import report_file as report
-from reporter.delivery.report_file import summary_lines, write_report
+from reporter.delivery.report_file import summary_lines
 from reporter.engine import CheckResult, count_rows, urgency_key
 from reporter.errors import EXIT_OUTPUT, OutputError
 from reporter.model import Finding, Severity
@@ -30,7 +31,7 @@ from reporter.output.excel import sheet_names
 from reporter.output.flat import flatten, most_urgent, summarize
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import Rule
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, write_report
 
 SHEETS = {
     "ja": ["概要", "更新期限", "権限取消", "通知対応", "台帳の問題", "ルール一覧"],
@@ -647,7 +648,7 @@ def test_failed_replace_keeps_the_old_report_and_leaves_no_temp_file(
     def locked(src: Any, dst: Any) -> None:
         raise PermissionError(13, "Permission denied", str(dst))  # Excel holds it open
 
-    monkeypatch.setattr(report.os, "replace", locked)
+    monkeypatch.setattr(files.os, "replace", locked)
     with pytest.raises(OutputError) as caught:
         write_report(full_result, folder, "ja")
     assert caught.value.key == "report_unwritable"
@@ -748,7 +749,7 @@ def test_permission_denied_on_a_new_report_suggests_another_folder(
     def denied(*args: Any, **kwargs: Any) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(report.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(files.tempfile, "mkstemp", denied)
     with pytest.raises(OutputError) as caught:
         write_report(full_result, tmp_path / "out", "en")
     assert caught.value.exit_code == 3
@@ -825,11 +826,10 @@ def test_column_widths_count_japanese_characters_double(text: str, expected: int
 def test_the_report_is_written_from_the_findings_alone(tmp_path: Path) -> None:
     # `reporter report` lets go of the register's rows before writing (a 1M-row
     # register needs that memory): the workbook must come out the same.
-    from reporter.engine import check_file
-    from reporter.platform import load_settings
+    from reporter.api import check
 
     sample = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
-    result = check_file(sample, date(2026, 11, 30), load_settings())
+    result = check(sample, as_of=date(2026, 11, 30))
     with_rows = write_report(result, tmp_path / "with-rows.xlsx", "ja")
     result.release_rows()
     assert all(not sheet.records for sheet in result.register.sheets.values())

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reporter.engine import check_file
-from reporter.platform import load_settings
+from reporter.api import check
 from tests.test_docs import SPEC_CODES
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
@@ -33,7 +32,7 @@ def expected(as_of: date) -> dict[str, tuple[str, list[str]]]:
 def test_sample_yields_the_expected_codes_on_the_expected_rows(as_of: date) -> None:
     oracle = expected(as_of)
     assert oracle, "expected_codes.txt has no section for this date"
-    result = check_file(SAMPLE / "register.xlsx", as_of, load_settings())
+    result = check(SAMPLE / "register.xlsx", as_of=as_of)
     found = {(f.code, f.sheet, f.record_id or f"row{f.row}") for f in result.findings}
     codes = {f.code for f in result.findings}
     assert codes == set(oracle) - {"DAT001"}
@@ -45,7 +44,7 @@ def test_sample_yields_the_expected_codes_on_the_expected_rows(as_of: date) -> N
 
 def test_every_code_is_in_one_of_the_two_sample_registers() -> None:
     as_of = date(2026, 11, 30)
-    main = {f.code for f in check_file(SAMPLE / "register.xlsx", as_of, load_settings()).findings}
-    other = check_file(SAMPLE / "register-missing-sheet.xlsx", as_of, load_settings())
+    main = {f.code for f in check(SAMPLE / "register.xlsx", as_of=as_of).findings}
+    other = check(SAMPLE / "register-missing-sheet.xlsx", as_of=as_of)
     assert [f.code for f in other.findings] == ["DAT001"]
     assert main | {"DAT001"} == set(SPEC_CODES)

@@ -522,33 +522,22 @@ def _date(value: Any) -> date:
 # --- finding the previous report -------------------------------------------------
 
 
-def report_folder(result: CheckResult, out: Path | str | None, output_dir: Path | None) -> Path:
-    """The folder this run's report goes to: where last month's report should be."""
-    from reporter.delivery.report_file import report_path  # report imports this module
-
-    return report_path(result, out, output_dir).parent
-
-
-def find_previous(
-    result: CheckResult,
-    previous: Path | str | None,
-    out: Path | str | None,
-    output_dir: Path | None,
-) -> Previous | None:
+def find_previous(as_of: date, previous: Path | str | None, folder: Path) -> Previous | None:
     """The report to compare ``result`` with, or None when there is none.
 
     With ``previous`` (``--previous FILE``) that file, which must be a report:
     anything else is an InputError (exit 2), since the user asked for it.
-    Otherwise the newest ``register-report-*.xlsx`` in the report's folder with
+    Otherwise the newest ``register-report-*.xlsx`` in ``folder`` (where this
+    run's report goes) with
     an as-of date before this run's; files that are not reports, are damaged or
     cannot be opened are passed over, never an error: the folder is shared.
     """
     if previous is not None:
-        return _given(result, Path(previous))
-    return search_folder(report_folder(result, out, output_dir), result.as_of)
+        return _given(as_of, Path(previous))
+    return search_folder(folder, as_of)
 
 
-def _given(result: CheckResult, path: Path) -> Previous:
+def _given(as_of: date, path: Path) -> Previous:
     if not path.exists():
         raise InputError("history_previous_missing", path=str(path))
     if path.is_dir():
@@ -565,11 +554,11 @@ def _given(result: CheckResult, path: Path) -> Previous:
     except NotAReport:
         raise InputError("history_previous_not_report", path=str(path)) from None
     # The same date is allowed: comparing a re-run with the morning's report.
-    if found.as_of > result.as_of:
+    if found.as_of > as_of:
         raise InputError(
             "history_previous_not_earlier",
             previous=found.as_of.isoformat(),
-            as_of=result.as_of.isoformat(),
+            as_of=as_of.isoformat(),
         )
     return found
 

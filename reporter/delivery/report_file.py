@@ -12,19 +12,15 @@ killed run leaves is named ``.register-report-….tmp``, so it is never opened o
 compared with as a report, and a later run removes it once it is a day old. The
 register itself is never written to, not even by a mistaken ``--out``.
 
-Changes since last month: the caller finds the previous report with
-:func:`reporter.delivery.history.find_previous` *before* writing (this run may replace a
-report of the same date) and passes it as ``previous``; see :mod:`reporter.delivery.history`.
+Changes since last month: the monthly run (:func:`reporter.api.monthly_report`)
+finds the previous report *before* writing (this run may replace a report of the
+same date) and passes the comparison in; see :mod:`reporter.delivery.history`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import hashlib
 import os
-import stat
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -33,6 +29,7 @@ from reporter import i18n
 from reporter.delivery import history
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError
+from reporter.files import write_atomically
 from reporter.model import Severity
 from reporter.output.excel import write_workbook
 from reporter.output.flat import flatten, most_urgent, summarize
@@ -141,12 +138,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def report_path(
-    result: CheckResult, out: Path | str | None, output_dir: Path | None = None
-) -> Path:
-    return report_path_for(result.as_of, out, output_dir)
-
-
 def report_path_for(as_of: date, out: Path | str | None, output_dir: Path | None = None) -> Path:
     """Where the report goes.
 
@@ -188,39 +179,27 @@ def is_same_file(a: Path, b: Path) -> bool:
 
 def write_report(
     result: CheckResult,
-    out: Path | str | None,
+    target: Path,
     lang: str,
-    *,
-    output_dir: Path | None = None,
-    previous: history.Previous | None = None,
+    comparison: history.Comparison,
 ) -> Path:
-    """Write the report workbook for ``result``; return where it was written.
+    """Write the report workbook for ``result`` to ``target``; return it.
 
-    ``previous`` is last month's report (:func:`reporter.delivery.history.find_previous`);
-    None makes this the first report, every finding new. Raises OutputError (exit 3) when the path is the register itself or cannot
-    be written; the previous report at that path, if any, is left untouched.
+    ``comparison`` is this run's comparison with last month's report
+    (:func:`reporter.delivery.history.compare`). Raises OutputError (exit 3) when the
+    path is the register itself or cannot be written; the previous report at that
+    path, if any, is left untouched.
     """
     register = result.path
-    target = report_path(result, out, output_dir)
     if is_same_file(target, register):
         raise OutputError("report_is_register", path=str(target))
     sha256 = sha256_of(register)
-    comparison = history.compare(result, previous)
-    folder = target.parent
-    temporary: Path | None = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
-        handle, name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-        os.close(handle)
-        temporary = Path(name)
+
+    def write(temporary: Path) -> None:
         write_workbook(result, temporary, lang, register.name, sha256, comparison)
-        # mkstemp makes the file private (0600); a shared report folder needs
-        # the permissions a normally created file would get.
-        os.chmod(temporary, _file_mode(target))
-        os.replace(temporary, target)
-        temporary = None
+
+    try:
+        write_atomically(target, write, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     except OSError as error:
         raise OutputError(
             "report_unwritable",
@@ -228,11 +207,7 @@ def write_report(
             detail=_detail(error),
             hint=_hint(error, target),
         ) from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-    remove_stale_temporaries(folder)
+    remove_stale_temporaries(target.parent)
     return target
 
 
@@ -259,18 +234,6 @@ def remove_stale_temporaries(folder: Path, now: float | None = None) -> list[Pat
         except OSError:
             continue
     return removed
-
-
-def _file_mode(target: Path) -> int:
-    """The mode the report should have: the old report's, else 0666 minus the umask."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        pass
-    # The umask can only be read by setting it; restored at once (single-threaded CLI).
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def _detail(error: OSError) -> str:

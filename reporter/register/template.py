@@ -10,8 +10,6 @@ the spec; ``reporter check`` on it finds nothing to report.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reporter import i18n
 from reporter.errors import InputError, OutputError
+from reporter.files import write_atomically
 from reporter.output.terminal import width
 from reporter.register.schema import (
     BOOL,
@@ -718,31 +717,17 @@ def _validity_text(lang: str, validity_days: Mapping[str, int]) -> str:
 
 def _save_atomically(workbook: Workbook, path: Path, overwrite: bool) -> None:
     """Save to a temporary file beside ``path``, then move it into place."""
-    temporary: Path | None = None
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-        os.close(handle)
-        temporary = Path(name)
-        workbook.save(temporary)
-        os.chmod(temporary, _file_mode(path))
-        if path.exists() and not overwrite:  # created while we were writing
-            raise OutputError("init_exists", path=str(path))
-        os.replace(temporary, path)
-        temporary = None
+        write_atomically(
+            path,
+            workbook.save,
+            prefix=f".{path.stem}.",
+            overwrite=overwrite,
+            make_folder=False,
+        )
+    except FileExistsError:  # created while we were writing
+        raise OutputError("init_exists", path=str(path)) from None
     except OSError as error:
         raise OutputError(
             "init_unwritable", path=str(path), detail=error.strerror or str(error)
         ) from None
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-
-
-def _file_mode(path: Path) -> int:
-    """Keep an overwritten file's permissions; a new file gets the usual ones (umask)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -31,10 +31,6 @@ class BadValue(Exception):
         self.suggestion = suggestion
 
 
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def display(value: Any) -> str:
     """A cell value as the user would see it, for messages."""
     if value.__class__ is str:
@@ -79,7 +75,9 @@ _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 _EPOCH_1900 = date(1899, 12, 30)
 _EPOCH_1904 = date(1904, 1, 1)
 
-_date_text_cache: dict[str, date | BadValue] = {}
+# Keyed on the text and the workbook's date system: a serial number typed as text
+# ("46000") is a different date in a 1904 workbook.
+_date_text_cache: dict[tuple[str, bool], date | BadValue] = {}
 
 
 def parse_date(value: Any, date1904: bool = False) -> date:
@@ -92,14 +90,15 @@ def parse_date(value: Any, date1904: bool = False) -> date:
     if isinstance(value, (int, float)):
         return _date_from_number(value, date1904)
     text = str(value)
-    cached = _date_text_cache.get(text)
+    cache_key = (text, date1904)
+    cached = _date_text_cache.get(cache_key)
     if cached is None:
         try:
             cached = _date_from_text(text, date1904)
         except BadValue as problem:
             cached = problem
         if len(_date_text_cache) < 100_000:
-            _date_text_cache[text] = cached
+            _date_text_cache[cache_key] = cached
     if isinstance(cached, BadValue):
         raise cached
     return cached

@@ -132,7 +132,7 @@ def _required_here(record: Record, key: str) -> bool:
         return record["platform"] in ("amazon_jp", "amazon_us")
     if sheet == "keys" and key == "issued_on":
         in_use = record["status"] in (None, "in_use", "update_requested")
-        expiry_given = record.has("expires_on") or record.problem("expires_on") is not None
+        expiry_given = record["expires_on"] is not None or record.problem("expires_on") is not None
         return in_use and not expiry_given and record.problem("status") is None
     if sheet == "grants" and key == "tool_id":
         return record["grantee_type"] == "tool"

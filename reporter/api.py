@@ -1,0 +1,226 @@
+"""The library API: what the ``reporter`` command does, callable from Python or a notebook.
+
+    import reporter
+
+    result = reporter.check("台帳.xlsx", as_of="2026-11-30")
+    for finding in result.findings:        # most urgent first
+        print(finding.code, finding.cell, finding.due)
+    frame = result.to_pandas()             # with the pandas extra
+    outcome = reporter.monthly_report(result, "reports/")
+    print(outcome.path, outcome.comparison.new)
+
+The command line (:mod:`reporter.cli`) only maps its options to these calls and
+their outcomes to exit codes. Errors the user can fix are raised as
+:class:`reporter.errors.InputError` (the input) or
+:class:`reporter.errors.OutputError` (the output), each rendered as one line with
+``error.render(lang)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from reporter import i18n
+from reporter.config import Config, EmailSettings, load_config
+from reporter.errors import InputError, OutputError
+from reporter.platform import Settings, load_settings
+
+if TYPE_CHECKING:
+    from reporter.delivery.history import Comparison, Previous
+    from reporter.engine import CheckResult
+    from reporter.rules.base import Rule
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+i18n.add(
+    {
+        "cli_bad_as_of": {
+            "ja": "--as-of の「{value}」を日付として読めません。2026-11-30 の形で指定してください。",
+            "en": "Cannot read '{value}' given to --as-of as a date. Use the form 2026-11-30.",
+        },
+        "cli_eml_is_register": {
+            "ja": "--eml の保存先が台帳そのものです({path})。台帳を上書きしないよう、"
+            "別のファイル名(例: report.eml)を指定してください。",
+            "en": "--eml names the register itself ({path}). Give another file name, "
+            "such as report.eml, so that the register is not overwritten.",
+        },
+        "cli_eml_is_report": {
+            "ja": "--eml の保存先がレポートそのものです({path})。"
+            "別のファイル名(例: report.eml)を指定してください。",
+            "en": "--eml names the report itself ({path}). Give another file name, "
+            "such as report.eml.",
+        },
+    }
+)
+
+Progress = Callable[[str, int], None]
+
+
+def today_in_tokyo() -> date:
+    """The default as-of date: today's date in Japan, wherever the machine is."""
+    return datetime.now(TOKYO).date()
+
+
+def as_of_date(value: date | str | None) -> date:
+    """A run's as-of date from a date, a text such as ``2026-11-30``, or None (today in Tokyo)."""
+    if value is None:
+        return today_in_tokyo()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    from reporter.register.values import BadValue, parse_date
+
+    try:
+        return parse_date(str(value).strip())
+    except BadValue:
+        raise InputError("cli_bad_as_of", value=value) from None
+
+
+def configuration(config: Config | str | Path | None) -> Config:
+    """A loaded config: as given, read from a file, or the defaults (None)."""
+    if isinstance(config, Config):
+        return config
+    if config is None:
+        return Config()
+    return load_config(config)
+
+
+def platform_settings(
+    rules: Settings | str | Path | None = None, config: Config | None = None
+) -> Settings:
+    """The platform rules in force: as given, the file ``rules``, or the built-in file;
+    with the config's ``[windows]`` applied."""
+    if isinstance(rules, Settings):
+        return rules
+    config = config or Config()
+    return load_settings(rules, windows=config.windows, config_path=config.path)
+
+
+def check(
+    path: str | Path,
+    *,
+    as_of: date | str | None = None,
+    config: Config | str | Path | None = None,
+    rules: Settings | str | Path | None = None,
+    only: tuple[Rule, ...] | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Read the register at ``path`` and run every rule on it.
+
+    ``as_of`` defaults to today in Asia/Tokyo; ``config`` is a :class:`Config`
+    or a config file (its ``[windows]`` change the warning windows); ``rules``
+    a platform rules file overriding the built-in one (or loaded
+    :class:`Settings`); ``only`` a subset of :data:`reporter.rules.RULES`.
+    The register is never written to.
+    """
+    from reporter.engine import run_checks
+    from reporter.register.loader import load_register
+    from reporter.rules import RULES
+
+    loaded_config = configuration(config)
+    settings = platform_settings(rules, loaded_config)
+    register = load_register(path, progress)
+    return run_checks(register, as_of_date(as_of), settings, RULES if only is None else only)
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What a monthly run produced: the report, the comparison, what was sent."""
+
+    path: Path
+    comparison: Comparison
+    emailed_to: tuple[str, ...] = ()
+    eml: Path | None = None
+    extra_files: tuple[Path, ...] = field(default=())
+
+
+def report_target(as_of: date, out: str | Path | None = None, config: Config | None = None) -> Path:
+    """Where this run's report goes: ``out`` (a file or folder), else the config's
+    output folder, else the current folder."""
+    from reporter.delivery.report_file import report_path_for
+
+    config = config or Config()
+    output_dir = config.resolve(config.output_dir)
+    return report_path_for(as_of, out, Path(output_dir) if output_dir else None)
+
+
+def monthly_report(
+    result: CheckResult,
+    out: str | Path | None = None,
+    *,
+    lang: str = "ja",
+    previous: str | Path | None = None,
+    config: Config | str | Path | None = None,
+    email: EmailSettings | bool = False,
+    eml: str | Path | None = None,
+) -> ReportOutcome:
+    """The monthly run: compare with last month, write the report, and deliver it.
+
+    ``out`` is the report file or its folder (default: the config's output
+    folder, else the current folder). Last month's report is ``previous`` or
+    the newest earlier report in that folder. With ``email`` (True for the
+    config's ``[email]``, or :class:`EmailSettings`) the report is sent; with
+    ``eml`` the same message is written to that file instead. The report, once
+    written, is kept even when sending fails (OutputError, exit 3).
+    """
+    from reporter.delivery import history
+    from reporter.delivery.report_file import write_report
+
+    loaded_config = configuration(config)
+    target = report_target(result.as_of, out, loaded_config)
+    if eml is not None:
+        _refuse_eml_over_inputs(Path(eml), result.path, target)
+    # Found before writing: a re-run for the same date replaces that date's report.
+    last_report: Previous | None = history.find_previous(result.as_of, previous, target.parent)
+    comparison = history.compare(result, last_report)
+    written = write_report(result, target, lang, comparison)
+    outcome = ReportOutcome(path=written, comparison=comparison)
+    if eml is None and email is False:
+        return outcome
+    email_settings = email if isinstance(email, EmailSettings) else loaded_config.email
+    from reporter import emailer
+
+    message = emailer.build_message(
+        result,
+        written,
+        lang,
+        email_settings,
+        config_path=loaded_config.path,
+        sending=eml is None,
+    )
+    if eml is not None:
+        eml_path = Path(eml)
+        emailer.write_eml(message, eml_path)
+        return ReportOutcome(path=written, comparison=comparison, eml=eml_path)
+    emailer.send_message(
+        message, email_settings, report_path=written, config_path=loaded_config.path
+    )
+    return ReportOutcome(path=written, comparison=comparison, emailed_to=email_settings.to)
+
+
+def _refuse_eml_over_inputs(eml: Path, register: Path, report: Path) -> None:
+    """The .eml must be a file of its own: writing it over the register or the report loses them."""
+    from reporter.delivery.report_file import is_same_file
+
+    if is_same_file(eml, register):
+        raise OutputError("cli_eml_is_register", path=str(eml))
+    if is_same_file(eml, report):
+        raise OutputError("cli_eml_is_report", path=str(eml))
+
+
+__all__ = [
+    "ReportOutcome",
+    "as_of_date",
+    "check",
+    "configuration",
+    "monthly_report",
+    "platform_settings",
+    "report_target",
+    "today_in_tokyo",
+]
