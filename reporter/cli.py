@@ -311,9 +311,10 @@ def report(
         path = register_path(register, run)
         say = _Printer(quiet, verbose, run_log)
         # The log sits beside the report, even when the run fails before writing it.
-        log_path = api.report_target(run.as_of, out, run.config).with_suffix(".log")
+        beside_report = api.report_target(run.as_of, out, run.config).with_suffix(".log")
         if log:
-            _refuse_log_over_register(log_path, path)
+            _refuse_log_over_register(beside_report, path)
+        log_path = beside_report
         say.detail(i18n.text("run_start", run.lang, path=str(path), as_of=run.as_of))
         result = api.check(
             path,

@@ -91,6 +91,27 @@ class CheckResult:
     def by_category(self, category: Category) -> list[Finding]:
         return [f for f in self.findings if f.category == category]
 
+    def to_pandas(self, lang: str = "ja") -> Any:
+        """The findings as a pandas DataFrame, one row each, most urgent first.
+
+        The columns are those of the JSON output (code, severity, category,
+        sheet, row, cell, record_id, due, message, action, owner, …), with
+        secrets masked as everywhere; ``due`` is a datetime column. Needs the
+        pandas extra: ``pip install 'reporter[pandas]'``.
+        """
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError(
+                "CheckResult.to_pandas needs pandas: pip install 'reporter[pandas]'"
+            ) from None
+        from reporter.output.json_output import FINDING_COLUMNS, to_json_data
+
+        findings = to_json_data(self, lang, str(self.path))["findings"]
+        frame = pandas.DataFrame(findings, columns=list(FINDING_COLUMNS))
+        frame["due"] = pandas.to_datetime(frame["due"])
+        return frame
+
 
 def urgency_key(finding: Finding) -> tuple:
     """Most urgent first: severity, then the earliest due date, then the place."""

@@ -23,6 +23,7 @@ from typer.testing import CliRunner, Result
 import reporter.delivery.report_file
 from reporter.cli import app
 from reporter.delivery.report_file import STALE_TEMP_SECONDS, TEMP_PREFIX, remove_stale_temporaries
+from reporter.errors import EXIT_BUG
 from tests.conftest import AS_OF, HEADERS, write_workbook
 
 runner = CliRunner()
@@ -274,8 +275,8 @@ def test_an_unwritable_folder_keeps_the_existing_report(last_month: Path, tmp_pa
 
 @pytest.mark.parametrize(
     ("failure", "exit_code"),
-    # An unexpected error is exit 2 (cli_unexpected); either way the run failed.
-    [(OSError(28, "No space left on device"), 3), (RuntimeError("writer bug"), 2)],
+    # A bug is exit 70 (one line naming the log); a full disk is 3. Either way the run failed.
+    [(OSError(28, "No space left on device"), 3), (RuntimeError("writer bug"), EXIT_BUG)],
     ids=["disk full", "unexpected error"],
 )
 def test_a_failure_inside_writing_keeps_the_existing_report(

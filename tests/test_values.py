@@ -143,3 +143,10 @@ def test_whole_days_and_documents() -> None:
         "photo.png",
         "note.docx",
     )
+
+
+def test_a_serial_typed_as_text_follows_the_workbook_date_system() -> None:
+    # The same text in two workbooks: read once per date system, not cached across them.
+    assert parse_date("44886") == date(2022, 11, 21)
+    assert parse_date("44886", date1904=True) == date(2026, 11, 22)
+    assert parse_date("44886") == date(2022, 11, 21)

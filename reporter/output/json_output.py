@@ -27,6 +27,26 @@ def _masked(text: str | None) -> str | None:
     return redact(text) if text else text
 
 
+# The fields of every finding, in order ("exception" only when excepted).
+FINDING_COLUMNS = (
+    "code",
+    "severity",
+    "category",
+    "sheet",
+    "sheet_name",
+    "row",
+    "cell",
+    "record_id",
+    "due",
+    "message",
+    "action",
+    "title",
+    "owner",
+    "excepted",
+    "exception",
+)
+
+
 def to_json_data(result: CheckResult, lang: str, register_display: str) -> dict[str, Any]:
     findings = []
     for row in flatten(result, lang):
