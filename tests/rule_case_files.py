@@ -26,11 +26,11 @@ CASES_DIR = Path(__file__).resolve().parent / "rule_cases"
 
 # Canonical sheet key -> the sheet name a team's register uses.
 ROW_SHEETS: dict[str, str] = {
+    "stores": "店舗",
     "tools": "ツール",
     "keys": "キー",
     "grants": "権限",
     "notices": "通知",
-    "stores": "店舗",
     "exceptions": "除外",
 }
 KINDS = ("fail", "pass")
@@ -186,7 +186,7 @@ def example_of(case: RuleCase, result: CheckResult | None) -> Example:
         if found:
             ja, en = to_row(found[0], result.as_of, "ja"), to_row(found[0], result.as_of, "en")
             finding = ExampleFinding(
-                sheet_name=ja.sheet_name,
+                sheet_name={"ja": ja.sheet_name, "en": en.sheet_name},
                 cell=ja.cell,
                 due=ja.due,
                 message={"ja": ja.message, "en": en.message},
