@@ -209,7 +209,7 @@ class ExampleSheet:
 class ExampleFinding:
     """Where the example's finding is, and what it says, in both languages."""
 
-    sheet_name: str
+    sheet_name: dict[str, str]
     cell: str
     due: Any
     message: dict[str, str]
@@ -256,8 +256,9 @@ def _example_lines(example: Example, lang: str) -> list[str]:
         lines.append(f"- {i18n.text('doc_no_sheets', lang)}")
     found = example.finding
     if found is not None:
-        place = i18n.text("doc_place", lang, sheet=found.sheet_name, cell=found.cell)
-        where = [place] if found.cell else [found.sheet_name] if found.sheet_name else []
+        sheet_name = found.sheet_name[lang]
+        place = i18n.text("doc_place", lang, sheet=sheet_name, cell=found.cell)
+        where = [place] if found.cell else [sheet_name] if sheet_name else []
         if found.due is not None:
             where.append(i18n.text("doc_due", lang, due=found.due))
         label = i18n.text("doc_found", lang)
