@@ -67,6 +67,7 @@ def test_every_rule_section_shows_why_and_both_examples(
     text = (ROOT / "docs" / DOC_FILES[lang]).read_text(encoding="utf-8")
     section = text.split(f"\n## {rule.code}\n")[1].split("\n## ")[0]
     assert rule.title[lang] in section and rule.why[lang] in section
+    assert rule.code in case_examples, f"tests/rule_cases/{rule.code}.toml: a fail and a pass case"
     failing, passing = case_examples[rule.code]
     assert failing.name[lang] in section and passing.name[lang] in section
     assert failing.finding is not None, f"{rule.code}: its first failing case finds nothing"

@@ -181,6 +181,7 @@ i18n.add(
         },
         "doc_found": {"ja": "指摘", "en": "Finding"},
         "doc_place": {"ja": "「{sheet}」シート {cell}", "en": "sheet {sheet}, {cell}"},
+        "doc_sheet_only": {"ja": "「{sheet}」シート", "en": "sheet {sheet}"},
         "doc_due": {"ja": "期限 {due}", "en": "due {due}"},
         "doc_action": {"ja": "対応", "en": "What to do"},
         "doc_params_head": {
@@ -235,7 +236,11 @@ def _cell_text(value: Any, lang: str) -> str:
         )
     if isinstance(value, bool):
         return str(value).lower()
-    return str(value).replace("\n", " / ")
+    text = str(value).replace("\n", " / ")
+    # Quoted when it holds the list's own separator ("invoice.pdf、納品書.png").
+    if "、" in text or ", " in text or "=" in text:
+        return f"「{text}」" if lang == "ja" else f'"{text}"'
+    return text
 
 
 def _example_lines(example: Example, lang: str) -> list[str]:
@@ -258,7 +263,8 @@ def _example_lines(example: Example, lang: str) -> list[str]:
     if found is not None:
         sheet_name = found.sheet_name[lang]
         place = i18n.text("doc_place", lang, sheet=sheet_name, cell=found.cell)
-        where = [place] if found.cell else [sheet_name] if sheet_name else []
+        sheet_only = i18n.text("doc_sheet_only", lang, sheet=sheet_name)
+        where = [place] if found.cell else [sheet_only] if sheet_name else []
         if found.due is not None:
             where.append(i18n.text("doc_due", lang, due=found.due))
         label = i18n.text("doc_found", lang)
