@@ -59,5 +59,7 @@ bench-smoke: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) reports .pytest_cache .ruff_cache
 
+# docs/rules.md (Japanese) and docs/rules.en.md, from the registry and tests/rule_cases/.
 docs: $(BIN)/.installed
-	$(BIN)/python -m reporter.output.catalogue > docs/rules.md
+	$(BIN)/python -m reporter.output.catalogue ja > docs/rules.md
+	$(BIN)/python -m reporter.output.catalogue en > docs/rules.en.md

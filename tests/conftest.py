@@ -38,7 +38,10 @@ HEADERS: dict[str, list[str]] = {
 def write_workbook(
     path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], **options: Any
 ) -> Path:
-    """Write ``sheets`` (name -> rows, header first) with xlsxwriter; dates get a date format."""
+    """Write ``sheets`` (name -> rows, header first) with xlsxwriter; dates get a date format.
+
+    A cell given as {"formula": "=…", "result": "#N/A"} is a formula with that saved result.
+    """
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(
@@ -57,6 +60,8 @@ def write_workbook(
             for c, value in enumerate(row):
                 if isinstance(value, date):
                     sheet.write_datetime(r, c, value, date_format)
+                elif isinstance(value, Mapping) and "formula" in value:
+                    sheet.write_formula(r, c, value["formula"], None, value.get("result", 0))
                 elif value is not None:
                     sheet.write(r, c, value)
     workbook.close()

@@ -1,4 +1,4 @@
-"""Every rule is documented, and the docs list exactly the rules the registry has."""
+"""Every rule is documented in Japanese and English, from the registry and the rule cases."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from reporter.output.catalogue import markdown
+from reporter.output.catalogue import DOC_FILES, Example, markdown
 from reporter.platform import load_settings
-from reporter.rules import RULES
+from reporter.rules import RULES, Rule
+from tests.rule_case_files import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_CODES = (
@@ -19,24 +20,62 @@ SPEC_CODES = (
     + [f"DAT{n:03}" for n in range(1, 14)]
     + ["SEC001"]
 )
+# A digit and a Japanese character with a space between them: English-style spacing.
+SPACED_NUMBER = re.compile(r"\d [\u3040-\u30ff\u4e00-\u9fff]|[\u3040-\u30ff\u4e00-\u9fff] \d")
+
+
+@pytest.fixture(scope="module")
+def case_examples() -> dict[str, tuple[Example, Example]]:
+    return examples(load_settings())
 
 
 def test_registry_has_exactly_the_spec_codes() -> None:
     assert sorted(rule.code for rule in RULES) == sorted(SPEC_CODES)
 
 
-def test_docs_are_up_to_date() -> None:
-    written = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert written == markdown(load_settings()), "run `make docs` to regenerate docs/rules.md"
+@pytest.mark.parametrize("lang", list(DOC_FILES))
+def test_docs_are_up_to_date(lang: str, case_examples: dict[str, tuple[Example, Example]]) -> None:
+    written = (ROOT / "docs" / DOC_FILES[lang]).read_text(encoding="utf-8")
+    expected = markdown(load_settings(), lang, case_examples)
+    assert written == expected, f"run `make docs` to regenerate docs/{DOC_FILES[lang]}"
+
+
+@pytest.mark.parametrize("lang", list(DOC_FILES))
+def test_each_doc_links_to_the_other(lang: str) -> None:
+    text = (ROOT / "docs" / DOC_FILES[lang]).read_text(encoding="utf-8")
+    (other,) = (name for code, name in DOC_FILES.items() if code != lang)
+    assert f"]({other})" in text.split("\n## ")[0]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[rule.code for rule in RULES])
-def test_every_rule_says_what_why_and_shows_rows(rule) -> None:  # type: ignore[no-untyped-def]
+def test_every_rule_says_what_and_why_in_both_languages(rule: Rule) -> None:
     doc = rule.doc
     assert len(doc.splitlines()[0]) > 10, f"{rule.code} needs a one-line summary"
     assert re.search(r"\bWhy\b", doc), f"{rule.code}: say why it matters"
-    assert re.search(r"\bFails\b", doc) and re.search(r"\bPasses\b", doc), (
-        f"{rule.code}: show a failing and a passing row"
-    )
-    section = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8").split(f"## {rule.code}")[1]
-    assert doc.splitlines()[0] in section
+    # Examples live in tests/rule_cases/, where they are run; a docstring's would drift.
+    assert not re.search(r"^\s*(Fails|Passes):", doc, re.M), f"{rule.code}: examples in a docstring"
+    assert sorted(rule.why) == ["en", "ja"], f"{rule.code}: why={{'ja': …, 'en': …}}"
+    assert all(text.strip() for text in rule.why.values()), f"{rule.code}: a blank why"
+    assert not SPACED_NUMBER.search(rule.why["ja"]), f"{rule.code}: 「12日」, not 「12 日」"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.code for rule in RULES])
+@pytest.mark.parametrize("lang", list(DOC_FILES))
+def test_every_rule_section_shows_why_and_both_examples(
+    rule: Rule, lang: str, case_examples: dict[str, tuple[Example, Example]]
+) -> None:
+    text = (ROOT / "docs" / DOC_FILES[lang]).read_text(encoding="utf-8")
+    section = text.split(f"\n## {rule.code}\n")[1].split("\n## ")[0]
+    assert rule.title[lang] in section and rule.why[lang] in section
+    assert rule.code in case_examples, f"tests/rule_cases/{rule.code}.toml: a fail and a pass case"
+    failing, passing = case_examples[rule.code]
+    assert failing.name[lang] in section and passing.name[lang] in section
+    assert failing.finding is not None, f"{rule.code}: its first failing case finds nothing"
+    assert failing.finding.message[lang] in section
+
+
+def test_japanese_docs_show_rows_as_a_team_types_them() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = text.split("\n## RNW001\n")[1].split("\n## ")[0]
+    assert "「キー」シート: キーID=K-1、種類=楽天ライセンスキー" in section
+    assert "発行日=2026-08-20" in section and "基準日 2026-11-30" in section

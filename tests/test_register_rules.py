@@ -1,12 +1,13 @@
-"""DAT001-DAT012 and SEC001: one failing and one passing register per code."""
+"""DAT and SEC rules beyond their single cases: several problems at once, and what findings say.
+
+Each rule's failing and passing rows are in tests/rule_cases/<CODE>.toml
+(tests/test_rule_cases.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
-
-import pytest
 
 from reporter.engine import CheckResult
 from reporter.output.flat import flatten
@@ -31,114 +32,6 @@ NOTICE = {
     "返信日": date(2026, 11, 2),
     "状態": "完了",
 }
-
-
-def with_(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    row = dict(base)
-    for header, value in changes.items():
-        row[header.replace("_", " ") if header not in row else header] = value
-    return row
-
-
-def sheets_without(name: str) -> dict[str, list[list[Any]]]:
-    return {n: [h] for n, h in HEADERS.items() if n != name}
-
-
-# (code, rows or sheets for a failing register, rows or sheets for a passing one)
-CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
-    (
-        "DAT001",
-        {"sheets": sheets_without("通知")},
-        {"sheets": {n: [h] for n, h in HEADERS.items()}},
-    ),
-    (
-        "DAT002",
-        {"sheets": {**sheets_without("キー"), "キー": [["キーID", "種類", "有効期限"]]}},
-        {"sheets": {**sheets_without("キー"), "キー": [["キーID", "種類", "担当者"]]}},
-    ),
-    ("DAT003", {"keys": [{**KEY, "担当者": None}]}, {"keys": [KEY]}),
-    (
-        "DAT003",
-        {"notices": [{**NOTICE, "ASIN": None}]},
-        {"notices": [{**NOTICE, "種類": "その他", "ASIN": None}]},
-    ),
-    (
-        "DAT004",
-        {"keys": [{**KEY, "発行日": "11/12/2026"}]},
-        {"keys": [{**KEY, "発行日": "2026/11/12"}]},
-    ),
-    (
-        "DAT004",
-        {"keys": [{**KEY, "発行日": "先月"}]},
-        {"keys": [{**KEY, "発行日": "令和8年10月1日"}]},
-    ),
-    ("DAT005", {"tools": [{**TOOL, "状態": "利用終了"}]}, {"tools": [{**TOOL, "状態": "解約"}]}),
-    (
-        "DAT005",
-        {"notices": [{**NOTICE, "再出品の案内": "たぶん"}]},
-        {"notices": [{**NOTICE, "再出品の案内": "○"}]},
-    ),
-    ("DAT006", {"keys": [KEY, {**KEY}]}, {"keys": [KEY, {**KEY, "キーID": "K-2"}]}),
-    (
-        "DAT007",
-        {"tools": [TOOL], "keys": [{**KEY, "ツールID": "T-9"}]},
-        {"tools": [TOOL], "keys": [KEY]},
-    ),
-    ("DAT008", {"keys": [{**KEY, "発行日": date(2027, 1, 1)}]}, {"keys": [KEY]}),
-    (
-        "DAT009",
-        {"notices": [{**NOTICE, "返信日": date(2026, 10, 30)}]},
-        {"notices": [NOTICE]},
-    ),
-    ("DAT010", {"notices": [{**NOTICE, "ASIN": "B0C1234"}]}, {"notices": [NOTICE]}),
-    ("DAT012", {"keys": [{**KEY, "有効期日": "x"}]}, {"keys": [KEY]}),
-    (
-        "SEC001",
-        {"keys": [{**KEY, "備考": "Atzr|IwEBIA7Qk3mZp9XbT2vLr8sN4cYd6uHf0gJ1eWq"}]},
-        {"keys": [{**KEY, "備考": "1Passwordに保管"}]},
-    ),
-    (
-        "SEC001",
-        {"keys": [{**KEY, "備考": "AKIAQ3EGRT7WZX5YB2NM"}]},
-        {"keys": [{**KEY, "備考": "AKIA の話"}]},
-    ),
-    ("SEC001", {"keys": [{**KEY, "パスワード": "hunter2"}]}, {"keys": [{**KEY, "パスワード": ""}]}),
-]
-
-
-@pytest.mark.parametrize(("code", "failing", "passing"), CASES, ids=[c[0] for c in CASES])
-def test_rule_fails_and_passes(
-    run_check: Callable[..., CheckResult],
-    code: str,
-    failing: dict[str, Any],
-    passing: dict[str, Any],
-) -> None:
-    assert code in [f.code for f in run_check(**failing).findings]
-    assert code not in [f.code for f in run_check(**passing).findings]
-
-
-def test_dat011_excel_error_value(tmp_path, make_register) -> None:  # type: ignore[no-untyped-def]
-    import xlsxwriter
-
-    from reporter.engine import run_checks
-    from reporter.platform import load_settings
-    from reporter.register.loader import load_register
-
-    path = tmp_path / "errors.xlsx"
-    workbook = xlsxwriter.Workbook(str(path))
-    for name, headers in HEADERS.items():
-        sheet = workbook.add_worksheet(name)
-        sheet.write_row(0, 0, headers)
-    keys = workbook.get_worksheet_by_name("キー")
-    keys.write_row(1, 0, ["K-1", "その他", "", "", "", "", "佐藤", "鈴木"])
-    keys.write_formula(1, 4, "=VLOOKUP(A2,Z:Z,2,FALSE)", None, "#N/A")
-    keys.write_row(2, 0, ["K-2", "その他", "", "", "", "", "佐藤", "鈴木"])
-    keys.write_formula(2, 3, "=TODAY()")  # a formula whose result was never calculated
-    workbook.close()
-    result = run_checks(load_register(path), date(2026, 11, 30), load_settings())
-    errors = [(f.code, f.cell) for f in result.findings if f.code == "DAT011"]
-    assert ("DAT011", "E2") in errors
-    assert len(errors) == 1 or ("DAT011", "D3") in errors
 
 
 def test_every_problem_is_reported_in_one_run(run_check: Callable[..., CheckResult]) -> None:

@@ -1,15 +1,15 @@
-"""RNW001-RNW007, GRT001-GRT006, INC001-INC009: real registers through the loader and engine.
+"""RNW, GRT and INC rules beyond their single cases: real registers through the loader and engine.
 
-Each case writes a small .xlsx the way a team fills it in, runs every rule at a
-fixed as_of, and checks that the code is (or is not) on the row, with its cell
-and due date where the rule sets one.
+Each rule's failing and passing rows are in tests/rule_cases/<CODE>.toml
+(tests/test_rule_cases.py). Here: the edges at several dates, windows from the
+config and the rules file, exceptions, what the findings say, and the rules that
+cannot run.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from reporter.engine import CheckResult, run_checks
-from reporter.model import Finding, Severity
+from reporter.model import Finding
 from reporter.output.catalogue import parameters_of
 from reporter.output.flat import flatten
 from reporter.platform import load_settings
@@ -28,7 +28,7 @@ from tests.conftest import AS_OF, codes
 RunCheck = Callable[..., CheckResult]
 SETTINGS = load_settings()
 
-# --- clean rows: each rule's failing row is one of these with one or two cells changed ---------
+# --- clean rows: each test changes one or two cells ------------------------------------------
 
 TOOL = {
     "ツールID": "T-1",
@@ -103,220 +103,12 @@ RELIST_CONDITION = {
 }
 
 
-def grant_to(tool: dict[str, Any], **grant: Any) -> dict[str, list[dict[str, Any]]]:
-    return {"tools": [tool], "grants": [{**GRANT, **grant}]}
-
-
-@dataclass(frozen=True)
-class Case:
-    """A register, the code expected on record_id or not, and where it points."""
-
-    name: str
-    code: str
-    rows: dict[str, Any]
-    present: bool
-    record_id: str = ""
-    column: str = ""  # canonical column key of the finding's cell
-    due: date | None = None
-    severity: Severity | None = None
-    as_of: date = AS_OF
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def fail(name: str, code: str, rows: dict[str, Any], record_id: str, **expect: Any) -> Case:
-    return Case(name, code, rows, True, record_id, **expect)
-
-
-def ok(name: str, code: str, rows: dict[str, Any]) -> Case:
-    return Case(name, code, rows, False)
-
-
-CASES: list[Case] = [
-    # RNW001: expiry before as_of.
-    fail("issued+90 passed", "RNW001", {"keys": [{**KEY, "発行日": date(2026, 8, 20)}]}, "K-1",
-         column="issued_on", due=date(2026, 11, 18), severity=Severity.ERROR),
-    fail("expires_on passed", "RNW001", {"keys": [{**OTHER_KEY, "有効期限": date(2026, 11, 1)}]}, "K-1",
-         column="expires_on", due=date(2026, 11, 1)),
-    fail("update requested still expires", "RNW001",
-         {"keys": [{**KEY, "発行日": date(2026, 8, 20), "状態": "利用中 更新あり"}]}, "K-1"),
-    fail("blank status is in use", "RNW001", {"keys": [{**KEY, "発行日": date(2026, 8, 20), "状態": None}]}, "K-1"),
-    ok("retired", "RNW001", {"keys": [{**KEY, "発行日": date(2026, 8, 20), "状態": "停止"}]}),
-    ok("awaiting approval has no key yet", "RNW001",
-       {"keys": [{**KEY, "発行日": date(2026, 8, 20), "状態": "承認待ち"}]}),
-    ok("other without expires_on", "RNW001", {"keys": [{**KEY, "種類": "その他", "発行日": date(2020, 1, 1)}]}),
-    ok("mws has no expiry", "RNW001", {"keys": [{**KEY, "種類": "MWS", "発行日": date(2020, 3, 18)}]}),
-    ok("valid key", "RNW001", {"keys": [KEY]}),
-    # RNW002: expiry within as_of .. as_of + 14.
-    fail("expires today", "RNW002", {"keys": [{**KEY, "発行日": date(2026, 9, 1)}]}, "K-1",
-         column="issued_on", due=date(2026, 11, 30), severity=Severity.WARNING),
-    fail("SP-API 365 days", "RNW002", {"keys": [{**KEY, "種類": "SP-API認可", "発行日": date(2025, 12, 5)}]}, "K-1",
-         due=date(2026, 12, 5)),
-    ok("awaiting approval", "RNW002", {"keys": [{**KEY, "発行日": date(2026, 9, 1), "状態": "承認待ち"}]}),
-    ok("far from expiry", "RNW002", {"keys": [KEY]}),
-    # RNW003 / RNW004: status.
-    fail("awaiting approval", "RNW003", {"keys": [{**KEY, "発行日": None, "状態": "承認待ち"}]}, "K-1",
-         column="status", severity=Severity.WARNING),
-    ok("in use", "RNW003", {"keys": [KEY]}),
-    fail("update requested", "RNW004", {"keys": [{**KEY, "状態": "更新あり"}]}, "K-1", column="status"),
-    ok("in use", "RNW004", {"keys": [KEY]}),
-    # RNW005: MWS key not retired.
-    fail("mws in use", "RNW005", {"keys": [{**KEY, "種類": "MWSアクセスキー", "発行日": date(2020, 3, 18)}]}, "K-1",
-         column="status", due=SETTINGS.mws_shutdown, severity=Severity.ERROR),
-    fail("mws blank status", "RNW005", {"keys": [{**KEY, "種類": "MWS", "状態": None}]}, "K-1"),
-    ok("mws retired", "RNW005", {"keys": [{**KEY, "種類": "MWS", "状態": "廃止"}]}),
-    # RNW006: expires_on later than issued + validity.
-    fail("half a year for a 90-day key", "RNW006",
-         {"keys": [{**KEY, "発行日": date(2026, 11, 1), "有効期限": date(2027, 5, 1)}]}, "K-1",
-         column="expires_on", severity=Severity.WARNING),
-    ok("expires_on equals issued + 90", "RNW006",
-       {"keys": [{**KEY, "発行日": date(2026, 11, 1), "有効期限": date(2027, 1, 30)}]}),
-    ok("expires_on earlier", "RNW006", {"keys": [{**KEY, "有効期限": date(2026, 12, 31)}]}),
-    # RNW007: no backup owner.
-    fail("no backup", "RNW007", {"keys": [{**KEY, "副担当": None}]}, "K-1", column="backup_owner",
-         severity=Severity.INFO),
-    ok("retired without backup", "RNW007", {"keys": [{**KEY, "副担当": None, "状態": "停止"}]}),
-    ok("with backup", "RNW007", {"keys": [KEY]}),
-    # GRT001: grant to a cancelled tool.
-    fail("tool cancelled", "GRT001", grant_to({**TOOL, "状態": "解約", "解約日": date(2026, 10, 1)}), "G-1",
-         column="revoked_on", due=date(2026, 10, 1), severity=Severity.ERROR),
-    fail("cancelled without date", "GRT001", grant_to({**TOOL, "状態": "解約済"}), "G-1", due=None),
-    fail("still active, cancelled_on is as_of", "GRT001", grant_to({**TOOL, "解約日": AS_OF}), "G-1", due=AS_OF),
-    fail("revocation planned after as_of", "GRT001",
-         grant_to({**TOOL, "状態": "解約"}, 取消日=date(2026, 12, 31)), "G-1"),
-    ok("cancelled_on tomorrow", "GRT001", grant_to({**TOOL, "解約日": AS_OF + timedelta(days=1)})),
-    ok("revoked", "GRT001", grant_to({**TOOL, "状態": "解約"}, 取消日=date(2026, 10, 2))),
-    ok("revoked on as_of", "GRT001", grant_to({**TOOL, "状態": "解約"}, 取消日=AS_OF)),
-    # GRT002: tool grant with a blank or unknown tool id.
-    fail("unknown tool", "GRT002", grant_to(TOOL, ツールID="T-9"), "G-1", column="tool_id",
-         severity=Severity.WARNING),
-    fail("blank tool id", "GRT002", grant_to(TOOL, ツールID=None), "G-1", column="tool_id"),
-    ok("known tool", "GRT002", grant_to(TOOL)),
-    ok("person needs no tool id", "GRT002", {"grants": [PERSON_GRANT]}),
-    # GRT003: developer grant to a price-research tool.
-    fail("research tool", "GRT003", grant_to({**TOOL, "用途": "価格差リサーチ"}), "G-1", severity=Severity.WARNING),
-    ok("repricer", "GRT003", grant_to({**TOOL, "用途": "価格改定"})),
-    ok("research tool, revoked", "GRT003", grant_to({**TOOL, "用途": "リサーチ"}, 取消日=date(2026, 5, 1))),
-    # GRT004: engagement ended.
-    fail("contractor ended on as_of", "GRT004", {"grants": [{**PERSON_GRANT, "契約終了日": AS_OF}]}, "G-2",
-         column="revoked_on", due=AS_OF, severity=Severity.ERROR),
-    fail("staff left", "GRT004",
-         {"grants": [{**PERSON_GRANT, "付与先種別": "社員", "契約終了日": date(2026, 9, 30)}]}, "G-2",
-         due=date(2026, 9, 30)),
-    ok("ends tomorrow", "GRT004", {"grants": [{**PERSON_GRANT, "契約終了日": AS_OF + timedelta(days=1)}]}),
-    ok("access removed", "GRT004",
-       {"grants": [{**PERSON_GRANT, "契約終了日": date(2026, 9, 30), "取消日": date(2026, 9, 30)}]}),
-    # GRT005: MWS developer grant.
-    fail("mws grant", "GRT005", grant_to(TOOL, 権限種別="MWS開発者権限"), "G-1", due=SETTINGS.mws_shutdown,
-         severity=Severity.ERROR),
-    ok("mws grant revoked", "GRT005", grant_to(TOOL, 権限種別="MWS開発者権限", 取消日=date(2024, 4, 1))),
-    # GRT006: API key shared with a contractor.
-    fail("key shared", "GRT006", {"grants": [{**PERSON_GRANT, "権限種別": "APIキー共有"}]}, "G-2",
-         column="revoked_on", severity=Severity.ERROR),
-    ok("shared with staff", "GRT006", {"grants": [{**PERSON_GRANT, "付与先種別": "スタッフ", "権限種別": "APIキー共有"}]}),
-    ok("own user permission", "GRT006", {"grants": [PERSON_GRANT]}),
-    # INC001 / INC002: reply window (3 days).
-    fail("no reply, window over", "INC001", {"notices": [{**NOTICE, "受信日": date(2026, 11, 26), "返信日": None}]},
-         "N-1", column="replied_on", due=date(2026, 11, 29), severity=Severity.ERROR),
-    ok("window ends today", "INC001", {"notices": [{**NOTICE, "受信日": date(2026, 11, 27), "返信日": None}]}),
-    ok("closed", "INC001", {"notices": [{**NOTICE, "受信日": date(2026, 11, 1), "返信日": None, "状態": "完了"}]}),
-    ok("not a listing cancellation", "INC001",
-       {"notices": [{**NOTICE, "種類": "キー期限", "受信日": date(2026, 11, 1), "返信日": None}]}),
-    ok("replied", "INC001", {"notices": [NOTICE]}),
-    fail("window ends today", "INC002", {"notices": [{**NOTICE, "受信日": date(2026, 11, 27), "返信日": None}]},
-         "N-1", column="replied_on", due=AS_OF, severity=Severity.WARNING),
-    fail("blank status is open", "INC002",
-         {"notices": [{**NOTICE, "受信日": date(2026, 11, 29), "返信日": None, "状態": None}]}, "N-1"),
-    ok("window over", "INC002", {"notices": [{**NOTICE, "受信日": date(2026, 11, 26), "返信日": None}]}),
-    # INC003: relist without an offer.
-    fail("relist not offered", "INC003", {"notices": [{**RELIST, "再出品の案内": "いいえ"}]}, "N-2",
-         column="decision", due=date(2026, 11, 23), severity=Severity.ERROR),
-    fail("offer blank", "INC003", {"notices": [{**RELIST, "再出品の案内": None}]}, "N-2"),
-    ok("offered", "INC003", {"notices": [RELIST]}),
-    ok("closed", "INC003", {"notices": [{**RELIST, "再出品の案内": "いいえ", "状態": "完了"}]}),
-    # INC004: invoice date against received_on - window (365 by default, or the notice's).
-    fail("invoice blank", "INC004", {"notices": [{**RELIST, "請求書発行日": None}]}, "N-2",
-         column="invoice_issued_on", due=date(2026, 11, 23), severity=Severity.ERROR),
-    fail("one day too old", "INC004", {"notices": [{**RELIST, "請求書発行日": date(2025, 11, 19)}]}, "N-2"),
-    ok("first allowed day", "INC004", {"notices": [{**RELIST, "請求書発行日": date(2025, 11, 20)}]}),
-    fail("notice's own window", "INC004",
-         {"notices": [{**RELIST, "請求書発行日": date(2026, 5, 23), "書類期間(日)": 180}]}, "N-2"),
-    ok("notice's own window, first day", "INC004",
-       {"notices": [{**RELIST, "請求書発行日": date(2026, 5, 24), "書類期間(日)": 180}]}),
-    ok("not authenticity", "INC004", {"notices": [{**RELIST_CONDITION, "請求書発行日": None}]}),
-    # INC005: supplier contact.
-    fail("supplier blank", "INC005", {"notices": [{**RELIST, "仕入先連絡先": None}]}, "N-2",
-         column="supplier_contact", severity=Severity.ERROR),
-    ok("supplier given", "INC005", {"notices": [RELIST]}),
-    ok("discontinued", "INC005", {"notices": [{**RELIST, "仕入先連絡先": None, "方針": "取扱中止"}]}),
-    # INC006: documents.
-    fail("documents blank", "INC006", {"notices": [{**RELIST_CONDITION, "提出書類": None}]}, "N-3",
-         column="documents", severity=Severity.ERROR),
-    fail("word file", "INC006", {"notices": [{**RELIST, "提出書類": "invoice.pdf\ninvoice.docx"}]}, "N-2"),
-    fail("no extension", "INC006", {"notices": [{**RELIST, "提出書類": "scan"}]}, "N-2"),
-    ok("upper-case and jpeg", "INC006", {"notices": [{**RELIST, "提出書類": "請求書.PDF、写真.jpeg; 納品書.Gif"}]}),
-    # INC007: cause and prevention.
-    fail("cause blank", "INC007", {"notices": [{**RELIST_CONDITION, "理由": "カタログと異なる商品", "原因と再発防止": None}]},
-         "N-3", column="cause_and_prevention", severity=Severity.ERROR),
-    ok("cause given", "INC007", {"notices": [RELIST_CONDITION]}),
-    ok("authenticity needs documents instead", "INC007", {"notices": [RELIST]}),
-    # INC008: repeat complaints on one ASIN in one store.
-    fail("closed repeat, discontinued", "INC008",
-         {"notices": [{**NOTICE, "状態": "完了"}, {**NOTICE, "通知ID": "N-9", "受信日": date(2026, 2, 1), "状態": "完了"}]},
-         "N-9", column="asin", severity=Severity.WARNING),
-    fail("newest decided relist", "INC008",
-         {"notices": [{**NOTICE, "受信日": date(2026, 4, 10), "状態": "完了"},
-                      {**RELIST_CONDITION, "通知ID": "N-9", "ASIN": NOTICE["ASIN"]}]},
-         "N-1", severity=Severity.ERROR),
-    fail("older relist only: warning", "INC008",
-         {"notices": [{**RELIST_CONDITION, "ASIN": NOTICE["ASIN"], "受信日": date(2026, 4, 10), "状態": "完了"},
-                      {**NOTICE, "通知ID": "N-9"}]},
-         "N-9", severity=Severity.WARNING),
-    fail("full-width, lower-case ASIN", "INC008",
-         {"notices": [NOTICE, {**NOTICE, "通知ID": "N-9", "ASIN": "ｂ０ｃ１２３４ｘｙｚ"}]}, "N-9"),
-    ok("two stores", "INC008",
-       {"notices": [{**NOTICE, "店舗名": "Amazon本店"}, {**NOTICE, "通知ID": "N-9", "店舗名": "Amazonセカンド"}],
-        "店舗": [{"店舗名": "Amazon本店", "モール": "Amazon", "出品プラン": "大口"},
-                 {"店舗名": "Amazonセカンド", "モール": "Amazon", "出品プラン": "小口"}]}),
-    ok("two ASINs", "INC008", {"notices": [NOTICE, {**NOTICE, "通知ID": "N-9", "ASIN": "B0C1234XYA"}]}),
-    # INC009: relisting offered, undecided, window over.
-    fail("undecided after window", "INC009", {"notices": [{**NOTICE, "再出品の案内": "はい", "方針": None}]}, "N-1",
-         column="decision", due=date(2026, 11, 23), severity=Severity.WARNING),
-    fail("未定", "INC009", {"notices": [{**NOTICE, "再出品の案内": "○", "方針": "未定"}]}, "N-1"),
-    ok("window not over", "INC009",
-       {"notices": [{**NOTICE, "再出品の案内": "はい", "方針": None, "受信日": date(2026, 11, 27)}]}),
-    ok("decided", "INC009", {"notices": [{**NOTICE, "再出品の案内": "はい"}]}),
-    ok("not offered", "INC009", {"notices": [{**NOTICE, "方針": None}]}),
-]  # fmt: skip
-
-
 def findings_of(result: CheckResult, code: str, record_id: str | None = None) -> list[Finding]:
     return [
         f
         for f in result.findings
         if f.code == code and (record_id is None or f.record_id == record_id)
     ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.code}-{c.name}" for c in CASES])
-def test_rule_case(run_check: RunCheck, case: Case) -> None:
-    result = run_check(case.as_of, **case.rows)
-    assert not findings_of(result, "DAT004") and not findings_of(result, "DAT005"), (
-        "the case's register must be readable"
-    )
-    found = findings_of(result, case.code, case.record_id or None)
-    if not case.present:
-        assert found == [], [(f.code, f.record_id, f.params) for f in found]
-        return
-    assert len(found) == 1, codes(result)
-    finding = found[0]
-    if case.column:
-        sheet = result.register.sheets[finding.sheet]
-        assert finding.column == sheet.column_letter(case.column)
-        assert finding.cell == f"{finding.column}{finding.row}"
-    if case.due is not None or "due" in case.name:
-        assert finding.due == case.due
-    if case.severity is not None:
-        assert finding.severity == case.severity
 
 
 # --- boundaries ----------------------------------------------------------------------------
@@ -691,7 +483,6 @@ def test_declared_params_are_real_settings(code: str) -> None:
         assert any(n == param or n.startswith(param + ".") for n in fact_names), (code, param)
     if code not in ("RNW007", "INC008"):  # these two use no platform value
         assert parameters_of(rule, SETTINGS), code
-    assert rule.doc.count("Fails:") == 1 and rule.doc.count("Passes:") == 1, code
 
 
 # --- platform numbers come from the rules file, never from the rule code -----------------------

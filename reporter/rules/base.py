@@ -2,9 +2,11 @@
 
 A rule is one small definition: a function decorated with :func:`rule`, which
 gives its code, severity, the sheets and columns it reads, and its wording in
-Japanese and English. The function's docstring says what it catches, why it
-matters, and shows a failing and a passing row. It yields :class:`Finding`
-objects built with :meth:`RuleContext.finding`; it never prints or formats.
+Japanese and English, and why it matters (``why``, both languages, shown in the
+docs). The function's docstring says what it catches and why; its failing and
+passing rows live in tests/rule_cases/<CODE>.toml, from which the docs show
+them. It yields :class:`Finding` objects built with :meth:`RuleContext.finding`;
+it never prints or formats.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Rule:
     params: tuple[str, ...] = ()  # names of Settings values the rule uses
     # Rules about exceptions run once the exceptions have been matched to findings.
     runs_after_exceptions: bool = False
+    why: Text = field(default_factory=dict)  # why it matters, for the docs
 
     @property
     def category(self) -> Category:
@@ -59,6 +62,7 @@ def rule(
     columns: Mapping[str, tuple[str, ...]] | None = None,
     params: tuple[str, ...] = (),
     runs_after_exceptions: bool = False,
+    why: Text | None = None,
 ) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Rule]:
     """Declare a rule. ``columns`` lists, per sheet, the columns without which it cannot run."""
 
@@ -66,6 +70,8 @@ def rule(
         for text in (title, message, action):
             if set(text) != {"ja", "en"}:
                 raise ValueError(f"{code}: wording needs exactly 'ja' and 'en'")
+        if why is not None and set(why) != {"ja", "en"}:
+            raise ValueError(f"{code}: why needs exactly 'ja' and 'en'")
         definition = Rule(
             code=code,
             severity=severity,
@@ -77,6 +83,7 @@ def rule(
             check=check,
             params=params,
             runs_after_exceptions=runs_after_exceptions,
+            why=why or {},
         )
         _REGISTERED.append(definition)
         return definition

@@ -145,6 +145,10 @@ def _where(ctx: RuleContext, grant: Record, tools: Mapping[str, Record]) -> Text
     sheets=("grants", "tools"),
     columns={"grants": ("tool_id",), "tools": ("tool_id", "status")},
     params=_REVOKE_PLACES + _ROTATE_PLACES,
+    why={
+        "ja": "ツールを解約しても、提供元のアクセスは終わりません。権限を取り消すまで、提供元は店舗のデータを見られます。",
+        "en": "Cancelling the contract does not end the vendor's access; only revoking the grant does.",
+    },
     title={"ja": "解約したツールの権限が残っている", "en": "Grant to a cancelled tool"},
     message={
         "ja": "{tool}は{cancelled}が、{grantee}への{grant_kind}が取り消されていません。"
@@ -162,8 +166,6 @@ def grant_to_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
     """An active grant to a tool that is cancelled (状態 解約, or 解約日 on or before as_of).
 
     Why: cancelling the contract does not end the vendor's access; the grant does.
-    Fails: 権限 G-1 to ツールID 107 (状態 解約, 解約日 2025-03-31), 取消日 blank.
-    Passes: the same grant with 取消日 2025-04-01, or a tool 状態 利用中 with no 解約日.
     """
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):
@@ -205,6 +207,10 @@ def grant_to_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("grants", "tools"),
     columns={"grants": ("grantee_type",), "tools": ("tool_id",)},
     params=_REVOKE_PLACES + _ROTATE_PLACES,
+    why={
+        "ja": "どのツールの権限か分からないと、ツールを解約したときに取り消し漏れに気づけず(GRT001)、権限だけが残ります。",
+        "en": "Without the tool, nobody notices when it is cancelled (GRT001), and the grant outlives it.",
+    },
     title={"ja": "どのツールの権限か分からない", "en": "Grant to an unknown tool"},
     message={
         "ja": "{grantee}への{grant_kind}は、{problem}。どのツールの権限か分からないと、"
@@ -223,8 +229,6 @@ def grant_to_unknown_tool(ctx: RuleContext) -> Iterator[Finding]:
     """An active grant to a tool (付与先種別 ツール) whose ツールID is blank or not in ツール.
 
     Why: GRT001 cannot see when that tool is cancelled, so the grant could outlive it.
-    Fails: 付与先種別 ツール, ツールID 999 (not on the tools sheet), or blank.
-    Passes: ツールID 102, which is on the tools sheet.
     """
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):
@@ -256,6 +260,10 @@ def grant_to_unknown_tool(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("grants", "tools"),
     columns={"grants": ("grant_kind", "tool_id"), "tools": ("tool_id", "purpose")},
     params=_REVOKE_PLACES,
+    why={
+        "ja": "価格差リサーチのツールが読むのは、公開されている市場データだけです。売上・在庫・顧客のデータへのアクセスは必要以上で、不要な権限はそれだけ情報漏えいの入口になります。",
+        "en": "A price-research tool reads public market data only; access to sales, stock and customers is more than it needs, and every unneeded grant is a way for data to leak.",
+    },
     title={"ja": "不要な開発者権限", "en": "Developer grant a tool does not need"},
     message={
         "ja": "{tool}の用途は価格差リサーチ(公開されている市場データだけを読むツール)ですが、"
@@ -275,8 +283,6 @@ def developer_grant_not_needed(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: such a tool reads public market data only; access to sales, stock and customers
     is more than it needs, and every unneeded grant is a way for data to leak.
-    Fails: 開発者権限 to ツールID 105 whose 用途 is リサーチ.
-    Passes: the same grant to a 価格改定 tool, or 取消日 filled in.
     """
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):
@@ -301,6 +307,10 @@ def developer_grant_not_needed(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("grants",),
     columns={"grants": ("grantee_type", "engagement_ends_on")},
     params=_REVOKE_PLACES + _ROTATE_PLACES,
+    why={
+        "ja": "契約が終わった外注先や退職した社員も、モールでアクセスを外すまで店舗のデータを見られます。",
+        "en": "A former contractor or employee keeps seeing the store's data until the access is removed on the platform.",
+    },
     title={"ja": "契約終了後も残るアクセス", "en": "Access after the engagement ended"},
     message={
         "ja": "{grantee}の契約は {ends_on} に終了しています({since}前)が、"
@@ -318,8 +328,6 @@ def access_after_engagement(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: a former contractor or employee keeps seeing the store's data until the access
     is removed on the platform.
-    Fails: 外注 中村, ユーザー権限, 契約終了日 2026-10-31, 取消日 blank, as_of 2026-11-30.
-    Passes: 契約終了日 2027-03-31, or 取消日 2026-10-31.
     """
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):
@@ -345,6 +353,10 @@ def access_after_engagement(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("grants",),
     columns={"grants": ("grant_kind",)},
     params=("mws_shutdown", "where.revoke_mws"),
+    why={
+        "ja": "MWSはすでに終了しています。残っている権限は誰も見ていない古いアクセスで、台帳もツールが実際に使っているものを表していません。",
+        "en": "MWS is gone: a grant still standing is stale access nobody watches, and the register no longer says what the tool really uses.",
+    },
     title={"ja": "MWS開発者権限が残っている", "en": "MWS developer grant still active"},
     message={
         "ja": "{grantee}へのMWS開発者権限が取り消されていません。MWS は {mws_shutdown} に終了しています。",
@@ -363,8 +375,6 @@ def mws_grant_active(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: MWS is gone (the rules file's mws_shutdown); a grant still standing is stale access
     nobody watches, and the register no longer says what the tool really uses.
-    Fails: MWS開発者権限 to ツールID 102, 取消日 blank.
-    Passes: the same grant with 取消日 2024-04-01.
     """
     for grant in _active_grants(ctx):
         if grant["grant_kind"] != "mws_developer":
@@ -385,6 +395,10 @@ def mws_grant_active(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("grants",),
     columns={"grants": ("grant_kind", "grantee_type")},
     params=_ROTATE_PLACES,
+    why={
+        "ja": "外注先(クラウドソーシングの依頼先など)に渡したキーは、漏えいの元になります。渡したキーは取り戻せず、作り直すしかありません。",
+        "en": "Keys handed to freelancers (e.g. through crowd-work sites) are how keys leak; a key cannot be taken back, only replaced.",
+    },
     title={"ja": "外注にAPIキーを共有", "en": "API key shared with a contractor"},
     message={
         "ja": "{grantee}にAPIキーが共有されています。外部の人が持つキーは漏えいの元で、"
@@ -405,8 +419,6 @@ def key_shared_with_contractor(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: keys handed to freelancers (crowd-work sites) are how keys leak; a key cannot be
     taken back, only replaced.
-    Fails: 外注さん 小林, APIキー共有, 取消日 blank.
-    Passes: 外注さん 小林, ユーザー権限 (their own login), or 取消日 filled in.
     """
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):

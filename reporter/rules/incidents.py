@@ -211,6 +211,10 @@ def _relist_notices(ctx: RuleContext) -> Iterator[Record]:
     sheets=("notices",),
     columns={"notices": ("kind", "received_on", "replied_on")},
     params=_REPLY_PARAMS + _SUPPORT_PARAMS,
+    why={
+        "ja": "返信していない通知はアカウントの評価に響き、苦情が重なるとアカウントが停止されるおそれがあります。",
+        "en": "An unanswered notice counts against the account; further complaints can get it closed.",
+    },
     title={"ja": "通知に未返信(期限切れ)", "en": "Notice not answered in time"},
     message={
         "ja": "{subject}に返信していません。返信期限 {due}(受信日 + {reply_days}日)を "
@@ -227,8 +231,6 @@ def notice_reply_overdue(ctx: RuleContext) -> Iterator[Finding]:
     """An open listing cancellation with no 返信日 whose reply window has passed.
 
     Why: an unanswered notice counts against the account; further complaints can close it.
-    Fails: 受信日 2026-11-16, 返信日 blank, 状態 未対応, as_of 2026-11-30 (due 2026-11-19).
-    Passes: 返信日 2026-11-17, or 状態 完了.
     """
     for notice in open_listing_cancellations(ctx):
         due = reply_deadline(notice, ctx.settings)
@@ -254,6 +256,10 @@ def notice_reply_overdue(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("notices",),
     columns={"notices": ("kind", "received_on", "replied_on")},
     params=_REPLY_PARAMS,
+    why={
+        "ja": "返信期限は短いため、期限を過ぎる(INC001)前にお知らせします。",
+        "en": "The reply window is short; this is the reminder before it is missed (INC001).",
+    },
     title={"ja": "通知に未返信(期限内)", "en": "Notice awaiting a reply"},
     message={
         "ja": "{subject}にまだ返信していません。返信期限は {due}(受信日 + {reply_days}日)、{days_left_text}",
@@ -270,8 +276,6 @@ def notice_reply_pending(ctx: RuleContext) -> Iterator[Finding]:
 
     Both ends included: the last day of the window is still "within".
     Why: the window is short; this is the reminder before it becomes INC001.
-    Fails: 受信日 2026-11-28, 返信日 blank, as_of 2026-11-30 (due 2026-12-01).
-    Passes: 返信日 2026-11-29.
     """
     for notice in open_listing_cancellations(ctx):
         due = reply_deadline(notice, ctx.settings)
@@ -302,6 +306,10 @@ def notice_reply_pending(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("notices",),
     columns={"notices": ("kind", "relist_offered", "decision")},
     params=_REPLY_PARAMS,
+    why={
+        "ja": "再出品の案内がない通知は、お詫びとそのASINの販売中止を求めています。それでも再出品すると、次の苦情はアカウント全体に及ぶおそれがあります。",
+        "en": "A notice that does not offer relisting asks for an apology and an end to selling the ASIN; relisting anyway invites the next complaint, at account level.",
+    },
     title={"ja": "案内のない再出品", "en": "Relisting not offered"},
     message={
         "ja": "{subject}には再出品の案内がありませんが、方針が「再出品申請」になっています。",
@@ -321,8 +329,6 @@ def relist_not_offered(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: the notice that does not mention relisting asks for an apology and an end to
     selling the ASIN; relisting it regardless invites the next, account-level, complaint.
-    Fails: 再出品の案内 blank, 方針 再出品申請.
-    Passes: 再出品の案内 はい, 方針 再出品申請; or 再出品の案内 いいえ, 方針 取扱中止.
     """
     for notice in _relist_notices(ctx):
         if notice["relist_offered"]:
@@ -342,6 +348,10 @@ def relist_not_offered(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("notices",),
     columns={"notices": ("kind", "reason", "decision", "invoice_issued_on")},
     params=("invoice_window_days", "document_formats", *_REPLY_PARAMS, *_SUPPORT_PARAMS),
+    why={
+        "ja": "Amazonが認めるのは、通知の受信日から決められた期間内に発行された請求書だけです。古い請求書や請求書がない場合、再出品の申請は認められません。",
+        "en": "Amazon accepts only invoices issued within the window before the notice; an older or missing invoice gets the relisting application refused.",
+    },
     title={"ja": "請求書の発行日が足りない", "en": "Invoice missing or too old"},
     message={
         "ja": "{subject}は真贋の苦情で、再出品を申請する方針ですが、{problem}"
@@ -366,8 +376,6 @@ def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
     The window is the notice's own (書類期間(日)) when recorded, else the rules file's.
     Why: Amazon accepts only invoices issued within the window before the notice; an older
     or missing one gets the relisting application refused.
-    Fails: 受信日 2026-09-14, 書類期間 180, 請求書発行日 2026-01-20 (earliest 2026-03-18).
-    Passes: 請求書発行日 2026-08-01.
     """
     for notice in _relist_notices(ctx):
         received_on: date | None = notice["received_on"]
@@ -407,6 +415,10 @@ def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("notices",),
     columns={"notices": ("kind", "reason", "decision", "supplier_contact")},
     params=_REPLY_PARAMS + _SUPPORT_PARAMS,
+    why={
+        "ja": "Amazonは仕入れ経路を確認します。仕入先の名称・電話番号・住所・WebサイトURLがない申請は認められません。",
+        "en": "Amazon checks the supply chain; an application without the supplier's name, phone number, address and web URL is refused.",
+    },
     title={"ja": "仕入先の連絡先がない", "en": "Supplier contact missing"},
     message={
         "ja": "{subject}は真贋の苦情で、再出品を申請する方針ですが、仕入先の連絡先が空欄です。",
@@ -425,8 +437,6 @@ def supplier_contact_missing(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: Amazon checks the supply chain; an application without the supplier's name,
     phone, address and web URL is refused.
-    Fails: 理由 真贋, 方針 再出品申請, 仕入先連絡先 blank.
-    Passes: 仕入先連絡先 "株式会社サンプル卸 大阪府… 06-0000-1234 https://supplier.example".
     """
     for notice in _relist_notices(ctx):
         if notice["reason"] != "authenticity" or notice["supplier_contact"] is not None:
@@ -447,6 +457,10 @@ def supplier_contact_missing(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("notices",),
     columns={"notices": ("kind", "decision", "documents")},
     params=("document_formats", "invoice_window_days", *_REPLY_PARAMS, *_SUPPORT_PARAMS),
+    why={
+        "ja": "Amazonが受け付けるファイル形式は決まっています。Wordファイルを送ったり書類を付けなかったりすると、申請は認められません。",
+        "en": "Amazon accepts only certain file formats; a Word file, or no documents at all, gets the application refused.",
+    },
     title={"ja": "提出書類がない・形式が違う", "en": "Documents missing or in the wrong format"},
     message={
         "ja": "{subject}は再出品を申請する方針ですが、{problem}",
@@ -464,8 +478,6 @@ def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
 
     The allowed formats come from the rules file (document_formats), compared case-insensitively.
     Why: Amazon accepts only those formats; a Word file or nothing gets the application refused.
-    Fails: 提出書類 "invoice.docx", or blank.
-    Passes: 提出書類 "invoice.pdf、納品書.PNG".
     """
     formats = ", ".join(ctx.settings.document_formats)
     for notice in _relist_notices(ctx):
@@ -505,6 +517,10 @@ def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("notices",),
     columns={"notices": ("kind", "reason", "decision", "cause_and_prevention")},
     params=_REPLY_PARAMS + _SUPPORT_PARAMS,
+    why={
+        "ja": "商品違いやコンディションの苦情では、原因と再発防止策の説明がなければ、Amazonは再出品を認めません。",
+        "en": "For wrong-item and condition complaints, Amazon relists only on an explanation of the cause and of the steps taken to prevent it.",
+    },
     title={"ja": "原因と再発防止策がない", "en": "Cause and prevention missing"},
     message={
         "ja": "{subject}は理由が「{reason}」で、再出品を申請する方針ですが、原因と再発防止策が空欄です。",
@@ -526,8 +542,6 @@ def cause_and_prevention_missing(ctx: RuleContext) -> Iterator[Finding]:
     A blank reason is DAT003's finding; without it the evidence needed is not known.
     Why: for wrong-item and condition complaints, Amazon relists only on an explanation of
     the cause and the prevention steps.
-    Fails: 理由 カタログと異なる商品, 方針 再出品申請, 原因と再発防止 blank.
-    Passes: 原因と再発防止 "外箱の傷を見落とした。出荷前検品にチェックリストを追加".
     """
     for notice in _relist_notices(ctx):
         reason = notice["reason"]
@@ -551,6 +565,10 @@ def cause_and_prevention_missing(ctx: RuleContext) -> Iterator[Finding]:
     Severity.WARNING,
     sheets=("notices",),
     columns={"notices": ("kind", "asin")},
+    why={
+        "ja": "再出品したASINに再び苦情が来ると、アカウント停止のおそれがあります。",
+        "en": "A relisted ASIN that draws another complaint can get the account suspended.",
+    },
     title={"ja": "同じASINへの繰り返しの苦情", "en": "Repeat complaint on the same ASIN"},
     message={
         "ja": "{store}で ASIN {asin} の出品キャンセル通知が {count} 件あります(ほかに {others})。{risk}",
@@ -568,8 +586,6 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
     A blank store counts as one store. Warning; error on every notice of the group when the
     newest of them (latest 受信日; on a tie, the lower row of the sheet) is decided relist.
     Why: a relisted ASIN that draws another complaint can get the account suspended.
-    Fails: N-1 (2026-04-10, 完了) and N-2 (2026-11-05, 再出品申請), both ASIN B0L7P9R2SW, Amazon本店.
-    Passes: the same ASIN in Amazon本店 and Amazonセカンド (two stores).
     """
     groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
     for notice in listing_cancellations(ctx):
@@ -638,6 +654,10 @@ def _repeat_wording(newest: Record, relisting: bool) -> tuple[Text, Text]:
     sheets=("notices",),
     columns={"notices": ("kind", "received_on", "relist_offered", "decision")},
     params=(*_REPLY_PARAMS, "invoice_window_days", "document_formats", *_SUPPORT_PARAMS),
+    why={
+        "ja": "再出品の案内はいつまでも有効ではありません。方針が決まらないまま、そのASINが販売され続けている可能性もあります。",
+        "en": "The offer to relist does not stay open for ever, and an undecided ASIN may still be on sale.",
+    },
     title={"ja": "再出品するか未定のまま", "en": "Relisting undecided"},
     message={
         "ja": "{subject}には再出品の案内がありますが、方針が未定のまま返信期限 {due} を "
@@ -656,8 +676,6 @@ def relist_undecided(ctx: RuleContext) -> Iterator[Finding]:
     """An open listing cancellation offering relisting, 方針 blank or 未定, reply window passed.
 
     Why: the offer to relist is not open forever, and an undecided ASIN may still be on sale.
-    Fails: 再出品の案内 はい, 方針 blank, 受信日 2026-11-09, as_of 2026-11-30.
-    Passes: 方針 取扱中止, or 受信日 2026-11-28 (window not over).
     """
     for notice in open_listing_cancellations(ctx):
         due = reply_deadline(notice, ctx.settings)

@@ -48,6 +48,10 @@ def _sheet_label(key: str) -> dict[str, str]:
     "DAT001",
     Severity.WARNING,
     sheets=(),
+    why={
+        "ja": "そのシートを読む確認はすべて行われないため、キーの更新や権限の取り消しが報告されないままになるおそれがあります。",
+        "en": "Every check that reads the sheet is skipped, so renewals or revocations could go unreported without anyone noticing.",
+    },
     title={"ja": "必須のシートがない", "en": "Required sheet missing"},
     message={
         "ja": "シート「{sheet_label}」がありません。このシートを使う確認はすべて行われていません。",
@@ -65,8 +69,6 @@ def required_sheet_missing(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: every rule reading that sheet is skipped, so renewals or revocations
     could silently go unreported.
-    Fails: a workbook with sheets ツール, キー, 権限 but no 通知.
-    Passes: a workbook with all four (店舗 and 除外 are optional).
     """
     for key in ctx.register.missing_sheets:
         if key in REQUIRED_SHEETS:
@@ -84,6 +86,10 @@ def required_sheet_missing(ctx: RuleContext) -> Iterator[Finding]:
     "DAT002",
     Severity.ERROR,
     sheets=(),
+    why={
+        "ja": "その列を使う確認は、このシートでは行えません。",
+        "en": "The checks that need the column cannot run on the sheet.",
+    },
     title={"ja": "必須の列がない", "en": "Required column missing"},
     message={
         "ja": "シート「{sheet_name}」に必須の列「{column_ja}」がありません{header_note}。",
@@ -98,8 +104,6 @@ def required_column_missing(ctx: RuleContext) -> Iterator[Finding]:
     """A required column is not in the sheet's header row.
 
     Why: the rules that need the column cannot run on the sheet.
-    Fails: a キー sheet whose headers are キーID, 種類, 有効期限 (no 担当者).
-    Passes: the same sheet with a 担当者 column in any position.
     """
     for sheet in _sheets(ctx):
         for key in sheet.missing_columns:
@@ -145,6 +149,10 @@ def _required_here(record: Record, key: str) -> bool:
     "DAT003",
     Severity.ERROR,
     sheets=(),
+    why={
+        "ja": "担当者のいないキーやASINのない通知は、誰も対応できません。",
+        "en": "A key with no owner or a notice with no ASIN cannot be followed up.",
+    },
     title={"ja": "必須の値が空欄", "en": "Required value blank"},
     message={
         "ja": "「{column}」が空欄です{condition}。",
@@ -161,8 +169,6 @@ def required_value_blank(ctx: RuleContext) -> Iterator[Finding]:
     Why: a key with no owner or a notice with no ASIN cannot be followed up.
     Conditional: 出品プラン for Amazon stores; 発行日 for keys in use without 有効期限;
     ツールID for grants to a tool; 理由 and ASIN for listing cancellations; 期限 of an exception.
-    Fails: a キー row K-1 with 担当者 blank.
-    Passes: the same row with 担当者 = 佐藤.
     """
     for sheet in _sheets(ctx):
         # Only columns that can be required at all, as (key, index into Record.values).
@@ -206,6 +212,10 @@ def _problems(ctx: RuleContext, kinds: tuple[str, ...]) -> Iterator[tuple[Record
     "DAT004",
     Severity.ERROR,
     sheets=(),
+    why={
+        "ja": "有効期限や返信日が読めないと、その日付から分かる更新や期限が見えなくなります。",
+        "en": "An unreadable expiry or reply date hides a renewal or a deadline.",
+    },
     title={"ja": "日付を読めない", "en": "Date unreadable"},
     message={
         "ja": "「{column}」の「{value}」を日付として読めません{why}。",
@@ -220,8 +230,6 @@ def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
     """A date cell holds text that is not a date, or a day/month order that is ambiguous.
 
     Why: an unreadable expiry or reply date hides a renewal or a deadline.
-    Fails: 有効期限 = "11/12/2026" (12 November or 11 December?) or "来月末".
-    Passes: 有効期限 = "2026/11/12", "令和8年11月12日" or a real Excel date.
     """
     for record, key, problem in _problems(ctx, ("date", "ambiguous_date")):
         why = (
@@ -243,6 +251,10 @@ def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
     "DAT005",
     Severity.ERROR,
     sheets=(),
+    why={
+        "ja": "読めない値は空欄として確認されるため、本来出るはずの指摘が出ないことがあります。",
+        "en": "A value the reporter cannot read is checked as if blank, so a finding may be missed.",
+    },
     title={"ja": "使えない値", "en": "Value not allowed"},
     message={
         "ja": "「{column}」の「{value}」は使えない値です。{closest}",
@@ -257,8 +269,6 @@ def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
     """An enum, yes/no or whole-number cell holds a value the spec does not allow.
 
     Why: a status the reporter cannot read means the row is checked as if blank.
-    Fails: ツール.状態 = "利用終了" (closest allowed: 解約済 (cancelled)).
-    Passes: ツール.状態 = "解約" or "cancelled".
     """
     for record, key, problem in _problems(ctx, ("enum", "bool", "int")):
         column = record.sheet.spec.column(key)
@@ -294,6 +304,10 @@ def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
     "DAT006",
     Severity.ERROR,
     sheets=(),
+    why={
+        "ja": "同じIDの行があると、除外やIDによる参照がどの行を指すのか分からなくなります。",
+        "en": "Exceptions and references by id become ambiguous.",
+    },
     title={"ja": "IDの重複", "en": "Duplicate id"},
     message={
         "ja": "ID「{record_id}」が {count} 行にあります(行 {rows})。",
@@ -308,8 +322,6 @@ def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
     """Two or more rows of a sheet share an id; every one of them is named.
 
     Why: exceptions and references by id become ambiguous.
-    Fails: two キー rows with キーID = K-001.
-    Passes: K-001 and K-002.
     """
     for sheet in _sheets(ctx):
         id_key = sheet.spec.id_key
@@ -342,6 +354,10 @@ _REFERENCES = {
     "DAT007",
     Severity.ERROR,
     sheets=(),
+    why={
+        "ja": "台帳にないツールに登録されたキーは、そのツールを解約したときに追いかけられません。",
+        "en": "A key registered in an unknown tool cannot be followed up when the tool is cancelled.",
+    },
     title={"ja": "存在しない店舗・ツールを参照", "en": "Unknown store or tool"},
     message={
         "ja": "「{column}」の「{value}」は{target}シートにありません。",
@@ -357,8 +373,6 @@ def unknown_reference(ctx: RuleContext) -> Iterator[Finding]:
 
     Stores are checked only when the 店舗 sheet exists (it is optional).
     Why: a key registered in an unknown tool cannot be followed when the tool is cancelled.
-    Fails: キー.ツールID = T-99 when ツール has only T-01…T-10.
-    Passes: キー.ツールID = T-03.
     """
     known: dict[str, set[str]] = {}
     for target, id_key in (("stores", "store"), ("tools", "tool_id")):
@@ -420,6 +434,10 @@ _NOT_IN_FUTURE = {
     "DAT008",
     Severity.WARNING,
     sheets=(),
+    why={
+        "ja": "たいていは年の打ち間違いで、その日付から計算する期限がすべてずれます。",
+        "en": "Usually a mistyped year, which shifts every deadline worked out from it.",
+    },
     title={"ja": "未来の日付", "en": "Date in the future"},
     message={
         "ja": "「{column}」が {value} で、基準日 {as_of} より後です。",
@@ -435,8 +453,6 @@ def date_in_future(ctx: RuleContext) -> Iterator[Finding]:
 
     Checked: キー.発行日, 権限.付与日, 通知.受信日, 通知.返信日.
     Why: usually a mistyped year, which shifts every deadline computed from it.
-    Fails: 受信日 = 2062-11-20 with as_of 2026-11-30.
-    Passes: 受信日 = 2026-11-20.
     """
     for sheet_key, columns in _NOT_IN_FUTURE.items():
         for record in ctx.records(sheet_key):
@@ -463,6 +479,10 @@ _ORDER = {
     "DAT009",
     Severity.ERROR,
     sheets=(),
+    why={
+        "ja": "どちらかの日付が間違っており、そこから計算する期限も間違っています。",
+        "en": "One of the two dates is wrong, and so are the deadlines worked out from them.",
+    },
     title={"ja": "日付の前後が逆", "en": "Dates out of order"},
     message={
         "ja": "「{later_column}」({later}) が「{earlier_column}」({earlier}) より前です。",
@@ -478,8 +498,6 @@ def dates_out_of_order(ctx: RuleContext) -> Iterator[Finding]:
 
     Checked: 取消日 before 付与日, 有効期限 before 発行日, 返信日 before 受信日.
     Why: one of the two is wrong, and the deadlines computed from them too.
-    Fails: 付与日 2026-05-01, 取消日 2026-04-01.
-    Passes: 付与日 2026-04-01, 取消日 2026-05-01.
     """
     for sheet_key, pairs in _ORDER.items():
         for record in ctx.records(sheet_key):
@@ -504,6 +522,10 @@ _ASIN = re.compile(r"[A-Za-z0-9]{10}")
     Severity.WARNING,
     sheets=("notices",),
     columns={"notices": ("asin",)},
+    why={
+        "ja": "ASINの形が違うと、同じASINへの繰り返しの苦情(INC008)を見つけられません。",
+        "en": "Repeat complaints on the same ASIN (INC008) cannot be matched.",
+    },
     title={"ja": "ASINの形が違う", "en": "ASIN malformed"},
     message={
         "ja": "ASIN「{value}」は英数字10文字ではありません。",
@@ -518,8 +540,6 @@ def asin_malformed(ctx: RuleContext) -> Iterator[Finding]:
     """An ASIN that is not 10 letters/digits.
 
     Why: repeat notices for the same ASIN (INC008) cannot be matched.
-    Fails: ASIN = "B0C1234" (7 characters).
-    Passes: ASIN = "B0C1234XYZ".
     """
     for record in ctx.records("notices"):
         value = record["asin"]
@@ -531,6 +551,10 @@ def asin_malformed(ctx: RuleContext) -> Iterator[Finding]:
     "DAT011",
     Severity.ERROR,
     sheets=(),
+    why={
+        "ja": "確認に必要な値が入っていないため、その行は空欄として確認されます。",
+        "en": "The value a check needs is not there, so the row is checked as if the cell were blank.",
+    },
     title={"ja": "Excelのエラー値", "en": "Excel error value"},
     message={
         "ja": "「{column}」が{what}です。",
@@ -545,8 +569,6 @@ def excel_error(ctx: RuleContext) -> Iterator[Finding]:
     """A cell holds an Excel error (#N/A, #REF!, #VALUE!…) or a formula never calculated.
 
     Why: the value the rule needs is not there, so the row is checked as if blank.
-    Fails: 有効期限 = =VLOOKUP(…) showing #N/A.
-    Passes: 有効期限 = 2026-12-01.
     """
     for record, key, problem in _problems(ctx, ("error",)):
         if key.startswith("#"):
@@ -575,6 +597,10 @@ def excel_error(ctx: RuleContext) -> Iterator[Finding]:
     "DAT012",
     Severity.INFO,
     sheets=(),
+    why={
+        "ja": "見出しの打ち間違い(例: 有効期日)があると、その列は確認されないままになります。",
+        "en": "A typo in a header (e.g. 有効期日) means the column is silently not checked.",
+    },
     title={"ja": "知らない列見出し", "en": "Unknown column header"},
     message={
         "ja": "列見出し「{header}」は台帳の項目ではないため、確認に使われません。{closest}",
@@ -590,8 +616,6 @@ def unknown_header(ctx: RuleContext) -> Iterator[Finding]:
 
     Unknown columns are kept and ignored by the rules, except SEC001 which reads every cell.
     Why: a typo in a header (有効期日) means the column is silently not checked.
-    Fails: header "有効期日" on キー (closest: 有効期限).
-    Passes: header "有効期限" or "expires_on".
     """
     from reporter.model import column_letter
 
@@ -650,6 +674,10 @@ def unknown_header(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("exceptions",),
     columns={"exceptions": ("code", "record_id")},
     runs_after_exceptions=True,
+    why={
+        "ja": "期限の過ぎた除外は指摘を隠さなくなり、その指摘は再び数えられます。どの指摘にも当てはまらない除外は、コードやIDの打ち間違いの可能性があります。",
+        "en": "A lapsed exception no longer hides its finding, which counts again; one that matches nothing is probably a typo in the code or the id.",
+    },
     title={"ja": "期限切れ・対象なしの除外", "en": "Exception lapsed or unused"},
     message={
         "ja": "除外({code} / {target})は{why}。",
@@ -666,8 +694,6 @@ def exception_lapsed_or_unused(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: a lapsed exception no longer hides its finding (which counts again);
     one that matches nothing is probably a typo in the code or id.
-    Fails: 除外 RNW007 / K-004 with 期限 2026-10-31 when as_of is 2026-11-30.
-    Passes: the same with 期限 2027-03-31 and K-004 having an RNW007 finding.
     """
     used: set[int] = ctx.extra.get("used_exception_rows", set())
     for record in ctx.records("exceptions"):

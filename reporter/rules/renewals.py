@@ -195,6 +195,10 @@ def renew_step(key: Record) -> Text:
     sheets=("keys",),
     columns={"keys": ("kind",)},
     params=("validity_days", *_RENEW_PLACES),
+    why={
+        "ja": "有効期限を過ぎたキーはモール側で受け付けられなくなり、受注取込や在庫連携が止まります。ツールの故障と誤解されやすく、気づくのが遅れがちです。",
+        "en": "The platform stops accepting a key the day after its expiry date: order import and stock sync stop, and the team tends to think the tool is broken.",
+    },
     title={"ja": "キーの期限切れ", "en": "Key expired"},
     message={
         "ja": "{subject}の有効期限 {expiry}({basis})を {overdue}過ぎています。"
@@ -216,8 +220,6 @@ def key_expired(ctx: RuleContext) -> Iterator[Finding]:
     order import and stock sync stop, and the team thinks the tool broke.
     Keys awaiting approval are skipped (no key has been issued yet: RNW003),
     as are MWS keys (RNW005) and kind その他 without 有効期限 (no known validity).
-    Fails: 楽天ライセンスキー 発行日 2026-08-20 (expiry 2026-11-18), as_of 2026-11-30.
-    Passes: the same key with 発行日 2026-09-15 (expiry 2026-12-14), or 状態 停止.
     """
     tools = tools_by_id(ctx.register)
     for key, expiry in working_key_expiries(ctx):
@@ -244,6 +246,10 @@ def key_expired(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("keys",),
     columns={"keys": ("kind",)},
     params=("validity_days", "renewal_warning_days", *_RENEW_PLACES),
+    why={
+        "ja": "早めに更新しても損はありません(古いキーは期限まで使えます)が、更新が遅れると連携が止まります。",
+        "en": "Renewing early loses nothing (the old key works until its expiry); renewing late stops the integration.",
+    },
     title={"ja": "キーの期限が近い", "en": "Key expires soon"},
     message={
         "ja": "{subject}の有効期限は {expiry}({basis})です。{days_left_text}",
@@ -260,8 +266,6 @@ def key_expires_soon(ctx: RuleContext) -> Iterator[Finding]:
     Both ends are included: a key whose last working day is today is due, not overdue.
     Why: renewing early loses nothing (the old key works until its expiry), renewing
     late stops the integration.
-    Fails: SP-API認可 発行日 2025-12-05 (expiry 2026-12-05), as_of 2026-11-30, window 14.
-    Passes: 発行日 2025-12-16 (expiry 2026-12-16, 16 days ahead).
     """
     tools = tools_by_id(ctx.register)
     last_day = ctx.as_of + timedelta(days=ctx.settings.renewal_warning_days)
@@ -308,6 +312,10 @@ def approval_place(key: Record) -> str:
         "where.yahoo_authorization",
         "where.yahoo_public_key",
     ),
+    why={
+        "ja": "ツールがアクセスを申請していますが、店舗が承認するまでキーは発行されず、期待している連携は動きません。",
+        "en": "A tool has asked for access; until the shop approves, no key exists and the integration the team expects does not run.",
+    },
     title={"ja": "承認待ちのキー", "en": "Key awaiting approval"},
     message={
         "ja": "{subject}は承認待ちです。承認するまでキーが発行されず、ツールはデータを取得できません。",
@@ -326,8 +334,6 @@ def key_awaiting_approval(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: a tool asked for access in RMS; until the shop approves, no key exists and the
     integration the team expects does not run.
-    Fails: 楽天ライセンスキー 状態 承認待ち.
-    Passes: 状態 利用中 (with 発行日).
     """
     tools = tools_by_id(ctx.register)
     for key in ctx.records("keys"):
@@ -348,6 +354,10 @@ def key_awaiting_approval(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("keys",),
     columns={"keys": ("status",)},
     params=("where.rakuten_update", "where.sp_api_authorization"),
+    why={
+        "ja": "ツールが追加のAPI(例: 楽天ペイ受注API)の利用を求めています。承認するまで、そのAPIを使う機能は動きません。キー自体は変わりません。",
+        "en": "The tool asks for a further API (e.g. the Rakuten Pay order API); the features that need it do not work until the shop approves. The key itself does not change.",
+    },
     title={"ja": "更新ありのキー", "en": "Key with an update request"},
     message={
         "ja": "{subject}は「利用中 更新あり」です。ツールが追加のAPIの利用を求めています"
@@ -367,8 +377,6 @@ def key_update_requested(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: the tool wants a further API (e.g. the Rakuten Pay order API); features that need
     it do not work until the shop approves. The key does not change.
-    Fails: 楽天ライセンスキー 状態 利用中 更新あり.
-    Passes: 状態 利用中.
     """
     tools = tools_by_id(ctx.register)
     for key in ctx.records("keys"):
@@ -393,6 +401,10 @@ def key_update_requested(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("keys",),
     columns={"keys": ("kind",)},
     params=("mws_shutdown", "where.mws_access_key"),
+    why={
+        "ja": "MWSはすでに終了しています。利用中のままのMWSキーは、頼りにしている連携が知らないうちに止まっているか、台帳が古いままであることを示しています。",
+        "en": "MWS has been switched off: a key still marked in use means an integration the team relies on has silently stopped, or the register is out of date.",
+    },
     title={"ja": "MWSキーが有効のまま", "en": "MWS key still active"},
     message={
         "ja": "{subject}が「{status}」のままです。MWS は {mws_shutdown} に終了しており、このキーは使えません。",
@@ -409,8 +421,6 @@ def mws_key_active(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: MWS was switched off (the rules file's mws_shutdown); a key still marked in use
     means an integration the team relies on is silently dead, or the register is stale.
-    Fails: 種類 MWS, 状態 利用中.
-    Passes: 種類 MWS, 状態 停止.
     """
     tools = tools_by_id(ctx.register)
     for key in ctx.records("keys"):
@@ -442,6 +452,10 @@ _STATUS_NAMES: Mapping[str, Text] = {
     sheets=("keys",),
     columns={"keys": ("kind", "issued_on", "expires_on")},
     params=("validity_days",),
+    why={
+        "ja": "有効期限が推測で書かれていることがあります(例: 90日の楽天キーに「半年後」)。その日付を信じると、更新のお知らせが数か月遅れます。早いほうの日付(発行日+有効期間)で判断します。",
+        "en": 'The expiry date was probably guessed (e.g. "half a year" for a 90-day Rakuten key); trusting it would report the renewal months too late. The earlier date (issue date + validity) is used.',
+    },
     title={"ja": "有効期限が長すぎる", "en": "Expiry later than the platform allows"},
     message={
         "ja": "有効期限 {expires_on} は、発行日 {issued_on} + {validity}日 = {validity_end} "
@@ -463,8 +477,6 @@ def expiry_beyond_validity(ctx: RuleContext) -> Iterator[Finding]:
     Why: someone guessed the expiry (e.g. "half a year" for a 90-day Rakuten key); trusting
     it would report the renewal months too late. The earlier date is what RNW001/RNW002 use.
     Retired keys are not checked: their dates no longer drive any deadline.
-    Fails: 楽天ライセンスキー 発行日 2026-09-01, 有効期限 2027-03-01 (90 days ends 2026-11-30).
-    Passes: 発行日 2026-09-01, 有効期限 2026-11-30 or blank.
     """
     for key in ctx.records("keys"):
         if not key_is_active(key):
@@ -489,6 +501,10 @@ def expiry_beyond_validity(ctx: RuleContext) -> Iterator[Finding]:
     Severity.INFO,
     sheets=("keys",),
     columns={"keys": ("backup_owner",)},
+    why={
+        "ja": "期限のお知らせメールは担当者1人に届きます。その人が休暇や異動で不在だと、キーの期限切れに誰も気づきません。",
+        "en": "Expiry emails go to one person; when that person is away, the key lapses unnoticed.",
+    },
     title={"ja": "副担当がいないキー", "en": "Key without a backup owner"},
     message={
         "ja": "{subject}は担当 {owner} だけで、副担当がいません。",
@@ -504,8 +520,6 @@ def key_without_backup(ctx: RuleContext) -> Iterator[Finding]:
     """An active key with 副担当 blank.
 
     Why: expiry emails go to one person; when that person is away, the key lapses unnoticed.
-    Fails: 担当者 佐藤, 副担当 blank, 状態 利用中.
-    Passes: 副担当 鈴木, or 状態 停止.
     """
     tools = tools_by_id(ctx.register)
     for key in ctx.records("keys"):

@@ -163,6 +163,10 @@ def is_secret_header(header: str) -> bool:
     "SEC001",
     Severity.WARNING,
     sheets=(),
+    why={
+        "ja": "台帳は共有され、メールでも送られます。台帳に書かれた秘密の値は、すでに漏れたものとして扱う必要があります。",
+        "en": "The register is shared and emailed; a secret written in it has to be treated as leaked already.",
+    },
     title={"ja": "秘密の値が台帳にある", "en": "Secret in the register"},
     message={
         "ja": "「{column}」に{what}らしき値({masked})が書かれています。",
@@ -183,8 +187,6 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
     license keys (SP…_…, SL…_…), bearer tokens, long random tokens, and any
     value under a header such as パスワード / password / secret / シークレット / キー値.
     Why: the register is shared and emailed; a secret in it has already leaked.
-    Fails: 備考 = "Atzr|IwEBIJ3x…" (masked in every output as ****…).
-    Passes: 備考 = "キーは1Passwordに保管".
     """
     for sheet in ctx.register.sheets.values():
         known = set(sheet.columns.values())
