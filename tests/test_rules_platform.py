@@ -1,4 +1,4 @@
-"""RNW001-RNW007, GRT001-GRT006, INC001-INC009: real registers through the loader and engine.
+"""RNW001-RNW009, GRT001-GRT010, INC001-INC010: real registers through the loader and engine.
 
 Each case writes a small .xlsx the way a team fills it in, runs every rule at a
 fixed as_of, and checks that the code is (or is not) on the row, with its cell
@@ -87,7 +87,7 @@ RELIST = {
     "方針": "再出品申請",
     "請求書発行日": date(2026, 9, 1),
     "書類期間(日)": None,
-    "提出書類": "invoice.pdf、納品書.png",
+    "提出書類": "invoice.pdf、領収書.png",
     "仕入先連絡先": "株式会社サンプル卸 大阪府大阪市北区0-0-0 06-0000-1234 https://supplier.example",
     "原因と再発防止": None,
 }
@@ -101,6 +101,10 @@ RELIST_CONDITION = {
     "提出書類": "改善報告.pdf",
     "原因と再発防止": "外箱の傷を見落とした。出荷前検品にチェックリストを追加",
 }
+
+
+CANCELLED_TOOL = {**TOOL, "状態": "解約済", "解約日": date(2026, 6, 30)}
+AMAZON_STORE = {"店舗名": "Amazon本店", "モール": "Amazon", "出品プラン": "大口"}
 
 
 def grant_to(tool: dict[str, Any], **grant: Any) -> dict[str, list[dict[str, Any]]]:
@@ -146,6 +150,20 @@ CASES: list[Case] = [
     ok("other without expires_on", "RNW001", {"keys": [{**KEY, "種類": "その他", "発行日": date(2020, 1, 1)}]}),
     ok("mws has no expiry", "RNW001", {"keys": [{**KEY, "種類": "MWS", "発行日": date(2020, 3, 18)}]}),
     ok("valid key", "RNW001", {"keys": [KEY]}),
+    # Revision 2: status 有効期限切れ; no RNW finding on keys of cancelled tools.
+    fail("marked expired", "RNW001", {"keys": [{**KEY, "状態": "有効期限切れ"}]}, "K-1",
+         severity=Severity.ERROR),
+    fail("marked expired, no dates", "RNW001", {"keys": [{**OTHER_KEY, "状態": "期限切れ"}]}, "K-1",
+         column="status", due=None),
+    ok("expired key of a cancelled tool", "RNW001",
+       {"tools": [CANCELLED_TOOL], "keys": [{**KEY, "発行日": date(2026, 8, 20)}]}),
+    ok("expired key of a tool cancelled by date", "RNW001",
+       {"tools": [{**TOOL, "解約日": AS_OF}], "keys": [{**KEY, "発行日": date(2026, 8, 20)}]}),
+    fail("private app with expires_on passed", "RNW001",
+         {"keys": [{**KEY, "種類": "SP-API自己認可", "発行日": date(2024, 1, 1), "有効期限": date(2026, 11, 1)}]},
+         "K-1", due=date(2026, 11, 1)),
+    ok("private app has no validity period", "RNW001",
+       {"keys": [{**KEY, "種類": "自社アプリ認可", "発行日": date(2024, 1, 1)}]}),
     # RNW002: expiry within as_of .. as_of + 14.
     fail("expires today", "RNW002", {"keys": [{**KEY, "発行日": date(2026, 9, 1)}]}, "K-1",
          column="issued_on", due=date(2026, 11, 30), severity=Severity.WARNING),
@@ -153,6 +171,8 @@ CASES: list[Case] = [
          due=date(2026, 12, 5)),
     ok("awaiting approval", "RNW002", {"keys": [{**KEY, "発行日": date(2026, 9, 1), "状態": "承認待ち"}]}),
     ok("far from expiry", "RNW002", {"keys": [KEY]}),
+    ok("key of a cancelled tool", "RNW002", {"tools": [CANCELLED_TOOL], "keys": [{**KEY, "発行日": date(2026, 9, 1)}]}),
+    ok("marked expired is RNW001's", "RNW002", {"keys": [{**KEY, "発行日": date(2026, 9, 1), "状態": "有効期限切れ"}]}),
     # RNW003 / RNW004: status.
     fail("awaiting approval", "RNW003", {"keys": [{**KEY, "発行日": None, "状態": "承認待ち"}]}, "K-1",
          column="status", severity=Severity.WARNING),
@@ -176,6 +196,21 @@ CASES: list[Case] = [
          severity=Severity.INFO),
     ok("retired without backup", "RNW007", {"keys": [{**KEY, "副担当": None, "状態": "停止"}]}),
     ok("with backup", "RNW007", {"keys": [KEY]}),
+    ok("key of a cancelled tool", "RNW007", {"tools": [CANCELLED_TOOL], "keys": [{**KEY, "副担当": None}]}),
+    # RNW008: notice deadline (renews_on - notice_days) within the warning window.
+    fail("notice due tomorrow", "RNW008",
+         {"tools": [{**TOOL, "契約更新日": date(2026, 12, 31), "解約予告(日)": 30}]}, "T-1",
+         column="renews_on", due=date(2026, 12, 1), severity=Severity.WARNING),
+    fail("blank notice is 0 days", "RNW008", {"tools": [{**TOOL, "契約更新日": date(2026, 12, 14)}]}, "T-1",
+         due=date(2026, 12, 14)),
+    ok("deadline passed", "RNW008", {"tools": [{**TOOL, "契約更新日": date(2026, 12, 31), "解約予告(日)": 60}]}),
+    ok("far ahead", "RNW008", {"tools": [{**TOOL, "契約更新日": date(2027, 3, 31), "解約予告(日)": 30}]}),
+    ok("cancelled tool", "RNW008", {"tools": [{**CANCELLED_TOOL, "契約更新日": date(2026, 12, 5)}]}),
+    # RNW009: renews_on passed.
+    fail("renewal passed", "RNW009", {"tools": [{**TOOL, "契約更新日": date(2026, 10, 31)}]}, "T-1",
+         column="renews_on", due=date(2026, 10, 31), severity=Severity.WARNING),
+    ok("renews today", "RNW009", {"tools": [{**TOOL, "契約更新日": AS_OF}]}),
+    ok("cancelled tool", "RNW009", {"tools": [{**CANCELLED_TOOL, "契約更新日": date(2026, 10, 31)}]}),
     # GRT001: grant to a cancelled tool.
     fail("tool cancelled", "GRT001", grant_to({**TOOL, "状態": "解約", "解約日": date(2026, 10, 1)}), "G-1",
          column="revoked_on", due=date(2026, 10, 1), severity=Severity.ERROR),
@@ -214,6 +249,35 @@ CASES: list[Case] = [
          column="revoked_on", severity=Severity.ERROR),
     ok("shared with staff", "GRT006", {"grants": [{**PERSON_GRANT, "付与先種別": "スタッフ", "権限種別": "APIキー共有"}]}),
     ok("own user permission", "GRT006", {"grants": [PERSON_GRANT]}),
+    # GRT007: a key not retired in a cancelled tool.
+    fail("key of a cancelled tool", "GRT007", {"tools": [CANCELLED_TOOL], "keys": [KEY]}, "K-1",
+         column="status", due=date(2026, 6, 30), severity=Severity.ERROR),
+    fail("tool cancelled by date only", "GRT007",
+         {"tools": [{**TOOL, "解約日": AS_OF}], "keys": [{**KEY, "状態": "有効期限切れ"}]}, "K-1", due=AS_OF),
+    ok("key retired", "GRT007", {"tools": [CANCELLED_TOOL], "keys": [{**KEY, "状態": "停止"}]}),
+    ok("tool in use", "GRT007", {"tools": [TOOL], "keys": [KEY]}),
+    # GRT008: contractor without an end date.
+    fail("contractor, no end date", "GRT008", {"grants": [{**PERSON_GRANT, "契約終了日": None}]}, "G-2",
+         column="engagement_ends_on", severity=Severity.WARNING),
+    ok("staff without end date", "GRT008",
+       {"grants": [{**PERSON_GRANT, "付与先種別": "スタッフ", "契約終了日": None}]}),
+    ok("revoked", "GRT008", {"grants": [{**PERSON_GRANT, "契約終了日": None, "取消日": date(2026, 9, 1)}]}),
+    # GRT009: user grant on an Individual-plan Amazon store.
+    fail("user on a 小口 store", "GRT009",
+         {"stores": [{**AMAZON_STORE, "出品プラン": "小口"}],
+          "grants": [{**PERSON_GRANT, "付与先種別": "社員", "店舗名": "Amazon本店"}]}, "G-2",
+         column="grant_kind", severity=Severity.WARNING),
+    ok("user on a 大口 store", "GRT009",
+       {"stores": [AMAZON_STORE], "grants": [{**PERSON_GRANT, "付与先種別": "社員", "店舗名": "Amazon本店"}]}),
+    # GRT010: a contractor with a user permission on Amazon.
+    fail("contractor as user", "GRT010",
+         {"stores": [AMAZON_STORE], "grants": [{**PERSON_GRANT, "店舗名": "Amazon本店"}]}, "G-2",
+         column="grant_kind", severity=Severity.WARNING),
+    ok("contractor as partner", "GRT010",
+       {"stores": [AMAZON_STORE], "grants": [{**PERSON_GRANT, "店舗名": "Amazon本店", "権限種別": "認定パートナー"}]}),
+    ok("store unknown", "GRT010", {"grants": [PERSON_GRANT]}),
+    ok("rakuten store", "GRT010",
+       {"stores": [{"店舗名": "楽天市場店", "モール": "楽天"}], "grants": [{**PERSON_GRANT, "店舗名": "楽天市場店"}]}),
     # INC001 / INC002: reply window (3 days).
     fail("no reply, window over", "INC001", {"notices": [{**NOTICE, "受信日": date(2026, 11, 26), "返信日": None}]},
          "N-1", column="replied_on", due=date(2026, 11, 29), severity=Severity.ERROR),
@@ -243,25 +307,34 @@ CASES: list[Case] = [
     ok("notice's own window, first day", "INC004",
        {"notices": [{**RELIST, "請求書発行日": date(2026, 5, 24), "書類期間(日)": 180}]}),
     ok("not authenticity", "INC004", {"notices": [{**RELIST_CONDITION, "請求書発行日": None}]}),
+    fail("invoice after the notice", "INC004", {"notices": [{**RELIST, "請求書発行日": date(2026, 11, 21)}]}, "N-2",
+         column="invoice_issued_on"),
+    ok("invoice on the notice's day", "INC004", {"notices": [{**RELIST, "請求書発行日": date(2026, 11, 20)}]}),
     # INC005: supplier contact.
     fail("supplier blank", "INC005", {"notices": [{**RELIST, "仕入先連絡先": None}]}, "N-2",
          column="supplier_contact", severity=Severity.ERROR),
     ok("supplier given", "INC005", {"notices": [RELIST]}),
     ok("discontinued", "INC005", {"notices": [{**RELIST, "仕入先連絡先": None, "方針": "取扱中止"}]}),
     # INC006: documents.
-    fail("documents blank", "INC006", {"notices": [{**RELIST_CONDITION, "提出書類": None}]}, "N-3",
+    fail("authenticity, documents blank", "INC006", {"notices": [{**RELIST, "提出書類": None}]}, "N-2",
          column="documents", severity=Severity.ERROR),
+    ok("condition relist needs no files", "INC006", {"notices": [{**RELIST_CONDITION, "提出書類": None}]}),
+    ok("wrong-item relist needs no files", "INC006",
+       {"notices": [{**RELIST_CONDITION, "理由": "商品違い", "提出書類": None}]}),
+    fail("condition relist, a Word file", "INC006",
+         {"notices": [{**RELIST_CONDITION, "提出書類": "説明.docx"}]}, "N-3"),
     fail("word file", "INC006", {"notices": [{**RELIST, "提出書類": "invoice.pdf\ninvoice.docx"}]}, "N-2"),
     fail("no extension", "INC006", {"notices": [{**RELIST, "提出書類": "scan"}]}, "N-2"),
-    ok("upper-case and jpeg", "INC006", {"notices": [{**RELIST, "提出書類": "請求書.PDF、写真.jpeg; 納品書.Gif"}]}),
+    ok("upper-case and jpeg", "INC006", {"notices": [{**RELIST, "提出書類": "請求書.PDF、写真.jpeg; 注文書.Gif"}]}),
     # INC007: cause and prevention.
     fail("cause blank", "INC007", {"notices": [{**RELIST_CONDITION, "理由": "カタログと異なる商品", "原因と再発防止": None}]},
          "N-3", column="cause_and_prevention", severity=Severity.ERROR),
     ok("cause given", "INC007", {"notices": [RELIST_CONDITION]}),
     ok("authenticity needs documents instead", "INC007", {"notices": [RELIST]}),
     # INC008: repeat complaints on one ASIN in one store.
-    fail("closed repeat, discontinued", "INC008",
-         {"notices": [{**NOTICE, "状態": "完了"}, {**NOTICE, "通知ID": "N-9", "受信日": date(2026, 2, 1), "状態": "完了"}]},
+    fail("closed repeat, earlier undecided", "INC008",
+         {"notices": [{**NOTICE, "状態": "完了"},
+                      {**NOTICE, "通知ID": "N-9", "受信日": date(2026, 2, 1), "方針": "未定", "状態": "完了"}]},
          "N-9", column="asin", severity=Severity.WARNING),
     fail("newest decided relist", "INC008",
          {"notices": [{**NOTICE, "受信日": date(2026, 4, 10), "状態": "完了"},
@@ -277,6 +350,14 @@ CASES: list[Case] = [
        {"notices": [{**NOTICE, "店舗名": "Amazon本店"}, {**NOTICE, "通知ID": "N-9", "店舗名": "Amazonセカンド"}],
         "店舗": [{"店舗名": "Amazon本店", "モール": "Amazon", "出品プラン": "大口"},
                  {"店舗名": "Amazonセカンド", "モール": "Amazon", "出品プラン": "小口"}]}),
+    fail("notice after 取扱中止", "INC008",
+         {"notices": [{**NOTICE, "受信日": date(2026, 4, 10), "状態": "完了"},
+                      {**NOTICE, "通知ID": "N-9", "方針": None, "返信日": None}]},
+         "N-9", severity=Severity.ERROR),
+    fail("notice after 取扱中止, on the earlier row too", "INC008",
+         {"notices": [{**NOTICE, "受信日": date(2026, 4, 10), "状態": "完了"},
+                      {**NOTICE, "通知ID": "N-9", "方針": None, "返信日": None}]},
+         "N-1", severity=Severity.ERROR),
     ok("two ASINs", "INC008", {"notices": [NOTICE, {**NOTICE, "通知ID": "N-9", "ASIN": "B0C1234XYA"}]}),
     # INC009: relisting offered, undecided, window over.
     fail("undecided after window", "INC009", {"notices": [{**NOTICE, "再出品の案内": "はい", "方針": None}]}, "N-1",
@@ -286,6 +367,16 @@ CASES: list[Case] = [
        {"notices": [{**NOTICE, "再出品の案内": "はい", "方針": None, "受信日": date(2026, 11, 27)}]}),
     ok("decided", "INC009", {"notices": [{**NOTICE, "再出品の案内": "はい"}]}),
     ok("not offered", "INC009", {"notices": [{**NOTICE, "方針": None}]}),
+    # INC010: open key_expiry / other notices past the window.
+    fail("key expiry left open", "INC010",
+         {"notices": [{"通知ID": "N-5", "受信日": date(2026, 11, 10), "種類": "キー期限", "状態": "未対応"}]}, "N-5",
+         column="status", due=date(2026, 11, 13), severity=Severity.WARNING),
+    fail("other, blank status", "INC010",
+         {"notices": [{"通知ID": "N-5", "受信日": date(2026, 11, 26), "種類": "その他"}]}, "N-5", due=date(2026, 11, 29)),
+    ok("window ends today", "INC010", {"notices": [{"通知ID": "N-5", "受信日": date(2026, 11, 27), "種類": "その他"}]}),
+    ok("closed", "INC010", {"notices": [{"通知ID": "N-5", "受信日": date(2026, 11, 1), "種類": "キー期限", "状態": "完了"}]}),
+    ok("listing cancellation is not INC010's", "INC010",
+       {"notices": [{**NOTICE, "受信日": date(2026, 11, 1), "返信日": None}]}),
 ]  # fmt: skip
 
 
@@ -453,7 +544,7 @@ STORES = [
 def test_clean_register_has_no_findings_and_runs_every_platform_rule(run_check: RunCheck) -> None:
     result = run_check(
         店舗=STORES,
-        tools=[{**TOOL, "モール": "楽天"}, {**TOOL, "ツールID": "T-2", "ツール名": "旧ツール", "状態": "解約",
+        tools=[{**TOOL, "モール": "楽天", "契約更新日": date(2027, 6, 30), "解約予告(日)": 30}, {**TOOL, "ツールID": "T-2", "ツール名": "旧ツール", "状態": "解約",
                                           "解約日": date(2026, 1, 31)}],
         keys=[
             {**KEY, "店舗名": "楽天市場店"},
@@ -464,7 +555,7 @@ def test_clean_register_has_no_findings_and_runs_every_platform_rule(run_check: 
             {**GRANT, "店舗名": "楽天市場店"},
             {**GRANT, "付与ID": "G-3", "店舗名": "Amazon本店", "ツールID": "T-2", "付与日": date(2025, 6, 1),
              "取消日": date(2026, 1, 31)},
-            {**PERSON_GRANT, "店舗名": "Amazon本店"},
+            {**PERSON_GRANT, "店舗名": "Amazon本店", "権限種別": "認定パートナー"},
         ],
         notices=[
             {**NOTICE, "店舗名": "Amazon本店"},
@@ -486,14 +577,18 @@ def register_with_every_platform_code() -> dict[str, Any]:
         "店舗": STORES,
         "tools": [
             {**TOOL, "状態": "解約", "解約日": date(2026, 10, 1), "モール": "楽天"},
-            {**TOOL, "ツールID": "T-2", "ツール名": "サヤトリ", "用途": "リサーチ", "モール": "Amazon"},
+            {**TOOL, "ツールID": "T-2", "ツール名": "サヤトリ", "用途": "リサーチ", "モール": "Amazon",
+             "契約更新日": date(2026, 12, 10), "解約予告(日)": 7},
+            {**TOOL, "ツールID": "T-3", "ツール名": "在庫さん", "モール": "楽天", "契約更新日": date(2026, 10, 31)},
         ],
         "keys": [
-            {**KEY, "店舗名": "楽天市場店", "発行日": date(2026, 8, 20), "副担当": None},
-            {**KEY, "キーID": "K-2", "発行日": date(2026, 9, 1), "有効期限": date(2027, 3, 1)},
-            {**KEY, "キーID": "K-3", "状態": "承認待ち", "発行日": None},
-            {**KEY, "キーID": "K-4", "状態": "利用中 更新あり"},
+            {**KEY, "店舗名": "楽天市場店", "ツールID": "T-3", "発行日": date(2026, 8, 20), "副担当": None},
+            {**KEY, "キーID": "K-2", "ツールID": "T-3", "発行日": date(2026, 9, 1), "有効期限": date(2027, 3, 1)},
+            {**KEY, "キーID": "K-3", "ツールID": "T-3", "状態": "承認待ち", "発行日": None},
+            {**KEY, "キーID": "K-4", "ツールID": "T-3", "状態": "利用中 更新あり"},
             {**KEY, "キーID": "K-5", "種類": "MWS", "店舗名": "Amazon本店", "ツールID": None},
+            {**KEY, "キーID": "K-6", "店舗名": "楽天市場店"},
+            {**KEY, "キーID": "K-7", "ツールID": "T-3", "状態": "有効期限切れ"},
         ],
         "grants": [
             {**GRANT, "店舗名": "楽天市場店"},
@@ -502,6 +597,8 @@ def register_with_every_platform_code() -> dict[str, Any]:
             {**PERSON_GRANT, "付与ID": "G-4", "契約終了日": date(2026, 10, 31)},
             {**GRANT, "付与ID": "G-5", "権限種別": "MWS開発者権限", "ツールID": "T-2"},
             {**PERSON_GRANT, "付与ID": "G-6", "権限種別": "APIキー共有", "店舗名": "Yahoo!店"},
+            {**PERSON_GRANT, "付与ID": "G-7", "契約終了日": None, "店舗名": "Amazon本店"},
+            {**PERSON_GRANT, "付与ID": "G-8", "付与先種別": "社員", "店舗名": "Amazonセカンド"},
         ],
         "notices": [
             {**NOTICE, "店舗名": "Amazon本店", "受信日": date(2026, 11, 20), "返信日": None,
@@ -515,7 +612,9 @@ def register_with_every_platform_code() -> dict[str, Any]:
             {**NOTICE, "通知ID": "N-5", "店舗名": "Amazonセカンド", "ASIN": "B0N9R2T4UY",
              "再出品の案内": "はい", "方針": None},
             {**NOTICE, "通知ID": "N-6", "店舗名": "Amazonセカンド", "ASIN": "B0N9R2T4UY",
-             "受信日": date(2026, 3, 1), "状態": "完了"},
+             "受信日": date(2026, 3, 1), "方針": "未定", "状態": "完了"},
+            {"通知ID": "N-7", "受信日": date(2026, 11, 1), "種類": "キー期限", "店舗名": "楽天市場店",
+             "状態": "未対応"},
         ],
     }  # fmt: skip
 
@@ -525,7 +624,7 @@ PLATFORM_CODES = sorted(c for c in RULE_BY_CODE if c[:3] in ("RNW", "GRT", "INC"
 
 def test_every_platform_rule_fires_on_the_full_register(run_check: RunCheck) -> None:
     result = run_check(**register_with_every_platform_code())
-    assert len(PLATFORM_CODES) == 22
+    assert len(PLATFORM_CODES) == 29
     assert sorted({c for c in codes(result) if c in PLATFORM_CODES}) == PLATFORM_CODES
 
 
@@ -557,7 +656,7 @@ def test_key_findings_name_the_kind_tool_date_and_place(run_check: RunCheck) -> 
     result = run_check(tools=[TOOL], keys=[EXPIRED_KEY])
     ((message, action),) = rendered(result, "RNW001")
     assert "楽天ライセンスキー" in message and "受注さん" in message
-    assert "2026-11-18" in message and "12 日" in message
+    assert "2026-11-18" in message and "12日" in message and "12 日" not in message
     assert SETTINGS.where("rakuten_license_key")["ja"] in action
     ((message_en, action_en),) = rendered(result, "RNW001", "en")
     assert "12 days ago" in message_en
@@ -689,7 +788,7 @@ def test_declared_params_are_real_settings(code: str) -> None:
     fact_names = [fact.name for fact in SETTINGS.facts()]
     for param in rule.params:
         assert any(n == param or n.startswith(param + ".") for n in fact_names), (code, param)
-    if code not in ("RNW007", "INC008"):  # these two use no platform value
+    if code not in ("RNW007", "RNW009", "INC008"):  # these use no platform value
         assert parameters_of(rule, SETTINGS), code
     assert rule.doc.count("Fails:") == 1 and rule.doc.count("Passes:") == 1, code
 
