@@ -163,7 +163,7 @@ def _where(ctx: RuleContext, grant: Record, tools: Mapping[str, Record]) -> Text
         "customers).",
     },
     action={
-        "ja": "すぐに取り消してください。手順: {where} 取り消したら{cell}に取消日を記入してください。",
+        "ja": "すぐに取り消してください。手順: {where}取り消したら{cell}に取消日を記入してください。",
         "en": "Revoke it now: {where} Then enter the revocation date in {cell}.",
     },
 )
@@ -216,7 +216,7 @@ def grant_to_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
     params=_REVOKE_PLACES + _ROTATE_PLACES,
     title={"ja": "どのツールの権限か分からない", "en": "Grant to an unknown tool"},
     message={
-        "ja": "{grantee}への{grant_kind}は、{problem}。どのツールの権限か分からないと、"
+        "ja": "{grantee}への{grant_kind}について、{problem}。どのツールの権限か分からないと、"
         "ツールを解約したときに取り消し漏れに気づけません。",
         "en": "The {grant_kind} given to {grantee}: {problem}. Without the tool, a revocation "
         "due when it is cancelled will be missed.",
@@ -273,7 +273,7 @@ def grant_to_unknown_tool(ctx: RuleContext) -> Iterator[Finding]:
         "{grantee} holds a {grant_kind} to the store's data.",
     },
     action={
-        "ja": "店舗のデータが本当に必要か提供元に確認し、不要なら取り消してください。手順: {where} "
+        "ja": "店舗のデータが本当に必要か提供元に確認し、不要なら取り消してください。手順: {where}"
         "取り消したら{cell}に取消日を記入してください。",
         "en": "Ask the vendor whether the tool really needs the store's data; if not, revoke "
         "it: {where} Then enter the revocation date in {cell}.",
@@ -318,7 +318,7 @@ def developer_grant_not_needed(ctx: RuleContext) -> Iterator[Finding]:
         "their {grant_kind} is still in place.",
     },
     action={
-        "ja": "すぐにアクセスを外してください。手順: {where} 外したら{cell}に取消日を記入してください。",
+        "ja": "すぐにアクセスを外してください。手順: {where}外したら{cell}に取消日を記入してください。",
         "en": "Remove the access now: {where} Then enter the revocation date in {cell}.",
     },
 )
@@ -361,7 +361,7 @@ def access_after_engagement(ctx: RuleContext) -> Iterator[Finding]:
         "down on {mws_shutdown}.",
     },
     action={
-        "ja": "取り消してください。手順: {where} 取り消したら{cell}に取消日を記入してください。"
+        "ja": "取り消してください。手順: {where}取り消したら{cell}に取消日を記入してください。"
         "まだ必要な連携は、SP-APIのアプリ認可に切り替えてください。",
         "en": "Revoke it: {where} Then enter the revocation date in {cell}. Move any "
         "integration still needed to an SP-API app authorization.",
@@ -402,7 +402,7 @@ def mws_grant_active(ctx: RuleContext) -> Iterator[Finding]:
         "leak and customer data escapes.",
     },
     action={
-        "ja": "共有をやめ、共有したキーを使えない状態にしてください。手順: {where} "
+        "ja": "共有をやめ、共有したキーを使えない状態にしてください。手順: {where}"
         "作業にアクセスが必要なら、その人専用の権限を与えてください(Amazonでは認定パートナー)。"
         "済んだら{cell}に取消日を記入してください。",
         "en": "Stop sharing and make the shared key unusable: {where} If the work needs "
@@ -448,7 +448,7 @@ def key_shared_with_contractor(ctx: RuleContext) -> Iterator[Finding]:
         "the vendor can still reach the store's data with it.",
     },
     action={
-        "ja": "キー(アプリの承認・認可)を止めてください(担当: {owner})。手順: {where} "
+        "ja": "キー(アプリの承認・認可)を止めてください(担当: {owner})。手順: {where}"
         "止めたら{cell}の状態を「停止」にしてください。",
         "en": "Stop the key (reject or stop the app's access, revoke the authorization) "
         "(owner: {owner}). How: {where} Then set its status in {cell} to retired.",
@@ -607,7 +607,7 @@ def user_grant_on_individual_plan(ctx: RuleContext) -> Iterator[Finding]:
         "out of policy.",
     },
     action={
-        "ja": "認定パートナーに切り替えてください。手順: {where} 切り替えたら、この行の{cell}を"
+        "ja": "認定パートナーに切り替えてください。手順: {where}切り替えたら、この行の{cell}を"
         "「認定パートナー」にしてください。",
         "en": "Move them to authorized-partner access: {where} Then set {cell} on this row to "
         "partner.",

@@ -162,8 +162,8 @@ def reply_advice(notice: Record) -> Text:
     """What the answer should say, by whether the notice offers relisting."""
     if not notice["relist_offered"]:
         return {
-            "ja": "再出品の案内がない通知なので、お詫びとともに販売を止めることを伝え、"
-            "このASINの販売を止めて方針を「取扱中止」にしてください。",
+            "ja": "再出品の案内がない通知なので、お詫びとともにこのASINの販売をやめることを伝え、"
+            "実際に販売を止めて、方針を「取扱中止」にしてください。",
             "en": "The notice does not offer relisting: answer with an apology, stop selling "
             "this ASIN and set the decision to discontinue.",
         }
@@ -192,7 +192,7 @@ def documents_needed(notice: Record, settings: Settings) -> Text:
         }
     # Wrong-item and condition complaints ask for a written explanation, not for files.
     return {
-        "ja": "原因の説明と、直すため・再発を防ぐために行ったことの説明を(申し立ての本文に書きます)",
+        "ja": "原因の説明と、直すため・再発を防ぐために行ったことの説明(申し立ての本文に書きます)を",
         "en": "an explanation of the cause and of the steps taken to fix it and prevent it "
         "happening again (written in the appeal itself)",
     }
@@ -221,7 +221,7 @@ def _relist_notices(ctx: RuleContext) -> Iterator[Record]:
         "{reply_days} days), {overdue} ago.",
     },
     action={
-        "ja": "すぐに対応してください。手順: {where} {advice} 対応したら{cell}に返信日を記入してください。{support}",
+        "ja": "すぐに対応してください。手順: {where} {advice}対応したら{cell}に返信日を記入してください。{support}",
         "en": "Reply now: {where} {advice} Then enter the reply date in {cell}. {support}",
     },
 )
@@ -263,7 +263,7 @@ def notice_reply_overdue(ctx: RuleContext) -> Iterator[Finding]:
         "{reply_days} days); {days_left_text}",
     },
     action={
-        "ja": "{due}までに対応してください。手順: {where} {advice} 対応したら{cell}に返信日を記入してください。",
+        "ja": "{due}までに対応してください。手順: {where} {advice}対応したら{cell}に返信日を記入してください。",
         "en": "Reply by {due}: {where} {advice} Then enter the reply date in {cell}.",
     },
 )
@@ -311,7 +311,7 @@ def notice_reply_pending(ctx: RuleContext) -> Iterator[Finding]:
     },
     action={
         "ja": "案内のない通知では再出品できません。お詫びとともに販売を止めることを伝えてこのASINの販売を止め、"
-        "{cell}を「取扱中止」にしてください(対応期限は{due})。手順: {where} 通知に再出品の案内があった場合は、"
+        "{cell}を「取扱中止」にしてください(対応期限は{due})。手順: {where}通知に再出品の案内があった場合は、"
         "「再出品の案内」を「はい」に直してください。",
         "en": "A notice without a relisting offer cannot be appealed by relisting: reply with an "
         "apology, stop selling the ASIN and set {cell} to discontinue (reply due {due}). How to "
@@ -355,7 +355,7 @@ def relist_not_offered(ctx: RuleContext) -> Iterator[Finding]:
     action={
         "ja": "{earliest}から{received}までに発行され、その期間の販売数と合う仕入れの請求書・領収書・注文書"
         "(見積書・プロフォーマインボイスは不可、価格は隠してもかまいません)を{formats}のファイルで用意し、"
-        "{cell}に発行日を記入して、対応期限の{due}までに申し立てで提出してください。手順: {where} "
+        "{cell}に発行日を記入して、対応期限の{due}までに申し立てで提出してください。手順: {where}"
         "そろわない場合は、取扱中止に切り替えてください。{support}",
         "en": "Get a supplier invoice, receipt or order form issued from {earliest} to "
         "{received} that matches the sales in that period (no quotes or pro formas; prices "
@@ -428,7 +428,7 @@ def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
     },
     action={
         "ja": "仕入先の名称・電話番号・住所・WebサイトのURLを{cell}に記入し、請求書と一緒に"
-        "対応期限の{due}までに申し立てで提出してください。手順: {where} {support}",
+        "対応期限の{due}までに申し立てで提出してください。手順: {where}{support}",
         "en": "Enter the supplier's name, phone number, address and web URL in {cell}, and "
         "submit them with the invoice in the appeal by {due}: {where} {support}",
     },
@@ -467,7 +467,7 @@ def supplier_contact_missing(ctx: RuleContext) -> Iterator[Finding]:
     },
     action={
         "ja": "{needed}用意し({fix})、{cell}にファイル名を記入して、対応期限の{due}までに"
-        "申し立てで提出してください。手順: {where} {support}",
+        "申し立てで提出してください。手順: {where}{support}",
         "en": "Prepare {needed} ({fix}), list the file names in {cell}, and submit them with "
         "the appeal by {due}: {where} {support}",
     },
@@ -532,7 +532,7 @@ def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
     action={
         "ja": "何が原因だったか、直すために何をしたか、再発を防ぐために何を変えたか"
         "(例: 出荷前検品にチェックリストを追加)を{cell}に書き、対応期限の{due}までに"
-        "申し立ての本文で伝えてください。手順: {where} {support}",
+        "申し立ての本文で伝えてください。手順: {where}{support}",
         "en": "Write in {cell} what caused it, what was done to fix it and what was changed to "
         "prevent it (e.g. a checklist added to the pre-shipment inspection), and give it in "
         "the appeal by {due}: {where} {support}",
@@ -693,7 +693,7 @@ def _repeat_wording(newest: Record, relisting: bool) -> tuple[Text, Text]:
     },
     action={
         "ja": "方針を決めて{cell}に記入してください。取扱中止にする場合は、お詫びとともに販売を止めることを伝えます"
-        "(こちらのほうが安全です)。再出品する場合は、{needed}そろえて申し立てます。手順: {where} {support}",
+        "(こちらのほうが安全です)。再出品する場合は、{needed}そろえて申し立てます。手順: {where}{support}",
         "en": "Decide and enter it in {cell}. To discontinue (the safer choice), answer with an "
         "apology and stop selling. To relist, appeal with {needed}: {where} {support}",
     },

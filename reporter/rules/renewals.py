@@ -264,7 +264,7 @@ def renew_step(key: Record) -> Text:
         "probably stopped.",
     },
     action={
-        "ja": "すぐに{step}してください(担当: {owner})。手順: {where} "
+        "ja": "すぐに{step}してください(担当: {owner})。手順: {where}"
         "更新したら、台帳の発行日・有効期限を新しい日付にし、状態を「利用中」にしてください。",
         "en": "Now, {step} (owner: {owner}). How: {where} Then enter the new issue and expiry "
         "dates in the register and set the status to in use.",
@@ -412,7 +412,7 @@ def approval_place(key: Record) -> str:
         "tool cannot reach the store's data.",
     },
     action={
-        "ja": "ツールを使うなら承認してください(担当: {owner})。手順: {where} "
+        "ja": "ツールを使うなら承認してください(担当: {owner})。手順: {where}"
         "承認したら状態を「利用中」にし、発行日を記入してください。使わないなら状態を「停止」にしてください。",
         "en": "If the tool is to be used, approve it (owner: {owner}). How: {where} Then set the "
         "status to in_use and enter the issue date. If not, set the status to retired.",
@@ -453,7 +453,7 @@ def key_awaiting_approval(ctx: RuleContext) -> Iterator[Finding]:
         "(the key itself does not change).",
     },
     action={
-        "ja": "追加のAPIを確認して承認してください(担当: {owner})。手順: {where} "
+        "ja": "追加のAPIを確認して承認してください(担当: {owner})。手順: {where}"
         "承認したら状態を「利用中」に戻してください。",
         "en": "Review and approve the added APIs (owner: {owner}). How: {where} Then set the "
         "status back to in_use.",
@@ -627,9 +627,9 @@ def live_tools_with_renewal(ctx: RuleContext) -> Iterator[tuple[Record, date]]:
 
 
 def tool_subject(tool: Record) -> Text:
-    """'受注さん(ツールID T-1)の契約'."""
+    """'受注さん(ツールID T-1)' / 'the contract for 受注さん (tool id T-1)'."""
     label = tool_label(tool["tool_id"], {tool["tool_id"]: tool} if tool["tool_id"] else {})
-    return {"ja": f"{label['ja']}の契約", "en": f"The contract for {label['en']}"}
+    return {"ja": label["ja"], "en": f"The contract for {label['en']}"}
 
 
 @rule(
@@ -640,7 +640,7 @@ def tool_subject(tool: Record) -> Text:
     params=("renewal_warning_days",),
     title={"ja": "契約の解約予告の期限が近い", "en": "Notice to cancel a contract due soon"},
     message={
-        "ja": "{subject}は{renews_on}に自動更新されます。解約する場合の申し出の期限は"
+        "ja": "{subject}の契約は{renews_on}に自動更新されます。解約する場合の申し出の期限は"
         "{deadline}({notice})で、{days_left_text}",
         "en": "{subject} renews on {renews_on}. Notice to cancel must be given by {deadline} "
         "({notice}); {days_left_text}",
@@ -705,7 +705,7 @@ def contract_notice_due(ctx: RuleContext) -> Iterator[Finding]:
     columns={"tools": ("renews_on",)},
     title={"ja": "契約更新日が過ぎたまま", "en": "Contract renewal date has passed"},
     message={
-        "ja": "{subject}の契約更新日{renews_on}が過ぎています。契約は更新されたか、終了しています"
+        "ja": "{subject}の契約更新日({renews_on})が過ぎています。契約は更新されたか、終了しています"
         "(台帳が更新されていません)。",
         "en": "{subject} was due to renew on {renews_on}, which has passed: the contract has "
         "renewed or ended since the register was updated.",
