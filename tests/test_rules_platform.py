@@ -788,7 +788,7 @@ def test_declared_params_are_real_settings(code: str) -> None:
     fact_names = [fact.name for fact in SETTINGS.facts()]
     for param in rule.params:
         assert any(n == param or n.startswith(param + ".") for n in fact_names), (code, param)
-    if code not in ("RNW007", "RNW009", "INC008"):  # these use no platform value
+    if code not in ("RNW007", "RNW009"):  # these use no platform value
         assert parameters_of(rule, SETTINGS), code
     assert rule.doc.count("Fails:") == 1 and rule.doc.count("Passes:") == 1, code
 

@@ -569,6 +569,7 @@ def cause_and_prevention_missing(ctx: RuleContext) -> Iterator[Finding]:
     Severity.WARNING,
     sheets=("notices",),
     columns={"notices": ("kind", "asin")},
+    params=("where.reply_amazon",),
     title={"ja": "同じASINへの繰り返しの苦情", "en": "Repeat complaint on the same ASIN"},
     message={
         "ja": "{store}で、ASIN {asin}の出品キャンセル通知が{count}件あります(ほかの通知: {others})。{risk}",
@@ -603,7 +604,7 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
         relisting = decision_of(newest) == "relist"
         stopped = next((n for n in order[:-1] if decision_of(n) == "discontinue"), None)
         if stopped is not None:
-            risk, advice = _stop_not_carried_out(stopped, newest)
+            risk, advice = _stop_not_carried_out(stopped, newest, ctx.settings)
         else:
             risk, advice = _repeat_wording(newest, relisting)
         urgent = relisting or stopped is not None
@@ -625,8 +626,9 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-def _stop_not_carried_out(stopped: Record, newest: Record) -> tuple[Text, Text]:
+def _stop_not_carried_out(stopped: Record, newest: Record, settings: Settings) -> tuple[Text, Text]:
     """Wording when a notice arrived after an earlier one was decided 取扱中止."""
+    where = settings.where("reply_amazon")
     stopped_id = stopped.record_id or f"row {stopped.row}"
     newest_id = newest.record_id or f"row {newest.row}"
     return (
@@ -638,9 +640,9 @@ def _stop_not_carried_out(stopped: Record, newest: Record) -> tuple[Text, Text]:
         },
         {
             "ja": "すぐにこのASINのすべての出品(別のSKU・FBA在庫を含む)を確認して販売を止め、"
-            f"{newest_id}にも対応してください。",
+            f"{newest_id}にも対応してください。手順: {where['ja']}",
             "en": "Check every listing of this ASIN now (other SKUs and FBA stock included), stop "
-            f"selling it, and answer {newest_id} too.",
+            f"selling it, and answer {newest_id} too: {where['en']}",
         },
     )
 
