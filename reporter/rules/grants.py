@@ -244,7 +244,7 @@ def grant_to_unknown_tool(ctx: RuleContext) -> Iterator[Finding]:
             problem = {"ja": "ツールIDが空欄です", "en": "the tool id is blank"}
         elif tool_id not in tools:
             problem = {
-                "ja": f"ツールID {tool_id} がツールシートにありません",
+                "ja": f"ツールID {tool_id}がツールシートにありません",
                 "en": f"the tool id {tool_id} is not on the tools sheet",
             }
         else:

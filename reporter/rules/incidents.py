@@ -115,7 +115,7 @@ def asin_key(asin: str) -> str:
 
 
 def notice_subject(notice: Record) -> Text:
-    """'Amazon本店のASIN B0… (商品名) の出品キャンセル通知(受信 2026-11-16)'."""
+    """'Amazon本店のASIN B0…(商品名)の出品キャンセル通知(2026-11-16受信)'."""
     asin = notice["asin"] or "?"
     product = notice["product_name"]
     store = notice["store"]
@@ -126,7 +126,7 @@ def notice_subject(notice: Record) -> Text:
     store_ja = f"{store}の" if store else ""
     store_en = f" at {store}" if store else ""
     return {
-        "ja": f"{store_ja}ASIN {asin}{product_ja}の出品キャンセル通知(受信 {received})",
+        "ja": f"{store_ja}ASIN {asin}{product_ja}の出品キャンセル通知({received}受信)",
         "en": f"The listing-cancellation notice for ASIN {asin}{product_en}{store_en}, "
         f"received {received}",
     }
@@ -145,7 +145,7 @@ def support_text(register: Register, settings: Settings, notice: Record) -> Text
     known_plan = settings.plans.get(plan) if plan is not None else None
     if known_plan is not None:
         store = notice["store"]
-        allows_ja = f"{store}は{known_plan.label['ja']}なので、使える窓口は {channels['ja']}"
+        allows_ja = f"{store}は{known_plan.label['ja']}なので、使える窓口は{channels['ja']}"
         allows_en = f"{store} is on the {known_plan.label['en']}, so it may use {channels['en']}"
     else:
         allows_ja = f"店舗の出品プランが台帳にないため、プラン別の窓口: {channels['ja']}"
@@ -654,7 +654,7 @@ def _repeat_wording(newest: Record, relisting: bool) -> tuple[Text, Text]:
     if relisting:
         return (
             {
-                "ja": f"最新の通知 {newest_id}(受信 {received})は再出品申請の方針です。"
+                "ja": f"最新の通知{newest_id}({received}受信)は再出品申請の方針です。"
                 "再出品したASINに再び苦情が来るとアカウント停止のおそれがあります。",
                 "en": f"The newest, {newest_id} (received {received}), is decided relist; "
                 "another complaint on a relisted ASIN can get the account suspended.",
