@@ -255,8 +255,20 @@ class SheetPlan:
 
 TOOL_SHEET = SheetPlan(
     "ツール",
-    ["ツールID", "ツール名", "提供元", "モール", "用途", "状態", "解約日", "担当者", "備考"],
-    (9, 22, 22, 16, 14, 10, 14, 10, 30),
+    [
+        "ツールID",
+        "ツール名",
+        "提供元",
+        "モール",
+        "用途",
+        "状態",
+        "解約日",
+        "契約更新日",
+        "解約予告(日)",
+        "担当者",
+        "備考",
+    ],
+    (9, 22, 22, 16, 14, 10, 14, 14, 12, 10, 30),
     title="ツール台帳(ベンチマーク用)",
     note="※解約したツールも行は消さずに、状態を「解約」にして解約日を入れてください。",
 )
@@ -453,12 +465,16 @@ def tool_rows(g: Gen, count: int, stats: Stats, tools: Tools) -> Iterator[list[A
             purpose,
             status,
             cancelled_on,
+            # Every third tool is on a contract renewing well after the run's date: no finding.
+            CONTRACT_RENEWS_ON if i % 3 == 0 else None,
+            30 if i % 3 == 0 else None,
             g.pick(OWNERS),
             "価格差を調べるだけ" if bucket is tools.research else None,
         ]
 
 
 _TOOL_CODES = ("DAT005", "DAT004", "DAT003")
+CONTRACT_RENEWS_ON = date(2027, 9, 30)
 _KEY_CODES = (
     "RNW001",
     "RNW001",

@@ -20,10 +20,19 @@ Settings values:
   where(place)             {"ja", "en"}: where to act
   facts() / fact(name)     every value in force with its source (for ``reporter rules``)
 
+Any entry may also hold ``unconfirmed = "..."``: what its source could not confirm (a
+button label, say). It is kept with the fact so that ``reporter rules`` shows it.
+
 Place keys for :meth:`Settings.where` (see :data:`PLACES`):
-  rakuten_license_key   renew a Rakuten RMS license key and register it in the tool
+  rakuten_license_key   renew a Rakuten license key issued to a vendor's app (the RMS screen
+                        システム開発企業からのAPIアクセス許可設定); used for a key with a tool_id
+  rakuten_own_key       renew the shop's own RMS WEB SERVICE key (WEB APIサービス > 利用設定);
+                        used for a rakuten_license_key with no tool_id (the register has no
+                        column telling the two apart; the vendor-app text names this screen too)
   rakuten_approval      approve a tool awaiting approval (承認待ち) in RMS
   rakuten_update        approve a tool's update request (利用中 更新あり) in RMS
+  stop_rakuten_key      stop (利用停止) a Rakuten license key: re-issuing does not stop the old one
+  sp_api_self_authorization  re-authorize a private app the team self-authorized
   sp_api_authorization  re-authorize an SP-API app in Seller Central
   lwa_client_secret     rotate an app's LWA client secret
   yahoo_public_key      issue a new Yahoo public key (暗号鍵管理)
@@ -32,11 +41,13 @@ Place keys for :meth:`Settings.where` (see :data:`PLACES`):
   other                 any other key or setting
   revoke_amazon         revoke an Amazon app authorization (Manage Your Apps)
   revoke_mws            revoke an old MWS developer grant (User Permissions)
+  revoke_self_authorization  revoke a private app's self-authorization (Develop Apps)
   revoke_user_amazon    remove a person's Amazon user permissions
   revoke_rakuten        stop a tool's API access in RMS
   revoke_user_rakuten   stop a person's RMS access (R-Login)
   revoke_yahoo          remove a Yahoo app's connection
   revoke_user_yahoo     remove a person's Store Creator Pro rights
+  partner_amazon        add a contractor as an authorized partner (認定パートナー)
   reply_amazon          reply to an Amazon notice
   support_amazon        contact Amazon seller support
 Every key kind of the register is also a place key, so ``where(kind)`` works for any key.
@@ -81,28 +92,35 @@ KEY_KINDS = (
     "yahoo_public_key",
     "yahoo_authorization",
     "mws_access_key",
+    "sp_api_self_authorization",
     "other",
 )
-EXPIRING_KINDS = KEY_KINDS[:5]
+EXPIRING_KINDS = KEY_KINDS[:5]  # the others have no validity period
 WINDOWS = ("renewal_warning_days", "reply_days")
 PLANS = ("professional", "individual")
 PLACES = (
     *KEY_KINDS,
+    "rakuten_own_key",
     "rakuten_approval",
     "rakuten_update",
+    "stop_rakuten_key",
     "revoke_amazon",
+    "revoke_self_authorization",
     "revoke_mws",
     "revoke_user_amazon",
     "revoke_rakuten",
     "revoke_user_rakuten",
     "revoke_yahoo",
     "revoke_user_yahoo",
+    "partner_amazon",
     "reply_amazon",
     "support_amazon",
 )
 CONFIG_SOURCE = "設定ファイル / config"
 
 _SOURCE_KEYS = ("source", "url", "checked")
+# May be given in any entry: what the source could not confirm.
+_OPTIONAL_KEYS = ("unconfirmed",)
 _TEXT_KEYS = ("ja", "en", *_SOURCE_KEYS)
 _VALUE_KEYS = ("value", *_SOURCE_KEYS)
 # Sections of the rules file and what each holds; a table of tables is keyed by the
@@ -131,6 +149,7 @@ class Fact:
     source_url: str  # blank only for a value taken from the config file
     checked: date | None  # None only for a value taken from the config file
     value_en: str = ""  # English display text; same as value for numbers and dates
+    unconfirmed: str = ""  # what the source could not confirm, as the rules file says
 
     def display(self, lang: str = "ja") -> str:
         return self.value_en if lang == "en" and self.value_en else self.value
@@ -287,7 +306,7 @@ class _Reader:
         parts = name.split(".")
         for depth, part in enumerate(parts):
             parent = self.table(parent, part, ".".join(parts[: depth + 1]))
-        self.only(parent, keys, f"{name}.")
+        self.only(parent, (*keys, *_OPTIONAL_KEYS), f"{name}.")
         for key in keys:
             if key not in parent:
                 ja, en = _MISSING_HINT.get(key, ("", ""))
@@ -354,6 +373,10 @@ class _Reader:
             )
         return title, url.strip(), self.day(entry["checked"], f"{name}.checked")
 
+    def unconfirmed(self, entry: Mapping[str, Any], name: str) -> str:
+        """The entry's note on what its source could not confirm; blank when there is none."""
+        return self.string(entry, "unconfirmed", name) if "unconfirmed" in entry else ""
+
 
 def _build(reader: _Reader, windows: Mapping[str, int], config_path: Path | str | None) -> Settings:
     reader.only(reader.data, tuple(_TOP), "")
@@ -374,20 +397,44 @@ def _build(reader: _Reader, windows: Mapping[str, int], config_path: Path | str 
         entry = reader.entry(name, _VALUE_KEYS)
         value = reader.whole(entry, name, minimum)
         text = str(value)
-        facts.append(Fact(fact_name or name, text, *reader.source(entry, name), value_en=text))
+        facts.append(
+            Fact(
+                fact_name or name,
+                text,
+                *reader.source(entry, name),
+                value_en=text,
+                unconfirmed=reader.unconfirmed(entry, name),
+            )
+        )
         return value
 
     def date_fact(name: str) -> date:
         entry = reader.entry(name, _VALUE_KEYS)
         value = reader.day(entry["value"], f"{name}.value")
         text = value.isoformat()
-        facts.append(Fact(name, text, *reader.source(entry, name), value_en=text))
+        facts.append(
+            Fact(
+                name,
+                text,
+                *reader.source(entry, name),
+                value_en=text,
+                unconfirmed=reader.unconfirmed(entry, name),
+            )
+        )
         return value
 
     def text_fact(name: str, extra: tuple[str, ...] = ()) -> tuple[dict[str, str], dict[str, Any]]:
         entry = reader.entry(name, (*extra, *_TEXT_KEYS))
         text = reader.text(entry, name)
-        facts.append(Fact(name, text["ja"], *reader.source(entry, name), value_en=text["en"]))
+        facts.append(
+            Fact(
+                name,
+                text["ja"],
+                *reader.source(entry, name),
+                value_en=text["en"],
+                unconfirmed=reader.unconfirmed(entry, name),
+            )
+        )
         return text, entry
 
     # A validity of 0 days would make every key overdue on its issue day: at least 1.

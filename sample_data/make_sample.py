@@ -107,9 +107,8 @@ class Sheet:
 # fmt: off
 STORES = Sheet(
     "店舗",
-    # モール名 is not a known header (the column is モール): platform is missing (DAT002) and
-    # モール名 is unknown (DAT012). パスワード holds a password (SEC001, and DAT012).
-    ["店舗名", "モール名", "出品プラン", "登録名義", "連絡先", "担当者", "パスワード"],
+    # パスワード holds a password (SEC001, and DAT012: not a known header).
+    ["店舗名", "モール", "出品プラン", "登録名義", "連絡先", "担当者", "パスワード"],
     [
         ["Amazon本店", "Amazon.co.jp", "大口出品", "株式会社モノラボ", "shop@monolab.example", "鈴木", FAKE_PASSWORD],
         ["楽天市場店", "楽天市場", None, "株式会社モノラボ", "rakuten@monolab.example", "佐藤", None],
@@ -122,30 +121,34 @@ STORES = Sheet(
 TOOLS = Sheet(
     "ツール",
     # Tool ids are typed as numbers on this sheet (ids compare as text: 101 == "101").
-    ["ツールID", "ツール名", "提供元", "モール", "用途", "状態", "解約日", "担当者", "備考"],
+    # 契約更新日 / 解約予告（日）: auto-renewing contracts and the notice needed to leave them.
+    ["ツールID", "ツール名", "提供元", "モール", "用途", "状態", "解約日", "契約更新日", "解約予告（日）", "担当者", "備考"],
     [
-        [101, "ネクストエンジン", None, None, "受注管理", "利用中", None, "佐藤", "楽天・Yahoo・Amazonの受注を一元管理"],
-        [102, "ネオプライサー", "ネオプライス合同会社", "Amazon", "価格改定", "利用中", None, "鈴木", "2026/10から楽天の価格改定も"],
-        [103, "ヒョウカメール", "メールラボ株式会社", "Amazon.co.jp", "評価依頼メール", "active", None, "高橋", None],
-        [104, "ストックシンク", "シンクワークス株式会社", None, "在庫連携", "利用中", None, "田中", "楽天とAmazonの在庫を同期"],
-        [105, "サヤトリ・リサーチ", "サーチラボ", "Amazon", "リサーチ", "利用中", None, "伊藤", "価格差を調べるだけ"],
-        [106, "出品らくらく", "らくらくソフト株式会社", "Yahoo!ショッピング", "出品", "試用中", None, "渡辺", "12月末までトライアル"],
-        [107, "評価依頼くん(旧)", "メールワン株式会社", "Amazon", "評価依頼", "解約", "2025年3月31日", "高橋", "ヒョウカメールに乗り換え"],
-        [108, "プライスボット(旧)", "ボットワークス", "amazon_jp", "repricing", "cancelled", "2026/6/30", "鈴木", None],
-        [109, "在庫アラート", "アラート工房", "楽天", "在庫管理", "解約済", "R8.9.15", "佐藤", None],
-        [110, "楽天レビューお願い", "メールラボ株式会社", "楽天市場", "評価依頼メール", "利用中", None, "山本", None],
-        [111, "Yahoo出品アシスト", "アシストソフト", "ヤフー", "listing", "active", None, "渡辺", None],
+        [101, "ネクストエンジン", None, None, "受注管理", "利用中", None, "2027/4/1", 30, "佐藤", "楽天・Yahoo・Amazonの受注を一元管理"],
+        # Renews 2026-12-31 with 30 days' notice: notice by 2026-12-01 (RNW008).
+        [102, "ネオプライサー", "ネオプライス合同会社", "Amazon", "価格改定", "利用中", None, date(2026, 12, 31), 30, "鈴木", "2026/10から楽天の価格改定も"],
+        # Renewal date 2026-10-01 has passed and nobody updated it (RNW009).
+        [103, "ヒョウカメール", "メールラボ株式会社", "Amazon.co.jp", "評価依頼メール", "active", None, "2026/10/1", 30, "高橋", None],
+        [104, "ストックシンク", "シンクワークス株式会社", None, "在庫連携", "利用中", None, None, None, "田中", "楽天とAmazonの在庫を同期"],
+        [105, "サヤトリ・リサーチ", "サーチラボ", "Amazon", "リサーチ", "利用中", None, None, None, "伊藤", "価格差を調べるだけ"],
+        [106, "出品らくらく", "らくらくソフト株式会社", "Yahoo!ショッピング", "出品", "試用中", None, None, None, "渡辺", "12月末までトライアル"],
+        [107, "評価依頼くん(旧)", "メールワン株式会社", "Amazon", "評価依頼", "解約", "2025年3月31日", None, None, "高橋", "ヒョウカメールに乗り換え"],
+        # Cancelled: its renewal date is no longer a deadline.
+        [108, "プライスボット(旧)", "ボットワークス", "amazon_jp", "repricing", "cancelled", "2026/6/30", "2026/12/1", 30, "鈴木", None],
+        [109, "在庫アラート", "アラート工房", "楽天", "在庫管理", "解約済", "R8.9.15", None, None, "佐藤", None],
+        [110, "楽天レビューお願い", "メールラボ株式会社", "楽天市場", "評価依頼メール", "利用中", None, None, None, "山本", None],
+        [111, "Yahoo出品アシスト", "アシストソフト", "ヤフー", "listing", "active", None, None, None, "渡辺", None],
         # 解約日 "2024年3月末" is not a date (DAT004); the status says cancelled anyway.
-        [112, "MWS在庫連携(旧)", "ストアブリッジ", "Amazon", "inventory", "解約", "2024年3月末", "鈴木", "MWS終了で解約"],
-        [113, "自社SP-APIスクリプト", "社内", "Amazon", "その他", "利用中", None, "伊藤", "出品データ取得用(自社開発)"],
+        [112, "MWS在庫連携(旧)", "ストアブリッジ", "Amazon", "inventory", "解約", "2024年3月末", None, None, "鈴木", "MWS終了で解約"],
+        [113, "自社SP-APIスクリプト", "社内", "Amazon", "その他", "利用中", None, None, None, "伊藤", "出品データ取得用(自社開発)"],
         # 用途 "配送" is not an allowed purpose (DAT005).
-        [114, "送料計算ツール", "ハコブ", None, "配送", "試用中", None, "田中", None],
+        [114, "送料計算ツール", "ハコブ", None, "配送", "試用中", None, None, None, "田中", None],
         # Still 利用中 but cancelled on 2026-11-15: a grant to it is GRT001.
-        [115, "ストックシンクLite", "シンクワークス株式会社", "Yahoo", "在庫管理", "利用中", date(2026, 11, 15), "田中", "Yahoo店の在庫連携。11/15で解約"],
+        [115, "ストックシンクLite", "シンクワークス株式会社", "Yahoo", "在庫管理", "利用中", date(2026, 11, 15), None, None, "田中", "Yahoo店の在庫連携。11/15で解約"],
     ],
     title="ツール台帳 2026年11月更新",
     note="※解約したツールも行は消さずに、状態を「解約」にして解約日を入れてください。",
-    widths={0: 9, 1: 22, 2: 22, 3: 18, 4: 14, 6: 14, 8: 34},
+    widths={0: 9, 1: 22, 2: 22, 3: 18, 4: 14, 6: 14, 7: 14, 8: 12, 10: 34},
 )
 
 KEYS = Sheet(
@@ -181,6 +184,12 @@ KEYS = Sheet(
         ["K-020", "Yahoo認可", "Yahoo!店", 106, "2026/11/19", None, "利用中", "渡辺", "山本", "トライアル用"],
         ["K-021", "LWAクライアントシークレット", "Amazon本店", 113, "2026/1/2", None, "廃止", "伊藤", None, "K-006に更新"],
         ["K-022", "Yahoo認可", "Yahoo!店", 115, "2026/10/20", None, "停止", "田中", None, "ストックシンクLite解約"],
+        # Tool 109 was cancelled on 2026-09-15 but its key was never stopped (GRT007, not RNW001).
+        ["K-023", "楽天ライセンスキー", "楽天市場店", 109, "2026/7/1", None, "利用中", "佐藤", "鈴木", None],
+        # The private app the team authorized for itself: no 365-day re-authorization.
+        ["K-024", "自社アプリ認可", "Amazon本店", 113, "2025/6/1", None, "利用中", "伊藤", "田中", "セラーセントラル>アプリを開発で自己認可"],
+        # RMS shows 有効期限切れ on the product row (RNW001).
+        ["K-025", "楽天ライセンスキー", "楽天市場店", 104, "2026/8/10", None, "有効期限切れ", "田中", "佐藤", "RMSで期限切れ表示"],
     ],
     title="APIキー・ライセンスキー管理表(2026年11月更新)",
     note="※キーの値そのものは書かないこと。楽天のライセンスキーは90日ごと、期限の1週間前までに更新。",
@@ -212,7 +221,7 @@ GRANTS = Sheet(
         ["G-016", "楽天市場店", "ネクストエンジン", "tool", 101, "アプリ認可", "2024/1/15", None, None, "佐藤", None],
         ["G-017", "楽天市場店", "ストックシンク", "tool", 104, "developer", "2025/8/1", None, None, "田中", None],
         ["G-018", "Amazon本店", "高橋", "staff", None, "user", "2023/4/1", None, None, "佐藤", None],
-        ["G-019", "Amazon本店", "松本 (外注・商品撮影)", "contractor", None, "user", "2026/10/1", None, "2027/3/31", "佐藤", None],
+        ["G-019", "Amazon本店", "松本 (外注・商品撮影)", "contractor", None, "認定パートナー", "2026/10/1", None, "2027/3/31", "佐藤", "ソリューションプロバイダーポータル経由"],
         ["G-020", "Amazon本店", "ストックシンク", "tool", 104, "developer", "2026/5/20", None, None, "田中", None],
         ["G-021", "Amazonセカンド", "ネオプライサー", "tool", 102, "developer", "2026/3/15", None, None, "鈴木", None],
         ["G-022", "Amazon本店", "ヒョウカメール", "tool", 103, "アプリ認可", "2026/3/10", None, None, "高橋", None],
@@ -222,6 +231,10 @@ GRANTS = Sheet(
         ["G-026", "Yahoo!店", "Yahoo出品アシスト", "tool", 111, "developer", "2026/4/1", None, None, "渡辺", None],
         # Revoked on 2026-12-31, after as_of: still active, and the engagement has not ended.
         ["G-027", "Amazon本店", "井上 (外注・カスタマー対応)", "contractor", None, "user", "2026/7/1", "2026/12/31", "2026/12/31", "佐藤", "12/31で終了予定"],
+        # An authorized partner with no end date recorded (GRT008).
+        ["G-028", "Amazon本店", "株式会社ささげ代行", "外注", None, "承認済みパートナー", "2026/9/1", None, None, "鈴木", "商品ページ制作"],
+        # A user on the Individual-plan store: someone shares the owner's login (GRT009).
+        ["G-029", "Amazonセカンド", "森 (アルバイト)", "staff", None, "user", "2026/5/1", None, None, "高橋", None],
     ],
     hidden_ids=("G-015",),
     widths={0: 9, 1: 15, 2: 24, 3: 13, 5: 16, 6: 12, 7: 12, 8: 18, 10: 24},
@@ -262,7 +275,7 @@ NOTICES = Sheet(
         ["N-014", "令和8年9月14日", "Amazon本店", "出品キャンセル", "偽物", "B0F2H6J8LP", "ML-1006", lookup("ML-1006"), "はい", "再出品申請", "2026/9/15", "2026/1/20", 180, "請求書.pdf", SUPPLIER_TOKYO, None, "対応中", "鈴木"],
         ["N-015", "2026/9/28", "Amazon本店", "出品キャンセル", "カタログと異なる商品", "B0V7Y9A2BF", "ML-1014", lookup("ML-1014"), "いいえ", "取扱中止", "2026/9/29", None, None, None, None, None, "完了", "伊藤"],
         # Authenticity, relist, no supplier contact.
-        ["N-016", "２０２６/１０/０５", "Amazon本店", "出品キャンセル", "authenticity", "B0G3K5M7NR", "ML-1003", lookup("ML-1003"), "yes", "relist", "2026/10/6", "2026/8/1", None, "invoice.pdf\n納品書.png", None, None, "in_progress", "伊藤"],
+        ["N-016", "２０２６/１０/０５", "Amazon本店", "出品キャンセル", "authenticity", "B0G3K5M7NR", "ML-1003", lookup("ML-1003"), "yes", "relist", "2026/10/6", "2026/8/1", None, "invoice.pdf\n領収書.png", None, None, "in_progress", "伊藤"],
         # Authenticity, relist, a Word document.
         ["N-017", "20261020", "Amazon本店", "出品キャンセル", "真贋", "B0H4L6N8PS", "ML-1008", lookup("ML-1008"), "○", "再出品申請", "2026/10/21", "2026/9/1", None, "invoice.docx", SUPPLIER_OSAKA, None, "対応中", "鈴木"],
         # Relisting not offered (blank), but decided relist.
@@ -291,17 +304,18 @@ NOTICES = Sheet(
 
 EXCEPTIONS = Sheet(
     "除外",
-    ["コード", "対象ID", "理由", "承認者", "期限"],
+    # The 承認者 column was never added: a required column is missing (DAT002).
+    ["コード", "対象ID", "理由", "期限"],
     [
         # Valid: RNW007 on K-006 is still listed, marked excepted.
-        ["RNW007", "K-006", "自社スクリプトの鍵は伊藤のみが扱う。2027年3月の体制見直しまで", "佐藤", "2027/3/31"],
+        ["RNW007", "K-006", "自社スクリプトの鍵は伊藤のみが扱う。2027年3月の体制見直しまで(佐藤承認)", "2027/3/31"],
         # Lapsed on 2026-10-31 (DAT013); RNW007 on K-005 counts again.
-        ["RNW007", "K-005", "副担当が決まるまで", "佐藤", "2026/10/31"],
+        ["RNW007", "K-005", "副担当が決まるまで", "2026/10/31"],
         # N-008 is closed: this matches no finding (DAT013).
-        ["INC001", "N-008", "電話で対応済み", "鈴木", date(2026, 12, 31)],
+        ["INC001", "N-008", "電話で対応済み", date(2026, 12, 31)],
     ],
     hidden=True,
-    widths={0: 9, 1: 9, 2: 56, 4: 12},
+    widths={0: 9, 1: 9, 2: 56, 3: 12},
 )
 
 PRODUCT_MASTER = Sheet(

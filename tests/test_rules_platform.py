@@ -87,7 +87,7 @@ RELIST = {
     "方針": "再出品申請",
     "請求書発行日": date(2026, 9, 1),
     "書類期間(日)": None,
-    "提出書類": "invoice.pdf、納品書.png",
+    "提出書類": "invoice.pdf、領収書.png",
     "仕入先連絡先": "株式会社サンプル卸 大阪府大阪市北区0-0-0 06-0000-1234 https://supplier.example",
     "原因と再発防止": None,
 }
@@ -245,7 +245,7 @@ STORES = [
 def test_clean_register_has_no_findings_and_runs_every_platform_rule(run_check: RunCheck) -> None:
     result = run_check(
         店舗=STORES,
-        tools=[{**TOOL, "モール": "楽天"}, {**TOOL, "ツールID": "T-2", "ツール名": "旧ツール", "状態": "解約",
+        tools=[{**TOOL, "モール": "楽天", "契約更新日": date(2027, 6, 30), "解約予告(日)": 30}, {**TOOL, "ツールID": "T-2", "ツール名": "旧ツール", "状態": "解約",
                                           "解約日": date(2026, 1, 31)}],
         keys=[
             {**KEY, "店舗名": "楽天市場店"},
@@ -256,7 +256,7 @@ def test_clean_register_has_no_findings_and_runs_every_platform_rule(run_check: 
             {**GRANT, "店舗名": "楽天市場店"},
             {**GRANT, "付与ID": "G-3", "店舗名": "Amazon本店", "ツールID": "T-2", "付与日": date(2025, 6, 1),
              "取消日": date(2026, 1, 31)},
-            {**PERSON_GRANT, "店舗名": "Amazon本店"},
+            {**PERSON_GRANT, "店舗名": "Amazon本店", "権限種別": "認定パートナー"},
         ],
         notices=[
             {**NOTICE, "店舗名": "Amazon本店"},
@@ -278,14 +278,18 @@ def register_with_every_platform_code() -> dict[str, Any]:
         "店舗": STORES,
         "tools": [
             {**TOOL, "状態": "解約", "解約日": date(2026, 10, 1), "モール": "楽天"},
-            {**TOOL, "ツールID": "T-2", "ツール名": "サヤトリ", "用途": "リサーチ", "モール": "Amazon"},
+            {**TOOL, "ツールID": "T-2", "ツール名": "サヤトリ", "用途": "リサーチ", "モール": "Amazon",
+             "契約更新日": date(2026, 12, 10), "解約予告(日)": 7},
+            {**TOOL, "ツールID": "T-3", "ツール名": "在庫さん", "モール": "楽天", "契約更新日": date(2026, 10, 31)},
         ],
         "keys": [
-            {**KEY, "店舗名": "楽天市場店", "発行日": date(2026, 8, 20), "副担当": None},
-            {**KEY, "キーID": "K-2", "発行日": date(2026, 9, 1), "有効期限": date(2027, 3, 1)},
-            {**KEY, "キーID": "K-3", "状態": "承認待ち", "発行日": None},
-            {**KEY, "キーID": "K-4", "状態": "利用中 更新あり"},
+            {**KEY, "店舗名": "楽天市場店", "ツールID": "T-3", "発行日": date(2026, 8, 20), "副担当": None},
+            {**KEY, "キーID": "K-2", "ツールID": "T-3", "発行日": date(2026, 9, 1), "有効期限": date(2027, 3, 1)},
+            {**KEY, "キーID": "K-3", "ツールID": "T-3", "状態": "承認待ち", "発行日": None},
+            {**KEY, "キーID": "K-4", "ツールID": "T-3", "状態": "利用中 更新あり"},
             {**KEY, "キーID": "K-5", "種類": "MWS", "店舗名": "Amazon本店", "ツールID": None},
+            {**KEY, "キーID": "K-6", "店舗名": "楽天市場店"},
+            {**KEY, "キーID": "K-7", "ツールID": "T-3", "状態": "有効期限切れ"},
         ],
         "grants": [
             {**GRANT, "店舗名": "楽天市場店"},
@@ -294,6 +298,8 @@ def register_with_every_platform_code() -> dict[str, Any]:
             {**PERSON_GRANT, "付与ID": "G-4", "契約終了日": date(2026, 10, 31)},
             {**GRANT, "付与ID": "G-5", "権限種別": "MWS開発者権限", "ツールID": "T-2"},
             {**PERSON_GRANT, "付与ID": "G-6", "権限種別": "APIキー共有", "店舗名": "Yahoo!店"},
+            {**PERSON_GRANT, "付与ID": "G-7", "契約終了日": None, "店舗名": "Amazon本店"},
+            {**PERSON_GRANT, "付与ID": "G-8", "付与先種別": "社員", "店舗名": "Amazonセカンド"},
         ],
         "notices": [
             {**NOTICE, "店舗名": "Amazon本店", "受信日": date(2026, 11, 20), "返信日": None,
@@ -307,7 +313,9 @@ def register_with_every_platform_code() -> dict[str, Any]:
             {**NOTICE, "通知ID": "N-5", "店舗名": "Amazonセカンド", "ASIN": "B0N9R2T4UY",
              "再出品の案内": "はい", "方針": None},
             {**NOTICE, "通知ID": "N-6", "店舗名": "Amazonセカンド", "ASIN": "B0N9R2T4UY",
-             "受信日": date(2026, 3, 1), "状態": "完了"},
+             "受信日": date(2026, 3, 1), "方針": "未定", "状態": "完了"},
+            {"通知ID": "N-7", "受信日": date(2026, 11, 1), "種類": "キー期限", "店舗名": "楽天市場店",
+             "状態": "未対応"},
         ],
     }  # fmt: skip
 
@@ -317,7 +325,7 @@ PLATFORM_CODES = sorted(c for c in RULE_BY_CODE if c[:3] in ("RNW", "GRT", "INC"
 
 def test_every_platform_rule_fires_on_the_full_register(run_check: RunCheck) -> None:
     result = run_check(**register_with_every_platform_code())
-    assert len(PLATFORM_CODES) == 22
+    assert len(PLATFORM_CODES) == 29
     assert sorted({c for c in codes(result) if c in PLATFORM_CODES}) == PLATFORM_CODES
 
 
@@ -349,7 +357,7 @@ def test_key_findings_name_the_kind_tool_date_and_place(run_check: RunCheck) -> 
     result = run_check(tools=[TOOL], keys=[EXPIRED_KEY])
     ((message, action),) = rendered(result, "RNW001")
     assert "楽天ライセンスキー" in message and "受注さん" in message
-    assert "2026-11-18" in message and "12 日" in message
+    assert "2026-11-18" in message and "12日" in message and "12 日" not in message
     assert SETTINGS.where("rakuten_license_key")["ja"] in action
     ((message_en, action_en),) = rendered(result, "RNW001", "en")
     assert "12 days ago" in message_en
@@ -481,7 +489,7 @@ def test_declared_params_are_real_settings(code: str) -> None:
     fact_names = [fact.name for fact in SETTINGS.facts()]
     for param in rule.params:
         assert any(n == param or n.startswith(param + ".") for n in fact_names), (code, param)
-    if code not in ("RNW007", "INC008"):  # these two use no platform value
+    if code not in ("RNW007", "RNW009"):  # these use no platform value
         assert parameters_of(rule, SETTINGS), code
 
 

@@ -103,7 +103,32 @@ def test_japanese_lists_show_the_labels_a_team_types(blank: dict[str, Path]) -> 
     sheet = openpyxl.load_workbook(blank["ja"])["キー"]
     lists = validations_by_column(sheet)
     assert "楽天ライセンスキー" in lists[column_letter(sheet, "種類")]
-    assert lists[column_letter(sheet, "状態")] == ["利用中", "承認待ち", "利用中 更新あり", "停止"]
+    assert lists[column_letter(sheet, "状態")] == [
+        "利用中",
+        "承認待ち",
+        "利用中 更新あり",
+        "有効期限切れ",
+        "停止",
+    ]
+    assert "SP-API自己認可" in lists[column_letter(sheet, "種類")]
+
+
+def test_revision_2_columns_and_values_have_their_lists_and_notes(blank: dict[str, Path]) -> None:
+    workbook = openpyxl.load_workbook(blank["ja"])
+    tools = workbook["ツール"]
+    renews = column_letter(tools, "契約更新日")
+    assert tools[f"{renews}2"].number_format == "yyyy-mm-dd"
+    assert column_letter(tools, "解約予告(日)")
+    grants = validations_by_column(workbook["権限"])
+    assert "認定パートナー" in grants[column_letter(workbook["権限"], "権限種別")]
+    instructions = "\n".join(
+        str(cell.value) for row in workbook["説明"].iter_rows() for cell in row if cell.value
+    )
+    for words in ("契約更新日", "解約予告(日)", "認定パートナー", "SP-API自己認可", "有効期限切れ"):
+        assert words in instructions, words
+    # 外注さん stays an accepted spelling (listed once among the values); the prose says 外注先.
+    assert instructions.count("外注さん") == 1
+    assert "納品書" not in instructions
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -38,6 +38,7 @@ class Parameter:
     source_title: str
     source_url: str
     checked: str
+    unconfirmed: str = ""  # what the source could not confirm, as the rules file says
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def parameters_of(rule: Rule, settings: Any, lang: str = "ja") -> tuple[Paramete
                     source_title=fact.source_title,
                     source_url=fact.source_url,
                     checked="" if fact.checked is None else str(fact.checked),
+                    unconfirmed=fact.unconfirmed,
                 )
             )
     return tuple(found)

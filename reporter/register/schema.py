@@ -147,6 +147,8 @@ KEY_KIND = EnumSpec(
         "mws_access_key": ("MWSアクセスキー", "MWS"),
         "yahoo_public_key": ("Yahoo公開鍵", "公開鍵"),
         "yahoo_authorization": ("Yahoo認可",),
+        # Revision 2: a private app the team authorized for itself; no validity period.
+        "sp_api_self_authorization": ("SP-API自己認可", "自社アプリ認可"),
         "other": ("その他",),
     },
 )
@@ -156,6 +158,8 @@ KEY_STATUS = EnumSpec(
         "in_use": ("利用中",),
         "awaiting_approval": ("承認待ち",),
         "update_requested": ("利用中 更新あり", "更新あり", "利用中(更新あり)"),
+        # Revision 2: RMS shows 有効期限切れ on a product row whose key has lapsed.
+        "expired": ("有効期限切れ", "期限切れ"),
         "retired": ("停止", "廃止"),
     },
 )
@@ -173,6 +177,8 @@ GRANT_KIND = EnumSpec(
         "developer": ("開発者権限", "アプリ認可"),
         "mws_developer": ("MWS開発者権限",),
         "user": ("ユーザー権限",),
+        # Revision 2: Amazon's authorized partners (Solution Provider Portal).
+        "partner": ("認定パートナー", "承認済みパートナー"),
         "api_key_shared": ("APIキー共有",),
     },
 )
@@ -245,6 +251,9 @@ SHEETS: tuple[SheetSpec, ...] = (
             C("purpose", "用途", ENUM, required=True, enum=PURPOSE),
             C("status", "状態", ENUM, required=True, enum=TOOL_STATUS, aliases=("ステータス",)),
             C("cancelled_on", "解約日", DATE, aliases=("cancelled", "canceled_on")),
+            # Revision 2: auto-renewing contracts and the notice needed to leave them (RNW008).
+            C("renews_on", "契約更新日", DATE, aliases=("renews", "renewal date", "更新日")),
+            C("notice_days", "解約予告(日)", INT, aliases=("notice days", "解約予告")),
             C("owner", "担当者", aliases=("担当",)),
         ),
     ),
@@ -274,7 +283,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         "Grants",
         id_key="grant_id",
         aliases=("アクセス権限",),
-        note_ja="ツールや外注さん・スタッフに与えたアクセス権限。",
+        note_ja="ツールや外注先・スタッフに与えたアクセス権限。",
         note_en="Access given to tools, contractors and staff.",
         columns=(
             C("grant_id", "付与ID", ID, required=True, aliases=("grant id", "id")),

@@ -150,6 +150,16 @@ COLUMN_NOTES: dict[tuple[str, str], dict[str, str]] = {
         "ja": "解約した日。",
         "en": "The day the contract ended.",
     },
+    ("tools", "renews_on"): {
+        "ja": "契約が次に自動更新される日。過ぎたら次の更新日に書き換えます。",
+        "en": "The day the contract next renews automatically; once it has passed, enter the "
+        "next one.",
+    },
+    ("tools", "notice_days"): {
+        "ja": "解約するとき、契約更新日の何日前までに申し出る必要があるか(契約書の解約予告)。空欄は0日。",
+        "en": "How many days before the renewal date notice must be given to cancel (the "
+        "contract's notice period); blank means 0.",
+    },
     ("tools", "owner"): {
         "ja": "このツールの担当者。",
         "en": "Who looks after this tool.",
@@ -204,7 +214,7 @@ COLUMN_NOTES: dict[tuple[str, str], dict[str, str]] = {
         "en": "Who has the access: a tool's name or a person's name.",
     },
     ("grants", "grantee_type"): {
-        "ja": "相手がツールか、外注さんか、社員・スタッフか。",
+        "ja": "相手がツールか、外注先か、社員・スタッフか。",
         "en": "Whether the grantee is a tool, a contractor or a staff member.",
     },
     ("grants", "tool_id"): {
@@ -212,8 +222,12 @@ COLUMN_NOTES: dict[tuple[str, str], dict[str, str]] = {
         "en": "When the grantee is a tool, its tool_id from the Tools sheet.",
     },
     ("grants", "grant_kind"): {
-        "ja": "与えた権限の種類。APIキーそのものを渡したときは「APIキー共有」。",
-        "en": "The kind of access; choose api_key_shared when a key itself was handed over.",
+        "ja": "与えた権限の種類。APIキーそのものを渡したときは「APIキー共有」。"
+        "Amazonで外注先に与えるのは「認定パートナー」です(2025年4月10日から、外注先をユーザー権限で"
+        "追加することはできません)。",
+        "en": "The kind of access; choose api_key_shared when a key itself was handed over. On "
+        "Amazon, a contractor is given partner access (since 2025-04-10 contractors may not be "
+        "added as users).",
     },
     ("grants", "granted_on"): {
         "ja": "権限を与えた日。",
@@ -224,8 +238,9 @@ COLUMN_NOTES: dict[tuple[str, str], dict[str, str]] = {
         "en": "The day the access was revoked; blank means the access still stands.",
     },
     ("grants", "engagement_ends_on"): {
-        "ja": "外注さん・スタッフとの契約が終わる日(または終わった日)。",
-        "en": "The day the contractor's or staff member's engagement ends (or ended).",
+        "ja": "外注先・スタッフとの契約が終わる日(または終わった日)。外注先では必ず記入します。",
+        "en": "The day the contractor's or staff member's engagement ends (or ended); always "
+        "fill it in for a contractor.",
     },
     ("grants", "owner"): {
         "ja": "この権限を管理する担当者。",
@@ -276,8 +291,9 @@ COLUMN_NOTES: dict[tuple[str, str], dict[str, str]] = {
         "en": "The day you replied to the notice.",
     },
     ("notices", "invoice_issued_on"): {
-        "ja": "再出品の申請で出す請求書・納品書の発行日。",
-        "en": "The issue date of the invoice you send to relist.",
+        "ja": "再出品の申請で出す請求書・領収書・注文書の発行日(通知の受信日より前の日付)。",
+        "en": "The issue date of the invoice, receipt or order form you send to relist (before "
+        "the notice was received).",
     },
     ("notices", "invoice_window_days"): {
         "ja": "通知に書かれた、書類の発行日の期間(日数)。空欄なら今の規定の期間を使います。",
@@ -374,7 +390,7 @@ _VALUE_WORDS = {DATE: "v_date", BOOL: "v_bool", INT: "v_int", FILES: "v_files"}
 _ABOUT = {
     "ja": (
         "この台帳は、お店で使っている外部ツール、APIキー・ライセンスキー・アプリの認可、"
-        "ツールや外注さんに渡したアクセス権限、モールから届いた通知を、1か所にまとめて管理するためのものです。",
+        "ツールや外注先に渡したアクセス権限、モールから届いた通知を、1か所にまとめて管理するためのものです。",
         "毎月レポーターがこの台帳を読み、期限が迫っているキー、取り消すべき権限、"
         "まだ終わっていない通知への対応、台帳の書き間違いを一覧にします。",
     ),
@@ -424,25 +440,32 @@ _CHECKS = {
     "ja": (
         "期限が切れたキーと、もうすぐ期限が切れるキー。有効期限が空欄のときは、発行日から"
         "次の期間で計算します: {validity}。",
-        "承認待ちや更新ありのまま止まっているキー、副担当のいないキー。",
+        "承認待ちや更新ありのまま止まっているキー、副担当のいないキー、解約したツールに登録されたままのキー。",
+        "契約更新日が近く、解約するなら申し出の期限が迫っているツール。",
         "まだ使える状態になっているMWSのキーや権限(MWSはすでに終了しています)。",
-        "解約したツールや、契約が終わった外注さん・スタッフに残っている権限。",
-        "外注さんに渡しているAPIキー。",
+        "解約したツールや、契約が終わった外注先・スタッフに残っている権限。契約終了日のない外注先の権限。",
+        "外注先に渡しているAPIキー、Amazonで外注先に与えたユーザー権限(認定パートナーにする必要があります)、"
+        "小口出品の店舗のユーザー権限。",
         "返信していない出品キャンセルの通知と、再出品の申請に足りない書類や記入"
-        "(請求書、仕入先の連絡先、原因と再発防止など)。",
+        "(請求書、仕入先の連絡先、原因と再発防止など)。対応が終わっていないキー期限などの通知。",
         "台帳そのものの問題: 必須の列の空欄、読めない日付、一覧にない値、重なったID、"
         "ほかのシートにない店舗名やツールID、セルに書かれたキーやパスワードらしき値。",
     ),
     "en": (
         "Keys that have expired or will expire soon. When the expiry date is blank it is "
         "worked out from the issue date: {validity}.",
-        "Keys left awaiting approval or with an update requested, and keys with no backup owner.",
+        "Keys left awaiting approval or with an update requested, keys with no backup owner, "
+        "and keys still registered in a cancelled tool.",
+        "Tools whose contract renews soon, when notice to cancel is due.",
         "MWS keys and grants still marked active (MWS has been shut down).",
         "Access still held by cancelled tools or by contractors and staff whose engagement "
         "has ended.",
-        "API keys shared with contractors.",
+        "Access to contractors with no end date, API keys shared with contractors, Amazon user "
+        "permissions given to contractors (they must be authorized partners) and user "
+        "permissions on an Individual-plan store.",
         "Listing-cancellation notices not yet answered, and documents or details missing for "
-        "relisting (invoice, supplier contact, cause and prevention…).",
+        "relisting (invoice, supplier contact, cause and prevention…), and other notices "
+        "(key expiry…) left open.",
         "Problems in the register itself: required cells left blank, dates that cannot be "
         "read, values not in the list, duplicate ids, stores or tools not in their sheet, "
         "and what looks like a key or password typed into a cell.",

@@ -2,8 +2,8 @@
 
 Amazon's 「要ご対応:出品キャンセルのご連絡」 cancels one listing and warns that
 more complaints can close the account. These rules read the open notices of
-kind listing_cancelled (INC008 reads closed ones too) and say what is still to
-do, by when (received_on + the reply window), what is missing, and which
+kind listing_cancelled (INC008 reads closed ones too; INC010 reads open notices of
+the other kinds) and say what is still to do, by when (received_on + the reply window), what is missing, and which
 support channels the store's selling plan allows. Windows, formats and texts
 come from :class:`~reporter.platform.Settings`.
 """
@@ -115,7 +115,7 @@ def asin_key(asin: str) -> str:
 
 
 def notice_subject(notice: Record) -> Text:
-    """'Amazon本店のASIN B0… (商品名) の出品キャンセル通知(受信 2026-11-16)'."""
+    """'Amazon本店のASIN B0…(商品名)の出品キャンセル通知(2026-11-16受信)'."""
     asin = notice["asin"] or "?"
     product = notice["product_name"]
     store = notice["store"]
@@ -126,7 +126,7 @@ def notice_subject(notice: Record) -> Text:
     store_ja = f"{store}の" if store else ""
     store_en = f" at {store}" if store else ""
     return {
-        "ja": f"{store_ja}ASIN {asin}{product_ja}の出品キャンセル通知(受信 {received})",
+        "ja": f"{store_ja}ASIN {asin}{product_ja}の出品キャンセル通知({received}受信)",
         "en": f"The listing-cancellation notice for ASIN {asin}{product_en}{store_en}, "
         f"received {received}",
     }
@@ -145,7 +145,7 @@ def support_text(register: Register, settings: Settings, notice: Record) -> Text
     known_plan = settings.plans.get(plan) if plan is not None else None
     if known_plan is not None:
         store = notice["store"]
-        allows_ja = f"{store}は{known_plan.label['ja']}なので、使える窓口は {channels['ja']}"
+        allows_ja = f"{store}は{known_plan.label['ja']}なので、使える窓口は{channels['ja']}"
         allows_en = f"{store} is on the {known_plan.label['en']}, so it may use {channels['en']}"
     else:
         allows_ja = f"店舗の出品プランが台帳にないため、プラン別の窓口: {channels['ja']}"
@@ -159,20 +159,21 @@ def support_text(register: Register, settings: Settings, notice: Record) -> Text
 
 
 def reply_advice(notice: Record) -> Text:
-    """What the reply should say, by whether the notice offers relisting."""
+    """What the answer should say, by whether the notice offers relisting."""
     if not notice["relist_offered"]:
         return {
-            "ja": "再出品の案内がない通知なので、お詫びを返信し、このASINの販売を止めて方針を「取扱中止」にしてください。",
-            "en": "The notice does not offer relisting: reply with an apology, stop selling "
+            "ja": "再出品の案内がない通知なので、お詫びとともにこのASINの販売をやめることを伝え、"
+            "実際に販売を止めて、方針を「取扱中止」にしてください。",
+            "en": "The notice does not offer relisting: answer with an apology, stop selling "
             "this ASIN and set the decision to discontinue.",
         }
     return {
-        "ja": "再出品の案内がある通知です。取扱中止にするならお詫びを返信して販売を止めます"
-        "(再出品したASINに再び苦情が来るとアカウント停止のおそれがあるため、取扱中止が安全です)。"
-        "再出品するなら必要な書類をそろえて返信します。",
-        "en": "The notice offers relisting. To discontinue, reply with an apology and stop "
+        "ja": "再出品の案内がある通知です。取扱中止にする場合は、お詫びとともに販売を止めることを伝えます"
+        "(再出品したASINに再び苦情が来るとアカウント停止のおそれがあるため、取扱中止のほうが安全です)。"
+        "再出品する場合は、必要な書類や説明をそろえて申し立てます。",
+        "en": "The notice offers relisting. To discontinue, answer with an apology and stop "
         "selling (the safer choice: another complaint on a relisted ASIN can get the account "
-        "suspended). To relist, reply with the documents required.",
+        "suspended). To relist, appeal with the documents or explanation required.",
     }
 
 
@@ -182,17 +183,18 @@ def documents_needed(notice: Record, settings: Settings) -> Text:
     if notice["reason"] == "authenticity":
         window, _ = invoice_window(notice, settings)
         return {
-            "ja": f"受信日の{window}日前以降に発行された仕入れの請求書・領収書・注文書"
-            f"(見積書・プロフォーマは不可、価格は隠してよい)と仕入先の連絡先(名称・電話番号・住所・"
-            f"WebサイトURL)を、{formats} のファイルで",
-            "en": f"the supplier's invoice, receipt or order form issued within {window} days "
-            f"before the notice (no quotes or pro formas; prices may be hidden) and the "
+            "ja": f"受信日の{window}日前から受信日までに発行された仕入れの請求書・領収書・注文書"
+            f"(見積書・プロフォーマインボイスは不可、価格は隠してもかまいません)と、仕入先の連絡先"
+            f"(名称・電話番号・住所・WebサイトのURL)を、{formats}のファイルで",
+            "en": f"the supplier's invoice, receipt or order form issued within the {window} days "
+            f"up to the notice (no quotes or pro formas; prices may be hidden) and the "
             f"supplier's contact details (name, phone, address, web URL), as {formats} files",
         }
+    # Wrong-item and condition complaints ask for a written explanation, not for files.
     return {
-        "ja": f"原因の説明と、直すため・再発を防ぐために行ったことの説明を、{formats} のファイルで",
-        "en": f"an explanation of the cause and of the steps taken to fix it and prevent it "
-        f"happening again, as {formats} files",
+        "ja": "原因の説明と、直すため・再発を防ぐために行ったことの説明(申し立ての本文に書きます)を",
+        "en": "an explanation of the cause and of the steps taken to fix it and prevent it "
+        "happening again (written in the appeal itself)",
     }
 
 
@@ -212,18 +214,18 @@ def _relist_notices(ctx: RuleContext) -> Iterator[Record]:
     columns={"notices": ("kind", "received_on", "replied_on")},
     params=_REPLY_PARAMS + _SUPPORT_PARAMS,
     why={
-        "ja": "返信していない通知はアカウントの評価に響き、苦情が重なるとアカウントが停止されるおそれがあります。",
+        "ja": "対応していない通知はアカウントの評価に響き、苦情が重なるとアカウントが停止されるおそれがあります。",
         "en": "An unanswered notice counts against the account; further complaints can get it closed.",
     },
-    title={"ja": "通知に未返信(期限切れ)", "en": "Notice not answered in time"},
+    title={"ja": "通知に未対応(期限切れ)", "en": "Notice not answered in time"},
     message={
-        "ja": "{subject}に返信していません。返信期限 {due}(受信日 + {reply_days}日)を "
+        "ja": "{subject}にまだ対応していません。対応期限の{due}(受信日から{reply_days}日)を"
         "{overdue}過ぎています。",
         "en": "{subject} has not been answered. The reply was due on {due} (received + "
         "{reply_days} days), {overdue} ago.",
     },
     action={
-        "ja": "今すぐ返信してください: {where} {advice} 返信したら {cell} に返信日を記入してください。{support}",
+        "ja": "すぐに対応してください。手順: {where} {advice}対応したら{cell}に返信日を記入してください。{support}",
         "en": "Reply now: {where} {advice} Then enter the reply date in {cell}. {support}",
     },
 )
@@ -257,17 +259,17 @@ def notice_reply_overdue(ctx: RuleContext) -> Iterator[Finding]:
     columns={"notices": ("kind", "received_on", "replied_on")},
     params=_REPLY_PARAMS,
     why={
-        "ja": "返信期限は短いため、期限を過ぎる(INC001)前にお知らせします。",
+        "ja": "対応期限は短いため、期限を過ぎる(INC001)前にお知らせします。",
         "en": "The reply window is short; this is the reminder before it is missed (INC001).",
     },
-    title={"ja": "通知に未返信(期限内)", "en": "Notice awaiting a reply"},
+    title={"ja": "通知に未対応(期限内)", "en": "Notice awaiting a reply"},
     message={
-        "ja": "{subject}にまだ返信していません。返信期限は {due}(受信日 + {reply_days}日)、{days_left_text}",
+        "ja": "{subject}にまだ対応していません。対応期限は{due}(受信日から{reply_days}日)で、{days_left_text}",
         "en": "{subject} has not been answered yet. The reply is due on {due} (received + "
         "{reply_days} days); {days_left_text}",
     },
     action={
-        "ja": "{due} までに返信してください: {where} {advice} 返信したら {cell} に返信日を記入してください。",
+        "ja": "{due}までに対応してください。手順: {where} {advice}対応したら{cell}に返信日を記入してください。",
         "en": "Reply by {due}: {where} {advice} Then enter the reply date in {cell}.",
     },
 )
@@ -285,7 +287,7 @@ def notice_reply_pending(ctx: RuleContext) -> Iterator[Finding]:
         days_left_text = (
             {"ja": "今日が期限です。", "en": "that is today."}
             if days_left == 0
-            else {"ja": f"あと {days_left} 日です。", "en": f"{day_count(days_left)['en']} left."}
+            else {"ja": f"あと{days_left}日です。", "en": f"{day_count(days_left)['en']} left."}
         )
         yield ctx.finding(
             notice,
@@ -316,8 +318,8 @@ def notice_reply_pending(ctx: RuleContext) -> Iterator[Finding]:
         "en": "{subject} does not offer relisting, yet the decision is to relist.",
     },
     action={
-        "ja": "案内のない通知では再出品できません。お詫びを返信してこのASINの販売を止め、{cell} を"
-        "「取扱中止」にしてください({due} が返信期限)。返信の方法: {where} 通知に再出品の案内があったのなら、"
+        "ja": "案内のない通知では再出品できません。お詫びとともに販売を止めることを伝えてこのASINの販売を止め、"
+        "{cell}を「取扱中止」にしてください(対応期限は{due})。手順: {where}通知に再出品の案内があった場合は、"
         "「再出品の案内」を「はい」に直してください。",
         "en": "A notice without a relisting offer cannot be appealed by relisting: reply with an "
         "apology, stop selling the ASIN and set {cell} to discontinue (reply due {due}). How to "
@@ -349,33 +351,36 @@ def relist_not_offered(ctx: RuleContext) -> Iterator[Finding]:
     columns={"notices": ("kind", "reason", "decision", "invoice_issued_on")},
     params=("invoice_window_days", "document_formats", *_REPLY_PARAMS, *_SUPPORT_PARAMS),
     why={
-        "ja": "Amazonが認めるのは、通知の受信日から決められた期間内に発行された請求書だけです。古い請求書や請求書がない場合、再出品の申請は認められません。",
-        "en": "Amazon accepts only invoices issued within the window before the notice; an older or missing invoice gets the relisting application refused.",
+        "ja": "Amazonが認めるのは、通知の受信日より前の決められた期間内に発行され、その期間の販売数と合う請求書だけです。古い請求書、未記入、通知より後の日付の請求書(販売済みの分を裏付けられません)では、再出品の申請は通りません。",
+        "en": "Amazon accepts only invoices issued within the window before the notice, matching the sales in that period; an older, missing or later-dated invoice (it cannot cover units already sold) gets the relisting application refused.",
     },
-    title={"ja": "請求書の発行日が足りない", "en": "Invoice missing or too old"},
+    title={"ja": "請求書の発行日が期間外・未記入", "en": "Invoice missing or outside its window"},
     message={
-        "ja": "{subject}は真贋の苦情で、再出品を申請する方針ですが、{problem}"
-        "認められるのは {earliest}〜{received} に発行された書類です(受信日の{window}日前から。{window_source})。",
+        "ja": "{subject}は真贋の苦情で、再出品を申請する方針です。しかし、{problem}"
+        "認められるのは{earliest}から{received}までに発行された書類です(受信日の{window}日前から。{window_source})。",
         "en": "{subject} is an authenticity complaint decided relist, but {problem} Only "
         "documents issued from {earliest} to {received} are accepted ({window} days before the "
         "notice: {window_source}).",
     },
     action={
-        "ja": "{earliest} 以降に発行され、その期間の販売数と合う仕入れの請求書・領収書・注文書"
-        "(見積書・プロフォーマは不可、価格は隠してよい)を {formats} で用意し、{cell} に発行日を記入して、"
-        "返信期限 {due} までに通知への返信で送ってください: {where} そろわなければ取扱中止に切り替えてください。{support}",
-        "en": "Get a supplier invoice, receipt or order form issued on or after {earliest} that "
-        "matches the sales in that period (no quotes or pro formas; prices may be hidden) as "
-        "{formats}, enter its date in {cell}, and send it in the reply to the notice by {due}: "
-        "{where} If there is none, discontinue instead. {support}",
+        "ja": "{earliest}から{received}までに発行され、その期間の販売数と合う仕入れの請求書・領収書・注文書"
+        "(見積書・プロフォーマインボイスは不可、価格は隠してもかまいません)を{formats}のファイルで用意し、"
+        "{cell}に発行日を記入して、対応期限の{due}までに申し立てで提出してください。手順: {where}"
+        "そろわない場合は、取扱中止に切り替えてください。{support}",
+        "en": "Get a supplier invoice, receipt or order form issued from {earliest} to "
+        "{received} that matches the sales in that period (no quotes or pro formas; prices "
+        "may be hidden) as {formats}, enter its date in {cell}, and submit it with the appeal "
+        "by {due}: {where} If there is none, discontinue instead. {support}",
     },
 )
 def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
-    """Authenticity, decided relist: 請求書発行日 blank or before received_on − the window.
+    """Authenticity, decided relist: 請求書発行日 blank, before received_on − the window, or
+    after received_on (revision 2).
 
     The window is the notice's own (書類期間(日)) when recorded, else the rules file's.
-    Why: Amazon accepts only invoices issued within the window before the notice; an older
-    or missing one gets the relisting application refused.
+    Why: Amazon accepts only invoices issued within the window before the notice, matching
+    the sales in that period; an older one, a missing one, or one dated after the notice
+    (it cannot cover the units already sold) gets the relisting application refused.
     """
     for notice in _relist_notices(ctx):
         received_on: date | None = notice["received_on"]
@@ -388,8 +393,15 @@ def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
             problem = {"ja": "請求書発行日が空欄です。", "en": "no invoice date is recorded."}
         elif invoice_on < earliest:
             problem = {
-                "ja": f"請求書発行日 {invoice_on.isoformat()} は古すぎます。",
+                "ja": f"請求書発行日の{invoice_on.isoformat()}は古すぎます。",
                 "en": f"the invoice of {invoice_on.isoformat()} is too old.",
+            }
+        elif invoice_on > received_on:
+            problem = {
+                "ja": f"請求書発行日の{invoice_on.isoformat()}は通知の受信日より後です"
+                "(通知より前に販売した分の仕入れを示せません)。",
+                "en": f"the invoice of {invoice_on.isoformat()} is dated after the notice (it "
+                "cannot cover the units already sold).",
             }
         else:
             continue
@@ -421,15 +433,15 @@ def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "仕入先の連絡先がない", "en": "Supplier contact missing"},
     message={
-        "ja": "{subject}は真贋の苦情で、再出品を申請する方針ですが、仕入先の連絡先が空欄です。",
+        "ja": "{subject}は真贋の苦情で、再出品を申請する方針です。しかし、仕入先の連絡先が空欄です。",
         "en": "{subject} is an authenticity complaint decided relist, but the supplier's "
         "contact details are blank.",
     },
     action={
-        "ja": "仕入先の名称・電話番号・住所・WebサイトURLを {cell} に記入し、請求書と一緒に"
-        "返信期限 {due} までに通知への返信で送ってください: {where} {support}",
+        "ja": "仕入先の名称・電話番号・住所・WebサイトのURLを{cell}に記入し、請求書と一緒に"
+        "対応期限の{due}までに申し立てで提出してください。手順: {where}{support}",
         "en": "Enter the supplier's name, phone number, address and web URL in {cell}, and "
-        "send them with the invoice in the reply to the notice by {due}: {where} {support}",
+        "submit them with the invoice in the appeal by {due}: {where} {support}",
     },
 )
 def supplier_contact_missing(ctx: RuleContext) -> Iterator[Finding]:
@@ -463,36 +475,41 @@ def supplier_contact_missing(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "提出書類がない・形式が違う", "en": "Documents missing or in the wrong format"},
     message={
-        "ja": "{subject}は再出品を申請する方針ですが、{problem}",
+        "ja": "{subject}は再出品を申請する方針です。しかし、{problem}",
         "en": "{subject} is decided relist, but {problem}",
     },
     action={
-        "ja": "{needed}用意し({fix})、{cell} にファイル名を記入して、返信期限 {due} までに"
-        "通知への返信で送ってください: {where} {support}",
-        "en": "Prepare {needed} ({fix}), list the file names in {cell}, and send them in the "
-        "reply to the notice by {due}: {where} {support}",
+        "ja": "{needed}用意し({fix})、{cell}にファイル名を記入して、対応期限の{due}までに"
+        "申し立てで提出してください。手順: {where}{support}",
+        "en": "Prepare {needed} ({fix}), list the file names in {cell}, and submit them with "
+        "the appeal by {due}: {where} {support}",
     },
 )
 def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
-    """Decided relist, and 提出書類 blank or a file not .pdf/.jpg/.jpeg/.png/.gif.
+    """Decided relist and a listed file not .pdf/.jpg/.jpeg/.png/.gif; or an authenticity
+    complaint decided relist with 提出書類 blank.
 
     The allowed formats come from the rules file (document_formats), compared case-insensitively.
-    Why: Amazon accepts only those formats; a Word file or nothing gets the application refused.
+    Why: Amazon accepts only those formats; a Word file gets the application refused, and an
+    authenticity appeal without the invoice has nothing to show. A wrong-item or condition
+    relist needs a written explanation, not files (revision 2): that is INC007's business.
     """
     formats = ", ".join(ctx.settings.document_formats)
     for notice in _relist_notices(ctx):
         invalid = invalid_documents(notice, ctx.settings)
+        if notice["documents"] is None and notice["reason"] != "authenticity":
+            continue
         if notice["documents"] is None:
             problem = {"ja": "提出書類が空欄です。", "en": "no documents are listed."}
-            fix = {"ja": "まだ送っていない書類", "en": "none are listed yet"}
+            fix = {"ja": "まだ提出していない書類", "en": "none are listed yet"}
         elif invalid:
             names = "、".join(invalid)
             problem = {
-                "ja": f"提出書類のうち {names} は使えない形式です(使える形式: {formats})。",
+                "ja": f"提出書類のうち{names}は使えない形式です(使える形式: {formats})。",
                 "en": f"{', '.join(invalid)} is not in an accepted format ({formats}).",
             }
             fix = {
-                "ja": f"{names} は PDF などに保存し直す",
+                "ja": f"{names}はPDFなど使える形式で保存し直す",
                 "en": f"save {', '.join(invalid)} again as PDF or another accepted format",
             }
         else:
@@ -523,17 +540,17 @@ def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "原因と再発防止策がない", "en": "Cause and prevention missing"},
     message={
-        "ja": "{subject}は理由が「{reason}」で、再出品を申請する方針ですが、原因と再発防止策が空欄です。",
+        "ja": "{subject}は理由が「{reason}」で、再出品を申請する方針です。しかし、原因と再発防止策が空欄です。",
         "en": "{subject} ({reason}) is decided relist, but the cause and the steps taken to "
         "prevent it are blank.",
     },
     action={
         "ja": "何が原因だったか、直すために何をしたか、再発を防ぐために何を変えたか"
-        "(例: 出荷前検品にチェックリストを追加)を {cell} に書き、返信期限 {due} までに"
-        "通知への返信で送ってください: {where} {support}",
+        "(例: 出荷前検品にチェックリストを追加)を{cell}に書き、対応期限の{due}までに"
+        "申し立ての本文で伝えてください。手順: {where}{support}",
         "en": "Write in {cell} what caused it, what was done to fix it and what was changed to "
-        "prevent it (e.g. a checklist added to the pre-shipment inspection), and send it in "
-        "the reply to the notice by {due}: {where} {support}",
+        "prevent it (e.g. a checklist added to the pre-shipment inspection), and give it in "
+        "the appeal by {due}: {where} {support}",
     },
 )
 def cause_and_prevention_missing(ctx: RuleContext) -> Iterator[Finding]:
@@ -566,12 +583,13 @@ def cause_and_prevention_missing(ctx: RuleContext) -> Iterator[Finding]:
     sheets=("notices",),
     columns={"notices": ("kind", "asin")},
     why={
-        "ja": "再出品したASINに再び苦情が来ると、アカウント停止のおそれがあります。",
-        "en": "A relisted ASIN that draws another complaint can get the account suspended.",
+        "ja": "再出品したASINに再び苦情が来ると、アカウント停止のおそれがあります。取扱中止にしたASINに再び通知が来たときは、別のSKUやFBA在庫でまだ販売されています。",
+        "en": "A relisted ASIN that draws another complaint can get the account suspended; a new notice for an ASIN the team decided to stop selling means another SKU or FBA stock still sells it.",
     },
+    params=("where.reply_amazon",),
     title={"ja": "同じASINへの繰り返しの苦情", "en": "Repeat complaint on the same ASIN"},
     message={
-        "ja": "{store}で ASIN {asin} の出品キャンセル通知が {count} 件あります(ほかに {others})。{risk}",
+        "ja": "{store}で、ASIN {asin}の出品キャンセル通知が{count}件あります(ほかの通知: {others})。{risk}",
         "en": "{store} has {count} listing-cancellation notices for ASIN {asin} (the others: "
         "{others}). {risk}",
     },
@@ -584,8 +602,10 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
     """Two or more listing cancellations, open or closed, for the same ASIN in the same store.
 
     A blank store counts as one store. Warning; error on every notice of the group when the
-    newest of them (latest 受信日; on a tie, the lower row of the sheet) is decided relist.
-    Why: a relisted ASIN that draws another complaint can get the account suspended.
+    newest of them (latest 受信日; on a tie, the lower row of the sheet) is decided relist,
+    or (revision 2) when any earlier one was decided 取扱中止: the stop was not carried out.
+    Why: a relisted ASIN that draws another complaint can get the account suspended; a new
+    complaint after "stop selling" means another SKU or FBA stock still sells it.
     """
     groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
     for notice in listing_cancellations(ctx):
@@ -594,9 +614,15 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
     for (store, asin), notices in groups.items():
         if len(notices) < 2:
             continue
-        newest = max(notices, key=lambda n: (n["received_on"] or date.min, n.row))
+        order = sorted(notices, key=lambda n: (n["received_on"] or date.min, n.row))
+        newest = order[-1]
         relisting = decision_of(newest) == "relist"
-        risk, advice = _repeat_wording(newest, relisting)
+        stopped = next((n for n in order[:-1] if decision_of(n) == "discontinue"), None)
+        if stopped is not None:
+            risk, advice = _stop_not_carried_out(stopped, newest, ctx.settings)
+        else:
+            risk, advice = _repeat_wording(newest, relisting)
+        urgent = relisting or stopped is not None
         store_label = (
             {"ja": store, "en": store} if store else {"ja": "店舗名未記入の通知", "en": "No store"}
         )
@@ -605,7 +631,7 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 notice,
                 "asin",
-                severity=Severity.ERROR if relisting else Severity.WARNING,
+                severity=Severity.ERROR if urgent else Severity.WARNING,
                 store=store_label,
                 asin=asin,
                 count=len(notices),
@@ -615,6 +641,27 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
+def _stop_not_carried_out(stopped: Record, newest: Record, settings: Settings) -> tuple[Text, Text]:
+    """Wording when a notice arrived after an earlier one was decided 取扱中止."""
+    where = settings.where("reply_amazon")
+    stopped_id = stopped.record_id or f"row {stopped.row}"
+    newest_id = newest.record_id or f"row {newest.row}"
+    return (
+        {
+            "ja": f"{stopped_id}で取扱中止と決めた後に、{newest_id}が届いています。"
+            "販売が止まっていません(別のSKUやFBA在庫でまだ販売されている可能性があります)。",
+            "en": f"{newest_id} arrived after {stopped_id} was decided discontinue: the stop was "
+            "not carried out (another SKU or FBA stock may still be selling it).",
+        },
+        {
+            "ja": "すぐにこのASINのすべての出品(別のSKU・FBA在庫を含む)を確認して販売を止め、"
+            f"{newest_id}にも対応してください。手順: {where['ja']}",
+            "en": "Check every listing of this ASIN now (other SKUs and FBA stock included), stop "
+            f"selling it, and answer {newest_id} too: {where['en']}",
+        },
+    )
+
+
 def _repeat_wording(newest: Record, relisting: bool) -> tuple[Text, Text]:
     received_on: date | None = newest["received_on"]
     received = received_on.isoformat() if received_on else "?"
@@ -622,14 +669,14 @@ def _repeat_wording(newest: Record, relisting: bool) -> tuple[Text, Text]:
     if relisting:
         return (
             {
-                "ja": f"最新の通知 {newest_id}(受信 {received})は再出品申請の方針です。"
+                "ja": f"最新の通知{newest_id}({received}受信)は再出品申請の方針です。"
                 "再出品したASINに再び苦情が来るとアカウント停止のおそれがあります。",
                 "en": f"The newest, {newest_id} (received {received}), is decided relist; "
                 "another complaint on a relisted ASIN can get the account suspended.",
             },
             {
-                "ja": f"{newest_id} の再出品はやめ、方針を「取扱中止」にしてこのASINの販売を止めることを"
-                "検討してください。続けるなら、仕入先と検品の手順を見直してからにしてください。",
+                "ja": f"{newest_id}の再出品はやめ、方針を「取扱中止」にしてこのASINの販売を止めることを"
+                "検討してください。続ける場合は、仕入先と検品の手順を見直してからにしてください。",
                 "en": f"Drop the relisting of {newest_id}: set the decision to discontinue and stop "
                 "selling this ASIN. If you must go on, review the supplier and the inspection "
                 "first.",
@@ -660,16 +707,16 @@ def _repeat_wording(newest: Record, relisting: bool) -> tuple[Text, Text]:
     },
     title={"ja": "再出品するか未定のまま", "en": "Relisting undecided"},
     message={
-        "ja": "{subject}には再出品の案内がありますが、方針が未定のまま返信期限 {due} を "
+        "ja": "{subject}には再出品の案内があります。しかし、方針が未定のまま対応期限の{due}を"
         "{overdue}過ぎています。",
         "en": "{subject} offers relisting, but no decision has been made and the reply window "
         "ended on {due}, {overdue} ago.",
     },
     action={
-        "ja": "方針を決めて {cell} に記入してください。取扱中止ならお詫びを返信して販売を止めます(安全です)。"
-        "再出品するなら{needed}そろえて返信します: {where} {support}",
-        "en": "Decide and enter it in {cell}. To discontinue (the safer choice), reply with an "
-        "apology and stop selling. To relist, reply with {needed}: {where} {support}",
+        "ja": "方針を決めて{cell}に記入してください。取扱中止にする場合は、お詫びとともに販売を止めることを伝えます"
+        "(こちらのほうが安全です)。再出品する場合は、{needed}そろえて申し立てます。手順: {where}{support}",
+        "en": "Decide and enter it in {cell}. To discontinue (the safer choice), answer with an "
+        "apology and stop selling. To relist, appeal with {needed}: {where} {support}",
     },
 )
 def relist_undecided(ctx: RuleContext) -> Iterator[Finding]:
@@ -694,3 +741,76 @@ def relist_undecided(ctx: RuleContext) -> Iterator[Finding]:
             where=ctx.settings.where("reply_amazon"),
             support=support_text(ctx.register, ctx.settings, notice),
         )
+
+
+NOTICE_KIND_NAMES: dict[str, Text] = {
+    "key_expiry": {"ja": "キーの期限", "en": "key expiry"},
+    "other": {"ja": "その他", "en": "other"},
+}
+
+
+@rule(
+    "INC010",
+    Severity.WARNING,
+    sheets=("notices",),
+    columns={"notices": ("kind", "received_on")},
+    params=("reply_days",),
+    why={
+        "ja": "記録したまま完了していない通知は、誰も対応していない可能性があります。キー期限の通知なら、対象のキーが切れて連携が止まるおそれがあります。",
+        "en": "A notice logged but never closed is a follow-up nobody owns; for a key-expiry notice, the key it is about may lapse.",
+    },
+    title={"ja": "対応が終わっていない通知", "en": "Notice left open"},
+    message={
+        "ja": "{store}が{received}に受け取った{kind}の通知が、まだ完了になっていません"
+        "(対応の目安は受信日から{reply_days}日の{due}で、{overdue}過ぎています)。",
+        "en": "The {kind} notice {store_en}received on {received} is still open (it was to be "
+        "handled within {reply_days} days, by {due}; {overdue} ago).",
+    },
+    action={
+        "ja": "{advice}対応が済んだら{cell}を「完了」にしてください(担当: {owner})。",
+        "en": "{advice}Once it is handled, set {cell} to closed (owner: {owner}).",
+    },
+)
+def notice_left_open(ctx: RuleContext) -> Iterator[Finding]:
+    """An open notice of kind キー期限 (key_expiry) or その他 (other) whose received_on + the
+    reply window is before as_of.
+
+    Why: an expiry email or another platform notice logged but never closed is a
+    follow-up nobody owns; for a key-expiry notice the key it is about may lapse.
+    """
+    for notice in ctx.records("notices"):
+        if notice["kind"] not in NOTICE_KIND_NAMES or not notice_is_open(notice):
+            continue
+        due = reply_deadline(notice, ctx.settings)
+        if due is None or due >= ctx.as_of:
+            continue
+        if notice["kind"] == "key_expiry":
+            advice = {
+                "ja": "通知の対象のキーを更新するか、使っていなければ停止し、キーシートにも反映してください。",
+                "en": "Renew the key the notice is about, or stop it if it is not used, and "
+                "update the keys sheet. ",
+            }
+        else:
+            advice = {
+                "ja": "通知の内容を確認し、必要な対応をしてください。",
+                "en": "Read the notice and do what it asks. ",
+            }
+        store = notice["store"]
+        yield ctx.finding(
+            notice,
+            "status" if notice.sheet.has_column("status") else "received_on",
+            due=due,
+            store=store or "店舗",
+            store_en=f"at {store} " if store else "",
+            received=notice["received_on"],
+            kind=NOTICE_KIND_NAMES[notice["kind"]],
+            reply_days=ctx.settings.reply_days,
+            overdue=day_count((ctx.as_of - due).days),
+            advice=advice,
+            owner=_owner(notice),
+        )
+
+
+def _owner(record: Record) -> Text:
+    owner = record["owner"]
+    return {"ja": owner, "en": owner} if owner else {"ja": "未記入", "en": "not recorded"}

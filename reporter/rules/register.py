@@ -58,7 +58,7 @@ def _sheet_label(key: str) -> dict[str, str]:
         "en": "The sheet '{sheet_label}' is missing; no check that needs it has run.",
     },
     action={
-        "ja": "シート名を「{sheet_ja}」(または {sheet_en})にするか、reporter init で作った台帳から"
+        "ja": "シート名を「{sheet_ja}」(または「{sheet_en}」)にするか、reporter init で作った台帳から"
         "シートをコピーしてください。",
         "en": "Name the sheet '{sheet_ja}' (or {sheet_en}), or copy it from a blank register "
         "made with reporter init.",
@@ -96,7 +96,7 @@ def required_sheet_missing(ctx: RuleContext) -> Iterator[Finding]:
         "en": "Sheet '{sheet_name}' has no required column '{column_en}'{header_note}.",
     },
     action={
-        "ja": "見出し行に「{column_ja}」の列を追加してください(英語の見出し {column_en} も使えます)。",
+        "ja": "見出し行に「{column_ja}」の列を追加してください(英語の見出し「{column_en}」も使えます)。",
         "en": "Add a column headed '{column_ja}' or '{column_en}' to the header row.",
     },
 )
@@ -159,7 +159,7 @@ def _required_here(record: Record, key: str) -> bool:
         "en": "'{column}' is blank{condition}.",
     },
     action={
-        "ja": "{cell} に値を入力してください。",
+        "ja": "{cell}に値を入力してください。",
         "en": "Fill in {cell}.",
     },
 )
@@ -222,7 +222,7 @@ def _problems(ctx: RuleContext, kinds: tuple[str, ...]) -> Iterator[tuple[Record
         "en": "'{value}' in '{column}' is not a date that can be read{why}.",
     },
     action={
-        "ja": "{cell} を {forms} のいずれかの形で入力してください。",
+        "ja": "{cell}を{forms}のいずれかの形で入力してください。",
         "en": "Enter {cell} in one of these forms: {forms}.",
     },
 )
@@ -243,7 +243,7 @@ def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
             column=column_label(record.sheet, key),
             value=problem.raw,
             why=why,
-            forms=ACCEPTED_DATE_FORMS,
+            forms={"ja": ACCEPTED_DATE_FORMS.replace(", ", "、"), "en": ACCEPTED_DATE_FORMS},
         )
 
 
@@ -261,7 +261,7 @@ def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
         "en": "'{value}' is not an allowed value for '{column}'.{closest}",
     },
     action={
-        "ja": "{cell} を次のどれかにしてください: {allowed}",
+        "ja": "{cell}を次のどれかにしてください: {allowed}",
         "en": "Change {cell} to one of: {allowed}",
     },
 )
@@ -310,7 +310,7 @@ def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "IDの重複", "en": "Duplicate id"},
     message={
-        "ja": "ID「{record_id}」が {count} 行にあります(行 {rows})。",
+        "ja": "ID「{record_id}」が{count}行にあります({rows_ja})。",
         "en": "The id '{record_id}' is on {count} rows (rows {rows}).",
     },
     action={
@@ -339,8 +339,9 @@ def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
                 rows_by_id[record.values[position]].append(record)
         for records in rows_by_id.values():
             rows = ", ".join(str(r.row) for r in records)
+            rows_ja = "、".join(f"{r.row}行目" for r in records)
             for record in records:
-                yield ctx.finding(record, id_key, count=len(records), rows=rows)
+                yield ctx.finding(record, id_key, count=len(records), rows=rows, rows_ja=rows_ja)
 
 
 _REFERENCES = {
@@ -364,7 +365,7 @@ _REFERENCES = {
         "en": "'{value}' in '{column}' is not in the {target} sheet.",
     },
     action={
-        "ja": "{cell} の綴りを{target}シートに合わせるか、{target}シートに行を追加してください。{closest}",
+        "ja": "{cell}の綴りを{target}シートに合わせるか、{target}シートに行を追加してください。{closest}",
         "en": "Correct the spelling in {cell} or add the row to the {target} sheet.{closest}",
     },
 )
@@ -440,11 +441,11 @@ _NOT_IN_FUTURE = {
     },
     title={"ja": "未来の日付", "en": "Date in the future"},
     message={
-        "ja": "「{column}」が {value} で、基準日 {as_of} より後です。",
+        "ja": "「{column}」が{value}で、基準日の{as_of}より後です。",
         "en": "'{column}' is {value}, after the as-of date {as_of}.",
     },
     action={
-        "ja": "{cell} の日付を確認してください(年の打ち間違いがよくあります)。",
+        "ja": "{cell}の日付を確認してください(年の打ち間違いがよくあります)。",
         "en": "Check the date in {cell} (a mistyped year is common).",
     },
 )
@@ -485,11 +486,11 @@ _ORDER = {
     },
     title={"ja": "日付の前後が逆", "en": "Dates out of order"},
     message={
-        "ja": "「{later_column}」({later}) が「{earlier_column}」({earlier}) より前です。",
+        "ja": "「{later_column}」({later})が「{earlier_column}」({earlier})より前です。",
         "en": "'{later_column}' ({later}) is before '{earlier_column}' ({earlier}).",
     },
     action={
-        "ja": "{cell} と「{earlier_column}」の日付を確認してください。",
+        "ja": "{cell}と「{earlier_column}」の日付を確認してください。",
         "en": "Check the dates in {cell} and '{earlier_column}'.",
     },
 )
@@ -532,7 +533,7 @@ _ASIN = re.compile(r"[A-Za-z0-9]{10}")
         "en": "The ASIN '{value}' is not 10 letters and digits.",
     },
     action={
-        "ja": "通知メールのASINをそのまま {cell} にコピーしてください。",
+        "ja": "通知メールのASINをそのまま{cell}にコピーしてください。",
         "en": "Copy the ASIN from the notice into {cell} as it is.",
     },
 )
@@ -561,7 +562,7 @@ def asin_malformed(ctx: RuleContext) -> Iterator[Finding]:
         "en": "'{column}' holds {what}.",
     },
     action={
-        "ja": "{cell} の数式を直すか、値を直接入力してください。",
+        "ja": "{cell}の数式を直すか、値を直接入力してください。",
         "en": "Fix the formula in {cell} or type the value in.",
     },
 )
@@ -701,7 +702,7 @@ def exception_lapsed_or_unused(ctx: RuleContext) -> Iterator[Finding]:
         if code is None or target is None:
             continue
         if until is not None and until < ctx.as_of:
-            why = {"ja": f"期限 {until.isoformat()} を過ぎています", "en": f"lapsed on {until}"}
+            why = {"ja": f"期限の{until.isoformat()}を過ぎています", "en": f"lapsed on {until}"}
             yield ctx.finding(record, "until", due=until, code=code, target=target, why=why)
         elif record.row not in used and until is not None:
             why = {

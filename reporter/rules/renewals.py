@@ -4,6 +4,13 @@ A key's expiry date is the last day it works: ``expires_on`` when given, else
 ``issued_on`` + the validity of its kind from the rules file; when both are
 given, the earlier one counts (register-spec.md section 3). Every period and
 every "where to act" text comes from :class:`~reporter.platform.Settings`.
+
+No RNW finding is raised for a key registered in a cancelled tool (revision 2):
+there is nothing to renew, and GRT007 asks for the key to be stopped instead.
+A Rakuten license key with a tool_id is taken to be a key issued to that vendor's
+app (the RMS screen システム開発企業からのAPIアクセス許可設定); one without a tool_id is
+the shop's own RMS WEB SERVICE key (WEB APIサービス > 利用設定). The register has no
+column telling the two apart, so the vendor-app text names the other screen too.
 """
 
 from __future__ import annotations
@@ -28,6 +35,10 @@ KEY_KIND_NAMES: Mapping[str, Text] = {
     "mws_access_key": {"ja": "MWSアクセスキー", "en": "MWS access key"},
     "yahoo_public_key": {"ja": "Yahoo公開鍵", "en": "Yahoo public key"},
     "yahoo_authorization": {"ja": "Yahooのアプリ認可", "en": "Yahoo app authorization"},
+    "sp_api_self_authorization": {
+        "ja": "SP-APIの自己認可(自社の非公開アプリ)",
+        "en": "SP-API self-authorization (private app)",
+    },
     "other": {"ja": "キー", "en": "key"},
 }
 _UNKNOWN_KIND: Text = {"ja": "キー", "en": "key"}
@@ -48,11 +59,15 @@ _RENEW_STEP: Mapping[str, Text] = {
         "en": "issue a new public key and register it in the tool",
     },
     "yahoo_authorization": {"ja": "アプリを再認可", "en": "re-authorize the app"},
+    "sp_api_self_authorization": {
+        "ja": "アプリを認可し直して新しいリフレッシュトークンをツールに登録",
+        "en": "authorize the app again and put the new refresh token in the tool",
+    },
     "other": {"ja": "キーを更新", "en": "renew the key"},
 }
 
 # The where(...) places each rule may point to, declared so `reporter rules` lists their sources.
-_RENEW_PLACES = tuple(f"where.{kind}" for kind in _RENEW_STEP)
+_RENEW_PLACES = (*(f"where.{kind}" for kind in _RENEW_STEP), "where.rakuten_own_key")
 
 
 # --- what a key is -------------------------------------------------------------------------
@@ -61,6 +76,11 @@ _RENEW_PLACES = tuple(f"where.{kind}" for kind in _RENEW_STEP)
 def key_is_active(key: Record) -> bool:
     """Spec: an active key is one whose status is not retired (blank status = in use)."""
     return key["status"] != "retired"
+
+
+def key_in_use(key: Record) -> bool:
+    """Spec: in use is status in_use (or blank) or update_requested."""
+    return key["status"] in (None, "in_use", "update_requested")
 
 
 def key_has_working_key(key: Record) -> bool:
@@ -91,15 +111,29 @@ def expiry_date(key: Record, settings: Settings) -> date | None:
 
 
 def working_key_expiries(ctx: RuleContext) -> list[tuple[Record, date]]:
-    """(key, expiry date) of every key in use whose expiry is known, worked out once a run."""
+    """(key, expiry date) of every issued, renewable key whose expiry is known, once a run."""
     return ctx.shared(
         "working_key_expiries",
         lambda: [
             (key, expiry)
-            for key in ctx.records("keys")
+            for key in renewable_keys(ctx)
             if key_has_working_key(key) and (expiry := expiry_date(key, ctx.settings)) is not None
         ],
     )
+
+
+def renewable_keys(ctx: RuleContext) -> list[Record]:
+    """The keys the RNW rules look at: every key but those registered in a cancelled tool."""
+
+    def compute() -> list[Record]:
+        tools = tools_by_id(ctx.register)
+        return [
+            key
+            for key in ctx.records("keys")
+            if tool_of_key_cancelled(key, tools, ctx.as_of) is None
+        ]
+
+    return ctx.shared("renewable_keys", compute)
 
 
 def expiry_basis(key: Record, settings: Settings) -> Text:
@@ -110,7 +144,7 @@ def expiry_basis(key: Record, settings: Settings) -> Text:
         days = settings.validity_days[key["kind"]]
         issued = key["issued_on"].isoformat()
         return {
-            "ja": f"発行日 {issued} + {days}日",
+            "ja": f"発行日{issued}から{days}日",
             "en": f"issued {issued} + {days} days",
         }
     return {"ja": "有効期限の記入どおり", "en": "as entered in expires_on"}
@@ -126,8 +160,8 @@ def expiry_column(key: Record, settings: Settings) -> str:
 
 
 def day_count(days: int) -> Text:
-    """'12 日' / '12 days', '1 day'."""
-    return {"ja": f"{days} 日", "en": f"{days} day" if days == 1 else f"{days} days"}
+    """'12日' / '12 days', '1 day'."""
+    return {"ja": f"{days}日", "en": f"{days} day" if days == 1 else f"{days} days"}
 
 
 def kind_name(key: Record) -> Text:
@@ -145,6 +179,30 @@ def tools_by_id(register: Register) -> dict[str, Record]:
         if tool_id is not None:
             tools.setdefault(tool_id, tool)
     return tools
+
+
+def store_platform(register: Register, store: str | None) -> str | None:
+    """The platform of ``store`` on the stores sheet (None when unknown)."""
+    if store is None:
+        return None
+    for record in register.records("stores"):
+        if record["store"] == store:
+            return record["platform"]
+    return None
+
+
+def tool_is_cancelled(tool: Record, as_of: date) -> bool:
+    """Spec: cancelled by status, or by a cancellation date that has come (the status is
+    often left at 利用中 when the contract ends)."""
+    cancelled_on: date | None = tool["cancelled_on"]
+    return tool["status"] == "cancelled" or (cancelled_on is not None and cancelled_on <= as_of)
+
+
+def tool_of_key_cancelled(key: Record, tools: Mapping[str, Record], as_of: date) -> Record | None:
+    """The cancelled tool ``key`` is registered in, or None (no tool, or not cancelled)."""
+    tool_id = key["tool_id"]
+    tool = tools.get(tool_id) if tool_id is not None else None
+    return tool if tool is not None and tool_is_cancelled(tool, as_of) else None
 
 
 def tool_label(tool_id: str | None, tools: Mapping[str, Record]) -> Text:
@@ -178,7 +236,10 @@ def owner_name(record: Record) -> Text:
 
 
 def renew_place(key: Record, settings: Settings) -> Text:
+    """Where to renew: the key kind's place; a Rakuten key with no tool is the shop's own."""
     kind = key["kind"] if key["kind"] in _RENEW_STEP else "other"
+    if kind == "rakuten_license_key" and key["tool_id"] is None:
+        return settings.where("rakuten_own_key")
     return settings.where(kind)
 
 
@@ -201,43 +262,77 @@ def renew_step(key: Record) -> Text:
     },
     title={"ja": "キーの期限切れ", "en": "Key expired"},
     message={
-        "ja": "{subject}の有効期限 {expiry}({basis})を {overdue}過ぎています。"
+        "ja": "{subject}は{state}。"
         "このキーを使う連携(受注取込・在庫連携など)はすでに止まっている可能性があります。",
-        "en": "{subject} expired on {expiry} ({basis}), {overdue} ago. The integration "
-        "using it (order import, stock sync…) has probably stopped.",
+        "en": "{subject} {state}. The integration using it (order import, stock sync…) has "
+        "probably stopped.",
     },
     action={
-        "ja": "今すぐ{step}してください(担当: {owner})。手順: {where} "
-        "更新したら台帳の発行日・有効期限を新しい日付にしてください。",
+        "ja": "すぐに{step}してください(担当: {owner})。手順: {where}"
+        "更新したら、台帳の発行日・有効期限を新しい日付にし、状態を「利用中」にしてください。",
         "en": "Now, {step} (owner: {owner}). How: {where} Then enter the new issue and expiry "
-        "dates in the register.",
+        "dates in the register and set the status to in use.",
     },
 )
 def key_expired(ctx: RuleContext) -> Iterator[Finding]:
-    """An active key whose expiry date is before as_of.
+    """An active key whose expiry date is before as_of, or whose status is 有効期限切れ.
 
     Why: the platform stops accepting the key on the day after its expiry date;
-    order import and stock sync stop, and the team thinks the tool broke.
+    order import and stock sync stop, and the team thinks the tool broke. RMS itself
+    shows 有効期限切れ on the product row (revision 2).
     Keys awaiting approval are skipped (no key has been issued yet: RNW003),
-    as are MWS keys (RNW005) and kind その他 without 有効期限 (no known validity).
+    as are MWS keys (RNW005), kinds without 有効期限 and no known validity, and keys
+    registered in a cancelled tool (nothing to renew: GRT007).
     """
     tools = tools_by_id(ctx.register)
-    for key, expiry in working_key_expiries(ctx):
-        if expiry >= ctx.as_of:
+    overdue_keys = {
+        id(key): expiry for key, expiry in working_key_expiries(ctx) if expiry < ctx.as_of
+    }
+    for key in renewable_keys(ctx):
+        marked_expired = key["status"] == "expired"
+        if id(key) not in overdue_keys and not marked_expired:
             continue
+        if key["kind"] == "mws_access_key":
+            continue  # MWS itself is gone: RNW005
+        expiry = overdue_keys.get(id(key)) or expiry_date(key, ctx.settings)
+        state = _expired_state(key, expiry, ctx, marked_expired)
+        column = expiry_column(key, ctx.settings) if expiry is not None else "status"
+        if marked_expired and expiry is None and not key.sheet.has_column("status"):
+            column = "kind"
         yield ctx.finding(
             key,
-            expiry_column(key, ctx.settings),
+            column,
             due=expiry,
             subject=key_subject(key, tools),
-            expiry=expiry,
-            basis=expiry_basis(key, ctx.settings),
-            days_overdue=(ctx.as_of - expiry).days,
-            overdue=day_count((ctx.as_of - expiry).days),
+            state=state,
+            expiry=expiry or "",
+            days_overdue=(ctx.as_of - expiry).days if expiry is not None else "",
             step=renew_step(key),
             where=renew_place(key, ctx.settings),
             owner=owner_name(key),
         )
+
+
+def _expired_state(
+    key: Record, expiry: date | None, ctx: RuleContext, marked_expired: bool
+) -> Text:
+    """'有効期限2026-11-18(…)を12日過ぎています' and/or '状態が「有効期限切れ」です'."""
+    marked = {"ja": "状態が「有効期限切れ」です", "en": "is marked expired"}
+    if expiry is None:
+        return marked
+    basis = expiry_basis(key, ctx.settings)
+    if expiry >= ctx.as_of:
+        # Marked expired in the register although its date is still ahead: say both.
+        return {
+            "ja": f"状態が「有効期限切れ」です(台帳の有効期限は{expiry.isoformat()}、{basis['ja']})",
+            "en": f"is marked expired (the register's expiry is {expiry.isoformat()}, "
+            f"{basis['en']})",
+        }
+    overdue = day_count((ctx.as_of - expiry).days)
+    return {
+        "ja": f"有効期限{expiry.isoformat()}({basis['ja']})を{overdue['ja']}過ぎています",
+        "en": f"expired on {expiry.isoformat()} ({basis['en']}), {overdue['en']} ago",
+    }
 
 
 @rule(
@@ -252,31 +347,32 @@ def key_expired(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "キーの期限が近い", "en": "Key expires soon"},
     message={
-        "ja": "{subject}の有効期限は {expiry}({basis})です。{days_left_text}",
+        "ja": "{subject}の有効期限は{expiry}({basis})です。{days_left_text}",
         "en": "{subject} expires on {expiry} ({basis}). {days_left_text}",
     },
     action={
-        "ja": "{expiry} までに{step}してください(担当: {owner})。手順: {where}",
+        "ja": "{expiry}までに{step}してください(担当: {owner})。手順: {where}",
         "en": "By {expiry}, {step} (owner: {owner}). How: {where}",
     },
 )
 def key_expires_soon(ctx: RuleContext) -> Iterator[Finding]:
-    """An active key whose expiry date is within as_of … as_of + the warning window.
+    """A key in use whose expiry date is within as_of … as_of + the warning window.
 
     Both ends are included: a key whose last working day is today is due, not overdue.
+    Keys registered in a cancelled tool are left to GRT007; keys marked 有効期限切れ to RNW001.
     Why: renewing early loses nothing (the old key works until its expiry), renewing
     late stops the integration.
     """
     tools = tools_by_id(ctx.register)
     last_day = ctx.as_of + timedelta(days=ctx.settings.renewal_warning_days)
     for key, expiry in working_key_expiries(ctx):
-        if not ctx.as_of <= expiry <= last_day:
+        if not key_in_use(key) or not ctx.as_of <= expiry <= last_day:
             continue
         days_left = (expiry - ctx.as_of).days
         days_left_text = (
             {"ja": "今日が使える最後の日です。", "en": "Today is its last working day."}
             if days_left == 0
-            else {"ja": f"あと {days_left} 日です。", "en": f"{day_count(days_left)['en']} left."}
+            else {"ja": f"あと{days_left}日です。", "en": f"{day_count(days_left)['en']} left."}
         )
         yield ctx.finding(
             key,
@@ -323,7 +419,7 @@ def approval_place(key: Record) -> str:
         "tool cannot reach the store's data.",
     },
     action={
-        "ja": "ツールを使うなら承認してください(担当: {owner})。手順: {where} "
+        "ja": "ツールを使うなら承認してください(担当: {owner})。手順: {where}"
         "承認したら状態を「利用中」にし、発行日を記入してください。使わないなら状態を「停止」にしてください。",
         "en": "If the tool is to be used, approve it (owner: {owner}). How: {where} Then set the "
         "status to in_use and enter the issue date. If not, set the status to retired.",
@@ -336,7 +432,7 @@ def key_awaiting_approval(ctx: RuleContext) -> Iterator[Finding]:
     integration the team expects does not run.
     """
     tools = tools_by_id(ctx.register)
-    for key in ctx.records("keys"):
+    for key in renewable_keys(ctx):
         if key["status"] != "awaiting_approval":
             continue
         yield ctx.finding(
@@ -366,7 +462,7 @@ def key_awaiting_approval(ctx: RuleContext) -> Iterator[Finding]:
         "(the key itself does not change).",
     },
     action={
-        "ja": "追加のAPIを確認して承認してください(担当: {owner})。手順: {where} "
+        "ja": "追加のAPIを確認して承認してください(担当: {owner})。手順: {where}"
         "承認したら状態を「利用中」に戻してください。",
         "en": "Review and approve the added APIs (owner: {owner}). How: {where} Then set the "
         "status back to in_use.",
@@ -379,7 +475,7 @@ def key_update_requested(ctx: RuleContext) -> Iterator[Finding]:
     it do not work until the shop approves. The key does not change.
     """
     tools = tools_by_id(ctx.register)
-    for key in ctx.records("keys"):
+    for key in renewable_keys(ctx):
         if key["status"] != "update_requested":
             continue
         # SP-API: adding a role means re-authorizing the app; elsewhere it is RMS's update.
@@ -407,7 +503,7 @@ def key_update_requested(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "MWSキーが有効のまま", "en": "MWS key still active"},
     message={
-        "ja": "{subject}が「{status}」のままです。MWS は {mws_shutdown} に終了しており、このキーは使えません。",
+        "ja": "{subject}が「{status}」のままです。MWSは{mws_shutdown}に終了しており、このキーは使えません。",
         "en": "{subject} is still marked {status}. MWS shut down on {mws_shutdown}; the key "
         "no longer works.",
     },
@@ -423,7 +519,7 @@ def mws_key_active(ctx: RuleContext) -> Iterator[Finding]:
     means an integration the team relies on is silently dead, or the register is stale.
     """
     tools = tools_by_id(ctx.register)
-    for key in ctx.records("keys"):
+    for key in renewable_keys(ctx):
         if key["kind"] != "mws_access_key" or not key_is_active(key):
             continue
         status = key["status"] or "in_use"
@@ -458,15 +554,15 @@ _STATUS_NAMES: Mapping[str, Text] = {
     },
     title={"ja": "有効期限が長すぎる", "en": "Expiry later than the platform allows"},
     message={
-        "ja": "有効期限 {expires_on} は、発行日 {issued_on} + {validity}日 = {validity_end} "
-        "より後です({kind}の有効期間は{validity}日)。早いほうの {validity_end} を期限として扱います。",
+        "ja": "有効期限{expires_on}は、発行日{issued_on}から{validity}日後の{validity_end}"
+        "より後になっています({kind}の有効期間は{validity}日です)。早いほうの{validity_end}を期限として扱います。",
         "en": "The expiry date {expires_on} is later than issued {issued_on} + {validity} days "
         "= {validity_end} (a {kind} is valid for {validity} days). The earlier date, "
         "{validity_end}, is used.",
     },
     action={
-        "ja": "{cell} を {validity_end} に直すか、発行日が正しいか確認してください"
-        "(モールの管理画面に出ている期限を書き写すのが確実です)。",
+        "ja": "{cell}を{validity_end}に直すか、発行日が正しいか確認してください"
+        "(モールの管理画面に表示されている期限を書き写すのが確実です)。",
         "en": "Change {cell} to {validity_end}, or check the issue date (copying the expiry "
         "shown in the platform's admin screen is safest).",
     },
@@ -478,7 +574,7 @@ def expiry_beyond_validity(ctx: RuleContext) -> Iterator[Finding]:
     it would report the renewal months too late. The earlier date is what RNW001/RNW002 use.
     Retired keys are not checked: their dates no longer drive any deadline.
     """
-    for key in ctx.records("keys"):
+    for key in renewable_keys(ctx):
         if not key_is_active(key):
             continue
         computed = validity_end(key, ctx.settings)
@@ -507,11 +603,11 @@ def expiry_beyond_validity(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "副担当がいないキー", "en": "Key without a backup owner"},
     message={
-        "ja": "{subject}は担当 {owner} だけで、副担当がいません。",
+        "ja": "{subject}の担当者は{owner}だけで、副担当がいません。",
         "en": "{subject} has one owner ({owner}) and no backup owner.",
     },
     action={
-        "ja": "{cell} に副担当を記入し、期限のお知らせメールを副担当も受け取れるようにしてください。",
+        "ja": "{cell}に副担当を記入し、期限のお知らせメールを副担当も受け取れるようにしてください。",
         "en": "Name a backup owner in {cell} and make sure they also receive the platform's "
         "expiry emails.",
     },
@@ -522,7 +618,7 @@ def key_without_backup(ctx: RuleContext) -> Iterator[Finding]:
     Why: expiry emails go to one person; when that person is away, the key lapses unnoticed.
     """
     tools = tools_by_id(ctx.register)
-    for key in ctx.records("keys"):
+    for key in renewable_keys(ctx):
         if key_is_active(key) and key["backup_owner"] is None:
             yield ctx.finding(
                 key,
@@ -530,3 +626,131 @@ def key_without_backup(ctx: RuleContext) -> Iterator[Finding]:
                 subject=key_subject(key, tools),
                 owner=owner_name(key),
             )
+
+
+# --- contracts (revision 2) ----------------------------------------------------------------
+
+
+def live_tools_with_renewal(ctx: RuleContext) -> Iterator[tuple[Record, date]]:
+    """(tool, renews_on) of every tool not cancelled whose renewal date is given."""
+    for tool in ctx.records("tools"):
+        renews_on: date | None = tool["renews_on"]
+        if renews_on is not None and not tool_is_cancelled(tool, ctx.as_of):
+            yield tool, renews_on
+
+
+def tool_subject(tool: Record) -> Text:
+    """'受注さん(ツールID T-1)' / 'the contract for 受注さん (tool id T-1)'."""
+    label = tool_label(tool["tool_id"], {tool["tool_id"]: tool} if tool["tool_id"] else {})
+    return {"ja": label["ja"], "en": f"The contract for {label['en']}"}
+
+
+@rule(
+    "RNW008",
+    Severity.WARNING,
+    sheets=("tools",),
+    columns={"tools": ("renews_on",)},
+    params=("renewal_warning_days",),
+    why={
+        "ja": "自動更新の契約では、更新日よりも解約予告の期限を逃すことが高くつきます。期限を過ぎると、もう1期間分の料金が発生します。",
+        "en": "With auto-renewing contracts the costly miss is the notice deadline, not the renewal day: after it the team pays for another term.",
+    },
+    title={"ja": "契約の解約予告の期限が近い", "en": "Notice to cancel a contract due soon"},
+    message={
+        "ja": "{subject}の契約は{renews_on}に自動更新されます。解約する場合の申し出の期限は"
+        "{deadline}({notice})で、{days_left_text}",
+        "en": "{subject} renews on {renews_on}. Notice to cancel must be given by {deadline} "
+        "({notice}); {days_left_text}",
+    },
+    action={
+        "ja": "このツールを使い続けるか決めてください(担当: {owner})。解約するなら{deadline}までに"
+        "提供元へ申し出て、解約後は状態を「解約済」にし解約日を記入してください。続けるなら、更新後に{cell}を"
+        "次の契約更新日に書き換えてください。",
+        "en": "Decide whether to keep the tool (owner: {owner}). To cancel, give the vendor "
+        "notice by {deadline}, then set the status to cancelled and enter the cancellation "
+        "date. To keep it, enter the next renewal date in {cell} once it has renewed.",
+    },
+)
+def contract_notice_due(ctx: RuleContext) -> Iterator[Finding]:
+    """A tool not cancelled whose notice deadline (契約更新日 − 解約予告(日)) falls within
+    as_of … as_of + the warning window, both days included.
+
+    Why: auto-renewing contracts are the costly miss: the day notice must be given comes
+    well before the renewal day, and after it the team pays for another term.
+    A blank 解約予告(日) counts as 0 days (notice by the renewal day itself).
+    """
+    last_day = ctx.as_of + timedelta(days=ctx.settings.renewal_warning_days)
+    for tool, renews_on in live_tools_with_renewal(ctx):
+        notice_days: int = tool["notice_days"] or 0
+        deadline = renews_on - timedelta(days=notice_days)
+        if not ctx.as_of <= deadline <= last_day:
+            continue
+        days_left = (deadline - ctx.as_of).days
+        days_left_text = (
+            {"ja": "今日が期限です。", "en": "that is today."}
+            if days_left == 0
+            else {"ja": f"あと{days_left}日です。", "en": f"{day_count(days_left)['en']} left."}
+        )
+        notice = (
+            {"ja": f"契約更新日の{notice_days}日前", "en": f"{day_count(notice_days)['en']} ahead"}
+            if notice_days
+            else {
+                "ja": "解約予告の日数は未記入のため0日",
+                "en": "no notice period recorded: 0 days",
+            }
+        )
+        yield ctx.finding(
+            tool,
+            "renews_on",
+            due=deadline,
+            subject=tool_subject(tool),
+            renews_on=renews_on,
+            deadline=deadline,
+            notice=notice,
+            days_left=days_left,
+            days_left_text=days_left_text,
+            owner=owner_name(tool),
+        )
+
+
+@rule(
+    "RNW009",
+    Severity.WARNING,
+    sheets=("tools",),
+    columns={"tools": ("renews_on",)},
+    why={
+        "ja": "更新日が過ぎたままだと次の解約予告の期限が分からず(RNW008で警告できません)、台帳が契約の実態に追いついていない状態です。",
+        "en": "A passed renewal date hides the next notice deadline (RNW008 can no longer warn) and means the register fell behind the contract.",
+    },
+    title={"ja": "契約更新日が過ぎたまま", "en": "Contract renewal date has passed"},
+    message={
+        "ja": "{subject}の契約更新日({renews_on})が過ぎています。契約は更新されたか、終了しています"
+        "(台帳が更新されていません)。",
+        "en": "{subject} was due to renew on {renews_on}, which has passed: the contract has "
+        "renewed or ended since the register was updated.",
+    },
+    action={
+        "ja": "契約の状況を提供元の管理画面か契約書で確認し、続いているなら{cell}に次の契約更新日を、"
+        "終わっているなら状態を「解約済」にして解約日を記入してください(担当: {owner})。",
+        "en": "Check the contract in the vendor's admin screen or the agreement. If it goes on, "
+        "enter the next renewal date in {cell}; if it has ended, set the status to cancelled "
+        "and enter the cancellation date (owner: {owner}).",
+    },
+)
+def contract_renewal_passed(ctx: RuleContext) -> Iterator[Finding]:
+    """A tool not cancelled whose 契約更新日 is before as_of.
+
+    Why: a passed renewal date hides the next notice deadline (RNW008 can no longer warn)
+    and usually means the register fell behind the contract.
+    """
+    for tool, renews_on in live_tools_with_renewal(ctx):
+        if renews_on >= ctx.as_of:
+            continue
+        yield ctx.finding(
+            tool,
+            "renews_on",
+            due=renews_on,
+            subject=tool_subject(tool),
+            renews_on=renews_on,
+            owner=owner_name(tool),
+        )

@@ -173,10 +173,13 @@ def is_secret_header(header: str) -> bool:
         "en": "'{column}' holds what looks like {what} ({masked}).",
     },
     action={
-        "ja": "値をパスワード管理ツールに移して {cell} から消し、漏れた可能性があるので発行元で"
-        "キーを再発行(ローテーション)してください。",
-        "en": "Move the value to a password manager, delete it from {cell}, and rotate the key "
-        "where it was issued, since it may have leaked.",
+        "ja": "値をパスワード管理ツールに移して{cell}から消してください。漏れた可能性があるため、"
+        "発行元でその値を使えない状態にし(パスワードは変更、楽天のライセンスキーは再発行しても古いキーが"
+        "期限まで使えるので利用停止に)、新しい値に替えてください。",
+        "en": "Move the value to a password manager and delete it from {cell}. As it may have "
+        "leaked, make it unusable where it was issued (change a password; stop a Rakuten "
+        "license key, as a newly issued key leaves the old one working until its expiry) and "
+        "replace it.",
     },
 )
 def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
