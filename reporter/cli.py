@@ -256,6 +256,13 @@ def report(
     eml: Annotated[
         Path | None, typer.Option("--eml", help="Write the email to this .eml file instead.")
     ] = None,
+    per_owner: Annotated[
+        bool,
+        typer.Option(
+            "--per-owner",
+            help="With --email / --eml: one mail per owner in [email.owners], a summary to 'to'.",
+        ),
+    ] = False,
     previous: Annotated[
         Path | None,
         typer.Option(
@@ -311,7 +318,7 @@ def report(
         for line in summary_lines(result, run.lang, written, comparison=comparison):
             say.info(line)
         if eml is not None or email:
-            _send(result, written, run, eml, say)
+            _send(result, written, run, eml, say, per_owner=per_owner)
         if open_report:
             open_file(written)
         code = result.exit_code(fail_on)
@@ -345,25 +352,34 @@ def _refuse_log_over_register(log_path: Path, register: Path) -> None:
         raise OutputError("cli_log_is_register", path=str(log_path))
 
 
-def _send(result: Any, written: Path, run: Run, eml: Path | None, say: _Printer) -> None:
-    from reporter import emailer
+def _send(
+    result: Any, written: Path, run: Run, eml: Path | None, say: _Printer, *, per_owner: bool
+) -> None:
+    from reporter.delivery import email
 
-    message = emailer.build_message(
-        result,
-        written,
-        run.lang,
-        run.config.email,
-        config_path=run.config.path,
-        sending=eml is None,
-    )
+    settings, config_path, sending = run.config.email, run.config.path, eml is None
+    if per_owner:
+        plan = email.build_per_owner(
+            result, written, run.lang, settings, config_path=config_path, sending=sending
+        )
+        # Sent: the owners first, so that the summary lists what went out. Written: the
+        # summary takes the --eml name, the owners' messages -2, -3, ... beside it.
+        messages = plan.messages if sending else [plan.summary, *plan.owner_messages]
+    else:
+        messages = [
+            email.build_message(
+                result, written, run.lang, settings, config_path=config_path, sending=sending
+            )
+        ]
     if eml is not None:
-        emailer.write_eml(message, eml)
-        say.info(i18n.text("email_eml_written", run.lang, path=str(eml)))
+        for message, path in zip(messages, email.eml_paths(eml, len(messages)), strict=True):
+            email.write_eml(message, path)
+            say.info(i18n.text("email_eml_written", run.lang, path=str(path)))
         return
-    emailer.send_message(
-        message, run.config.email, report_path=written, config_path=run.config.path
-    )
-    say.info(i18n.text("email_sent", run.lang, to=", ".join(run.config.email.to)))
+    email.send_messages(messages, settings, report_path=written, config_path=config_path)
+    for message in messages:
+        to = ", ".join(email.recipients_of(message))
+        say.info(i18n.text("email_sent", run.lang, to=to))
 
 
 def open_file(path: Path) -> None:

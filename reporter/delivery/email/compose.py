@@ -1,35 +1,24 @@
-"""Email the monthly report (register-spec.md sections 6 and 7): one message, the report attached.
+"""The report email's words and shape (register-spec.md sections 6 and 7).
 
-:func:`build_message` writes the message: a subject with the month and the
-number of actions, a plain-text body with an HTML alternative summarising the
-month, and the report workbook attached. :func:`send_message` sends it with the
-config's ``[email]`` settings; :func:`write_eml` writes the same message to an
-.eml file instead (``--eml FILE``).
+:func:`build_message` writes the team's message: a subject with the month and
+the number of actions, a plain-text body with an HTML alternative summarising
+the month, and the report workbook attached. :func:`build_per_owner` writes
+one message per owner address (their own actions) and a summary for the team
+that says who was sent what.
 
-The SMTP password is never on the command line or in the config: it comes from
-the environment variable named by ``password_env``, else the OS keyring
-(:func:`resolve_password`). It is never put in a message, an error or a log
-line. Register text in the body is masked with :func:`redact`, and escaped in
-the HTML part; no link is ever made from it.
-
-A failure to send is an :class:`OutputError` (exit 3) whose message says that
-the report file, already written, was kept and where it is.
+Register text in a body is masked with :func:`redact`, made one line, and
+escaped in the HTML part; no link is ever made from it. A rule's long
+support-channel paragraph is said once per store below the list, not under
+every action.
 """
 
 from __future__ import annotations
 
-import contextlib
 import email.policy
-import errno
 import html
-import os
-import smtplib
-import socket
-import ssl
-import stat
-import tempfile
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 from pathlib import Path
@@ -39,17 +28,18 @@ from reporter import i18n
 from reporter.config import DEFAULT_NAME, EmailSettings
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError
+from reporter.i18n import render
 from reporter.model import Category, Severity
 from reporter.output import excel as _excel  # noqa: F401  (registers the xl_cat_* category names)
-from reporter.output.flat import Row, flatten, most_urgent, summarize
+from reporter.output.flat import TOP_ACTIONS, Row, flatten, summarize
 from reporter.output.terminal import SEVERITY_LABEL
-from reporter.rules.base import pick
+from reporter.rules import RULE_BY_CODE
+from reporter.rules.base import localize_params, pick
 from reporter.rules.security import redact
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-KEYRING_SERVICE = "reporter"
-TOP_ACTIONS = 10
-SECURITY_CHOICES = ("starttls", "ssl", "none")
+# The rule parameter holding the support-channel paragraph (reporter.rules.incidents).
+SUPPORT_PARAM = "support"
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _MONTHS_EN = (
     "January",
@@ -76,68 +66,6 @@ i18n.add(
             "ja": "メールの設定が足りません: 設定ファイル {config} の [email] に {keys} を書いてください。",
             "en": "Email is not set up: add {keys} to the [email] table of the config file {config}.",
         },
-        "email_no_password": {
-            "ja": "SMTPのパスワードが見つかりません(ユーザー {user})。環境変数 {var} に設定するか、"
-            "「keyring set reporter {user}」でOSのキーチェーンに保存してから、もう一度実行してください。{kept}",
-            "en": "No SMTP password found for {user}. Set the environment variable {var}, or store "
-            "it in the OS keyring with 'keyring set reporter {user}', then run again.{kept}",
-        },
-        "email_failed": {
-            "ja": "メールを送れませんでした({host}:{port}、{detail})。{hint}{kept}",
-            "en": "Could not send the email ({host}:{port}, {detail}). {hint}{kept}",
-        },
-        "email_partly_refused": {
-            "ja": "次の宛先にはメールを送れませんでした: {refused}。ほかの宛先には送りました。"
-            "設定ファイルの [email] の to / cc のアドレスを確認してください。{kept}",
-            "en": "The email was not accepted for {refused}; the other recipients got it. Check "
-            "the to / cc addresses in the config's [email] table.{kept}",
-        },
-        "email_kept": {
-            "ja": "レポートは {path} に保存されています。",
-            "en": " The report was kept at {path}.",
-        },
-        "email_hint_connect": {
-            "ja": "設定ファイルの smtp_host と smtp_port、ネットワーク(VPNやファイアウォール)を確認してください。",
-            "en": "Check smtp_host and smtp_port in the config, and the network (VPN, firewall).",
-        },
-        "email_hint_tls": {
-            "ja": "設定ファイルの security がサーバーに合っているか確認してください"
-            "(587番は starttls、465番は ssl が普通です)。",
-            "en": "Check that security in the config matches the server (port 587 is usually "
-            "starttls, port 465 ssl).",
-        },
-        "email_hint_certificate": {
-            "ja": "サーバーの証明書を確認できませんでした。smtp_host を証明書の名前"
-            "(例: smtp.example.com)にしているか確認し、社内のサーバーなら管理者に相談してください。",
-            "en": "The server's certificate could not be verified. Check that smtp_host is the "
-            "name on the certificate (e.g. smtp.example.com); for an in-house server ask its admin.",
-        },
-        "email_hint_login": {
-            "ja": "ユーザー名 {user} と、環境変数 {var} またはOSのキーチェーンのパスワードを確認してください。",
-            "en": "Check the username {user} and the password in the environment variable {var} "
-            "or the OS keyring.",
-        },
-        "email_hint_address": {
-            "ja": "設定ファイルの [email] の from / to / cc のアドレスを確認してください。",
-            "en": "Check the from / to / cc addresses in the config's [email] table.",
-        },
-        "email_hint_other": {
-            "ja": "設定ファイルの [email] とメールサーバーの状態を確認して、もう一度実行してください。",
-            "en": "Check the config's [email] table and the mail server, then run again.",
-        },
-        "email_detail_login": {
-            "ja": "ログインが拒否されました: {reply}",
-            "en": "login refused: {reply}",
-        },
-        "email_detail_login_not_ascii": {
-            "ja": "ユーザー名かパスワードに、SMTPのログインで送れない文字(半角英数字と記号以外)があります",
-            "en": "the username or password holds characters SMTP login cannot send "
-            "(only ASCII letters, digits and symbols)",
-        },
-        "email_detail_refused": {
-            "ja": "宛先が拒否されました: {reply}",
-            "en": "recipients refused: {reply}",
-        },
         "email_report_unreadable": {
             "ja": "メールに添付するレポートを読めませんでした: {path}({detail})。"
             "レポートがあるか確認して、もう一度実行してください。",
@@ -153,12 +81,6 @@ i18n.add(
         "email_not_address": {
             "ja": "メールアドレス(name@example.com の形)ではありません: {value}",
             "en": "not an email address like name@example.com: {value}",
-        },
-        "email_eml_unwritable": {
-            "ja": "メールのファイルを書き込めませんでした: {path}({detail})。"
-            "書き込めるフォルダーとファイル名を --eml で指定してください。",
-            "en": "Could not write the email file {path} ({detail}). Give --eml a file in a "
-            "folder you can write to.",
         },
         "email_config_default": {
             "ja": f"{DEFAULT_NAME}(または --config で指定したファイル)",
@@ -212,22 +134,74 @@ i18n.add(
             "ja": "詳しくは添付のレポートを見てください。このメールは reporter が自動で送っています。",
             "en": "See the attached report for every finding. This email was sent by reporter.",
         },
+        "email_support_header": {
+            "ja": "出品者サポートに相談する場合(店舗ごと)",
+            "en": "Asking seller support (per store)",
+        },
+        # --- one mail per owner (--per-owner) ----------------------------------------------
+        "email_owner_subject": {
+            "ja": "{prefix}{year}年{month}月 台帳レポート: {names}さんの対応 {count}件",
+            "en": "{prefix}Register report {month_name} {year}: {count} {actions} for {names}",
+        },
+        "email_owner_title": {
+            "ja": "{names}さんの対応 {year}年{month}月",
+            "en": "Actions for {names}, {month_name} {year}",
+        },
+        "email_owner_intro": {
+            "ja": "台帳で担当者が {names} の対応だけをお送りします。チーム全体の状況は添付のレポートにあります。",
+            "en": "Only the actions whose owner in the register is {names}. The attached report "
+            "has the whole team's.",
+        },
+        "email_owner_header": {
+            "ja": "担当の対応({count}件)",
+            "en": "Your actions ({count})",
+        },
+        "email_summary_sent_header": {
+            "ja": "担当者ごとのメール",
+            "en": "Emails to each owner",
+        },
+        "email_summary_sent_none": {
+            "ja": "担当者ごとに送ったメールはありません。",
+            "en": "No owner was sent an email of their own.",
+        },
+        "email_summary_sent_line": {
+            "ja": "{names} / {address} / {count}件",
+            "en": "{names} / {address} / {count} action(s)",
+        },
+        "email_col_address": {"ja": "宛先", "en": "Address"},
+        "email_col_count": {"ja": "件数", "en": "Actions"},
+        "email_summary_here": {"ja": "このメールに記載", "en": "in this email"},
+        "email_summary_rest_header": {
+            "ja": "このメールの対応(担当者のアドレスがない分など {count}件のうち上位 {shown}件)",
+            "en": "Actions in this email (the top {shown} of {count} with no owner address, or "
+            "whose owner gets this email)",
+        },
+        "email_per_owner_no_owners": {
+            "ja": "--per-owner には担当者のアドレスが必要です。設定ファイル {config} に [email.owners] の表を作り、"
+            '「佐藤 = "sato@example.com"」のように担当者名とアドレスを書いてください。',
+            "en": "--per-owner needs the owners' addresses: add an [email.owners] table to the "
+            'config file {config}, with lines like 佐藤 = "sato@example.com".',
+        },
     }
 )
 
 
-# --- settings and password ----------------------------------------------------------------------
+# --- settings -------------------------------------------------------------------------------------
 
 
 def missing_settings(settings: EmailSettings, *, sending: bool) -> list[str]:
     """The config keys (as written in the file) that must be set to write or to send the email.
 
     Writing a message (``--eml``) needs a sender and recipients; sending also
-    needs the SMTP host.
+    needs what the method signs in with: the SMTP host, or the Entra ID tenant
+    and application.
     """
     missing = []
-    if sending and not settings.smtp_host.strip():
-        missing.append("smtp_host")
+    if sending:
+        if settings.method == "smtp" and not settings.smtp_host.strip():
+            missing.append("smtp_host")
+        if settings.method in ("graph", "smtp-oauth"):
+            missing += [key for key in ("tenant_id", "client_id") if not getattr(settings, key)]
     if not settings.sender.strip():
         missing.append("from")
     if not any(address.strip() for address in (*settings.to, *settings.cc)):
@@ -244,34 +218,42 @@ def check_settings(
         raise InputError(
             "email_not_configured",
             keys=", ".join(missing),
-            config=_config_name(config_path),
+            config=config_name(config_path),
         )
 
 
-def resolve_password(settings: EmailSettings) -> str | None:
-    """The SMTP password: the variable named by ``password_env``, else the OS keyring, else None.
+# --- the actions ----------------------------------------------------------------------------------
 
-    The keyring is optional: when the package is missing or its backend fails,
-    the password is simply not found there.
+
+@dataclass(frozen=True)
+class Action:
+    """One action for the email: its row, its next step in one line, and any support paragraph."""
+
+    row: Row
+    step: str
+    support: str
+
+
+def actions(result: CheckResult, lang: str) -> list[Action]:
+    """Every action (error or warning no exception covers), most urgent first.
+
+    The same set and order as :func:`reporter.output.flat.most_urgent`. The
+    support-channel paragraph some rules end their action with is kept apart,
+    so that the email says it once per store.
     """
-    if settings.password_env:
-        value = os.environ.get(settings.password_env)
-        if value:
-            return value
-    if not settings.username:
-        return None
-    try:
-        import keyring
-    except ImportError:
-        return None
-    try:
-        value = keyring.get_password(KEYRING_SERVICE, settings.username)
-    except Exception:  # keyring.errors.KeyringError, or a backend (D-Bus, ...) failing its own way
-        return None
-    return value or None
-
-
-# --- the message ----------------------------------------------------------------------------------
+    picked = []
+    for finding, row in zip(result.findings, flatten(result, lang), strict=True):
+        if row.excepted or row.severity == Severity.INFO:
+            continue
+        support = ""
+        step = row.action
+        if SUPPORT_PARAM in finding.params:
+            params = localize_params(finding, lang)
+            support = _clean(str(params.get(SUPPORT_PARAM, "")))
+            params[SUPPORT_PARAM] = ""
+            step = render(pick(RULE_BY_CODE[finding.code].action, lang), params)
+        picked.append(Action(row, _clean(step), support))
+    return picked
 
 
 def action_count(result: CheckResult) -> int:
@@ -284,19 +266,12 @@ def action_count(result: CheckResult) -> int:
     return by_severity[Severity.ERROR] + by_severity[Severity.WARNING]
 
 
+# --- the team's message ---------------------------------------------------------------------------
+
+
 def subject(result: CheckResult, lang: str, settings: EmailSettings) -> str:
-    prefix = _one_line(settings.subject_prefix)
     count = action_count(result)
-    return i18n.text(
-        "email_subject",
-        lang,
-        prefix=f"{prefix} " if prefix else "",
-        year=result.as_of.year,
-        month=result.as_of.month,
-        month_name=_MONTHS_EN[result.as_of.month - 1],
-        count=count,
-        actions="action" if count == 1 else "actions",
-    )
+    return i18n.text("email_subject", lang, **_month(result, lang, settings, count))
 
 
 def build_message(
@@ -311,30 +286,182 @@ def build_message(
     """One message to ``settings.to`` (+ cc) from ``settings.sender``, the report attached.
 
     Raises InputError ``email_not_configured`` (exit 2) when the sender or the
-    recipients are missing (and the SMTP host too with ``sending=True``, so that
-    ``--email`` names every missing key at once), ``email_bad_setting`` when an address or the
-    subject prefix cannot be a header, and OutputError ``email_report_unreadable``
-    (exit 3) when the report cannot be read.
+    recipients are missing (and what sending needs too with ``sending=True``, so
+    that ``--email`` names every missing key at once), ``email_bad_setting`` when
+    an address or the subject prefix cannot be a header, and OutputError
+    ``email_report_unreadable`` (exit 3) when the report cannot be read.
     """
     check_settings(settings, config_path, sending=sending)
-    report_path = Path(report_path)
-    try:
-        attachment = report_path.read_bytes()
-    except OSError as error:
-        raise OutputError(
-            "email_report_unreadable", path=str(report_path), detail=_os_detail(error)
-        ) from None
-
+    attachment = _read_report(report_path)
     _check_addresses(settings, config_path)
-    rows = flatten(result, lang)
+    team = actions(result, lang)
+    body = _Body(lang, _title(result, lang, "email_title"), _intro(result, lang, report_path))
+    body.counts(result)
+    body.actions(
+        i18n.text("email_top_header", lang, count=len(team), shown=min(len(team), TOP_ACTIONS)),
+        team,
+    )
+    body.footer()
+    return _message(
+        settings,
+        config_path,
+        subject(result, lang, settings),
+        to=settings.to,
+        cc=settings.cc,
+        body=body,
+        report_path=Path(report_path),
+        attachment=attachment,
+    )
+
+
+# --- one message per owner ------------------------------------------------------------------------
+
+
+@dataclass
+class OwnerMail:
+    """What one owner address gets: the names it stands for and their actions."""
+
+    address: str  # as written in [email.owners]
+    names: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    in_team_mail: bool = False  # the address is in to / cc: the team's message carries these
+
+
+@dataclass
+class PerOwner:
+    """The messages of a --per-owner run: one per owner address, then the team's summary."""
+
+    owner_mails: list[OwnerMail]
+    owner_messages: list[EmailMessage]
+    summary: EmailMessage
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """Owners first: the summary, sent last, says who was sent what."""
+        return [*self.owner_messages, self.summary]
+
+
+def split_by_owner(
+    team: Sequence[Action], settings: EmailSettings
+) -> tuple[list[OwnerMail], list[Action]]:
+    """The owner mails (one per distinct address) and the actions left for the team's message.
+
+    An address written for two names gets one mail with both names' actions. An
+    owner whose address is also in to / cc gets no mail of their own: the
+    team's message lists their actions (one run, one message per person).
+    """
+    team_addresses = {_addr_spec(a) for a in (*settings.to, *settings.cc) if a.strip()}
+    by_address: dict[str, OwnerMail] = {}
+    address_of: dict[str, OwnerMail] = {}
+    for name, address in settings.owners:
+        key = _addr_spec(address)
+        mail = by_address.setdefault(
+            key, OwnerMail(address=address.strip(), in_team_mail=key in team_addresses)
+        )
+        mail.names.append(name)
+        address_of[name] = mail
+    rest: list[Action] = []
+    for action in team:
+        mail = address_of.get(action.row.owner.strip())
+        if mail is None or mail.in_team_mail:
+            rest.append(action)
+        if mail is not None:
+            mail.actions.append(action)
+    return list(by_address.values()), rest
+
+
+def build_per_owner(
+    result: CheckResult,
+    report_path: Path,
+    lang: str,
+    settings: EmailSettings,
+    *,
+    config_path: Path | None = None,
+    sending: bool = False,
+) -> PerOwner:
+    """One message per owner address with only that owner's actions, and the team's summary.
+
+    Owners with no action this month get no message. The summary goes to to /
+    cc: the counts, the actions no owner message carries, and a table of who was
+    sent what (name, address, number of actions). Raises like
+    :func:`build_message`, and InputError ``email_per_owner_no_owners`` (exit 2)
+    when the config has no ``[email.owners]``.
+    """
+    check_settings(settings, config_path, sending=sending)
+    if not settings.owners:
+        raise InputError("email_per_owner_no_owners", config=config_name(config_path))
+    attachment = _read_report(report_path)
+    _check_addresses(settings, config_path)
+    report_path = Path(report_path)
+    owner_mails, rest = split_by_owner(actions(result, lang), settings)
+    intro = _intro(result, lang, report_path)
+    owner_messages = []
+    for mail in owner_mails:
+        if mail.in_team_mail or not mail.actions:
+            continue
+        names = _names(mail.names, lang)
+        params = _month(result, lang, settings, len(mail.actions))
+        title = i18n.text("email_owner_title", lang, names=names, **params)
+        body = _Body(lang, title, [*intro, i18n.text("email_owner_intro", lang, names=names)])
+        body.actions(i18n.text("email_owner_header", lang, count=len(mail.actions)), mail.actions)
+        body.footer()
+        owner_messages.append(
+            _message(
+                settings,
+                config_path,
+                i18n.text("email_owner_subject", lang, names=names, **params),
+                to=(mail.address,),
+                cc=(),
+                body=body,
+                report_path=report_path,
+                attachment=attachment,
+                key="owners",
+            )
+        )
+    body = _Body(lang, _title(result, lang, "email_title"), intro)
+    body.counts(result)
+    body.sent_to(owner_mails)
+    header = i18n.text(
+        "email_summary_rest_header", lang, count=len(rest), shown=min(len(rest), TOP_ACTIONS)
+    )
+    body.actions(header, rest)
+    body.footer()
+    summary = _message(
+        settings,
+        config_path,
+        subject(result, lang, settings),
+        to=settings.to,
+        cc=settings.cc,
+        body=body,
+        report_path=report_path,
+        attachment=attachment,
+    )
+    return PerOwner(owner_mails, owner_messages, summary)
+
+
+# --- building a message ---------------------------------------------------------------------------
+
+
+def _message(
+    settings: EmailSettings,
+    config_path: Path | None,
+    subject_line: str,
+    *,
+    to: Iterable[str],
+    cc: Iterable[str],
+    body: _Body,
+    report_path: Path,
+    attachment: bytes,
+    key: str = "to",
+) -> EmailMessage:
     message = EmailMessage(policy=email.policy.default)
     headers = {
-        "Subject": ("subject_prefix", subject(result, lang, settings)),
+        "Subject": ("subject_prefix", subject_line),
         "From": ("from", settings.sender.strip()),
-        "To": ("to", ", ".join(a.strip() for a in settings.to if a.strip())),
-        "Cc": ("cc", ", ".join(a.strip() for a in settings.cc if a.strip())),
+        "To": (key, ", ".join(a.strip() for a in to if a.strip())),
+        "Cc": ("cc", ", ".join(a.strip() for a in cc if a.strip())),
     }
-    for header, (key, value) in headers.items():
+    for header, (setting, value) in headers.items():
         if not value:
             continue
         try:
@@ -342,16 +469,15 @@ def build_message(
         except (ValueError, TypeError, IndexError) as error:
             raise InputError(
                 "email_bad_setting",
-                key=key,
-                config=_config_name(config_path),
+                key=setting,
+                config=config_name(config_path),
                 detail=str(error) or type(error).__name__,
             ) from None
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=_domain_of(settings.sender))
     # RFC 3834: an automatic message; out-of-office replies should not answer it.
     message["Auto-Submitted"] = "auto-generated"
-
-    text_body, html_body = _bodies(result, rows, lang, report_path.name)
+    text_body, html_body = body.finish()
     # base64 keeps the Japanese UTF-8 text safe through relays without 8BITMIME.
     message.set_content(text_body, charset="utf-8", cte="base64")
     message.add_alternative(html_body, subtype="html", charset="utf-8", cte="base64")
@@ -363,119 +489,196 @@ def build_message(
     return message
 
 
-def _bodies(result: CheckResult, rows: list[Row], lang: str, report_name: str) -> tuple[str, str]:
-    def t(key: str, **params: Any) -> str:
-        return i18n.text(key, lang, **params)
+def _read_report(report_path: Path) -> bytes:
+    try:
+        return Path(report_path).read_bytes()
+    except OSError as error:
+        raise OutputError(
+            "email_report_unreadable", path=str(report_path), detail=os_detail(error)
+        ) from None
 
-    summary = summarize(result)
+
+def _month(result: CheckResult, lang: str, settings: EmailSettings, count: int) -> dict[str, Any]:
+    prefix = _one_line(settings.subject_prefix)
+    return {
+        "prefix": f"{prefix} " if prefix else "",
+        "year": result.as_of.year,
+        "month": result.as_of.month,
+        "month_name": _MONTHS_EN[result.as_of.month - 1],
+        "count": count,
+        "actions": "action" if count == 1 else "actions",
+    }
+
+
+def _title(result: CheckResult, lang: str, key: str) -> str:
     as_of = result.as_of
-    title = t(
-        "email_title", year=as_of.year, month=as_of.month, month_name=_MONTHS_EN[as_of.month - 1]
+    return i18n.text(
+        key, lang, year=as_of.year, month=as_of.month, month_name=_MONTHS_EN[as_of.month - 1]
     )
-    intro = [
-        t("email_as_of", as_of=as_of.isoformat()),
-        t("email_register", name=_clean(result.path.name)),
-        t("email_report", name=_clean(report_name)),
+
+
+def _intro(result: CheckResult, lang: str, report_path: Path) -> list[str]:
+    return [
+        i18n.text("email_as_of", lang, as_of=result.as_of.isoformat()),
+        i18n.text("email_register", lang, name=_clean(result.path.name)),
+        i18n.text("email_report", lang, name=_clean(Path(report_path).name)),
     ]
-    count_lines = []
-    for category in CATEGORY_ORDER:
-        counts = summary.by_category[category]
-        count_lines.append(
-            t(
+
+
+def _names(names: Sequence[str], lang: str) -> str:
+    return ("・" if lang == "ja" else " and ").join(_clean(name) for name in names)
+
+
+class _Body:
+    """The plain-text body and its HTML alternative, written side by side.
+
+    Every text goes through html.escape in the HTML part; no link is made from
+    register text.
+    """
+
+    _CELL = 'style="border:1px solid #999;padding:4px 8px;vertical-align:top"'
+    _HEAD = 'style="border:1px solid #999;padding:4px 8px;background:#eee;text-align:left"'
+    _NUM = 'style="border:1px solid #999;padding:4px 8px;text-align:right"'
+
+    def __init__(self, lang: str, title: str, intro: Sequence[str]) -> None:
+        self.lang = lang
+        e = html.escape
+        self.text = [title, "", *intro]
+        self.html = [
+            "<!DOCTYPE html>",
+            f'<html lang="{e(lang)}"><head><meta charset="utf-8"><title>{e(title)}</title></head>',
+            "<body style=\"font-family:Meiryo,'Yu Gothic','Hiragino Sans',sans-serif;"
+            'font-size:14px">',
+            f"<h2>{e(title)}</h2>",
+            "<p>" + "<br>".join(e(line) for line in intro) + "</p>",
+        ]
+
+    def t(self, key: str, **params: Any) -> str:
+        return i18n.text(key, self.lang, **params)
+
+    def _table(self, header: Sequence[str], rows: Iterable[Sequence[tuple[str, bool]]]) -> None:
+        """An HTML table; each cell is (text, numeric); the last row may be a total."""
+        e = html.escape
+        self.html.append('<table style="border-collapse:collapse">')
+        self.html.append(
+            "<tr>" + "".join(f"<th {self._HEAD}>{e(h)}</th>" for h in header) + "</tr>"
+        )
+        for row in rows:
+            cells = "".join(
+                f"<td {self._NUM if numeric else self._CELL}>{e(value)}</td>"
+                for value, numeric in row
+            )
+            self.html.append(f"<tr>{cells}</tr>")
+        self.html.append("</table>")
+
+    def counts(self, result: CheckResult) -> None:
+        summary = summarize(result)
+        t, e = self.t, html.escape
+        self.text += ["", t("email_counts_header")]
+        for category in CATEGORY_ORDER:
+            counts = summary.by_category[category]
+            line = t(
                 "email_counts_line",
                 category=t(_CATEGORY_KEYS[category]),
                 error=counts[Severity.ERROR],
                 warning=counts[Severity.WARNING],
                 info=counts[Severity.INFO],
             )
+            self.text.append(f"  {line}")
+        excepted = t("email_excepted", count=summary.excepted)
+        self.text.append(f"  {excepted}")
+        self.html.append(f"<h3>{e(t('email_counts_header'))}</h3>")
+        rows = [
+            [(t(_CATEGORY_KEYS[c]), False)]
+            + [(str(summary.by_category[c][s]), True) for s in _SEVERITIES]
+            for c in CATEGORY_ORDER
+        ]
+        rows.append(
+            [(t("email_total"), False)] + [(str(summary.by_severity[s]), True) for s in _SEVERITIES]
         )
-    excepted = t("email_excepted", count=summary.excepted)
-    total_actions = action_count(result)
-    top = most_urgent(rows, TOP_ACTIONS)
-    top_header = t("email_top_header", count=total_actions, shown=len(top))
-    more = total_actions - len(top)
+        header = [t("email_col_category")] + [
+            pick(SEVERITY_LABEL[s], self.lang) for s in _SEVERITIES
+        ]
+        self._table(header, rows)
+        self.html.append(f"<p>{e(excepted)}</p>")
 
-    # --- plain text ---
-    text = [title, "", *intro, "", t("email_counts_header"), *(f"  {c}" for c in count_lines)]
-    text += [f"  {excepted}", ""]
-    if top:
-        text.append(top_header)
-        for n, row in enumerate(top, start=1):
-            text.extend(_text_action(n, row, lang))
-        if more > 0:
-            text.append(f"  {t('email_top_more', count=more)}")
-    else:
-        text.append(t("no_actions"))
-    text += ["", t("email_footer"), ""]
-
-    # --- HTML: every text goes through html.escape; no link is made from register text ---
-    e = html.escape
-    cell = 'style="border:1px solid #999;padding:4px 8px;vertical-align:top"'
-    head = 'style="border:1px solid #999;padding:4px 8px;background:#eee;text-align:left"'
-    num = 'style="border:1px solid #999;padding:4px 8px;text-align:right"'
-    severity_names = [pick(SEVERITY_LABEL[s], lang) for s in _SEVERITIES]
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{e(lang)}"><head><meta charset="utf-8"><title>{e(title)}</title></head>',
-        "<body style=\"font-family:Meiryo,'Yu Gothic','Hiragino Sans',sans-serif;font-size:14px\">",
-        f"<h2>{e(title)}</h2>",
-        "<p>" + "<br>".join(e(line) for line in intro) + "</p>",
-        f"<h3>{e(t('email_counts_header'))}</h3>",
-        '<table style="border-collapse:collapse">',
-        f"<tr><th {head}>{e(t('email_col_category'))}</th>"
-        + "".join(f"<th {head}>{e(name)}</th>" for name in severity_names)
-        + "</tr>",
-    ]
-    for category in CATEGORY_ORDER:
-        counts = summary.by_category[category]
-        parts.append(
-            f"<tr><td {cell}>{e(t(_CATEGORY_KEYS[category]))}</td>"
-            + "".join(f"<td {num}>{counts[s]}</td>" for s in _SEVERITIES)
-            + "</tr>"
-        )
-    parts.append(
-        f"<tr><th {head}>{e(t('email_total'))}</th>"
-        + "".join(f"<th {num}>{summary.by_severity[s]}</th>" for s in _SEVERITIES)
-        + "</tr></table>"
-    )
-    parts.append(f"<p>{e(excepted)}</p>")
-    if top:
-        parts.append(f"<h3>{e(top_header)}</h3>")
-        parts.append('<table style="border-collapse:collapse">')
+    def actions(self, header: str, listed: Sequence[Action]) -> None:
+        """The first TOP_ACTIONS actions, then each distinct support paragraph once."""
+        t, e, lang = self.t, html.escape, self.lang
+        top = list(listed[:TOP_ACTIONS])
+        more = len(listed) - len(top)
+        self.text.append("")
+        if not top:
+            self.text.append(t("no_actions"))
+            self.html.append(f"<p>{e(t('no_actions'))}</p>")
+            return
+        self.text.append(header)
+        self.html.append(f"<h3>{e(header)}</h3>")
+        for n, action in enumerate(top, start=1):
+            self.text.extend(_text_action(n, action, lang))
         columns = ("email_col_severity", "email_col_code", "email_col_place")
         columns += ("email_col_owner", "email_col_due", "email_col_action")
-        parts.append(
-            f"<tr><th {head}>#</th>"
-            + "".join(f"<th {head}>{e(t(key))}</th>" for key in columns)
-            + "</tr>"
+        self._table(
+            ["#", *(t(key) for key in columns)],
+            (
+                [
+                    (str(n), True),
+                    (pick(SEVERITY_LABEL[a.row.severity], lang), False),
+                    (a.row.code, False),
+                    (_place(a.row, lang), False),
+                    (_clean(a.row.owner), False),
+                    (_due(a.row, lang), False),
+                    (a.step, False),
+                ]
+                for n, a in enumerate(top, start=1)
+            ),
         )
-        for n, row in enumerate(top, start=1):
-            values = (
-                pick(SEVERITY_LABEL[row.severity], lang),
-                row.code,
-                _place(row, lang),
-                _clean(row.owner),
-                _due(row, lang),
-                _clean(row.action),
-            )
-            parts.append(
-                f"<tr><td {num}>{n}</td>"
-                + "".join(f"<td {cell}>{e(value)}</td>" for value in values)
-                + "</tr>"
-            )
-        parts.append("</table>")
         if more > 0:
-            parts.append(f"<p>{e(t('email_top_more', count=more))}</p>")
-    else:
-        parts.append(f"<p>{e(t('email_top_none'))}</p>")
-    parts += [f"<p>{e(t('email_footer'))}</p>", "</body></html>", ""]
-    return "\n".join(text), "\n".join(parts)
+            self.text.append(f"  {t('email_top_more', count=more)}")
+            self.html.append(f"<p>{e(t('email_top_more', count=more))}</p>")
+        supports = list(dict.fromkeys(a.support for a in top if a.support))
+        if supports:
+            self.text += ["", t("email_support_header"), *(f"  - {s}" for s in supports)]
+            self.html.append(f"<h3>{e(t('email_support_header'))}</h3>")
+            self.html.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in supports) + "</ul>")
+
+    def sent_to(self, owner_mails: Sequence[OwnerMail]) -> None:
+        """Who was sent what: name, address, number of actions."""
+        t, e = self.t, html.escape
+        listed = [m for m in owner_mails if m.actions]
+        self.text += ["", t("email_summary_sent_header")]
+        self.html.append(f"<h3>{e(t('email_summary_sent_header'))}</h3>")
+        if not listed:
+            self.text.append(f"  {t('email_summary_sent_none')}")
+            self.html.append(f"<p>{e(t('email_summary_sent_none'))}</p>")
+            return
+        rows = []
+        for mail in listed:
+            address = _one_line(mail.address)
+            if mail.in_team_mail:
+                here = t("email_summary_here")
+                address += f"({here})" if self.lang == "ja" else f" ({here})"
+            names = _names(mail.names, self.lang)
+            count = str(len(mail.actions))
+            self.text.append(
+                "  " + t("email_summary_sent_line", names=names, address=address, count=count)
+            )
+            rows.append([(names, False), (address, False), (count, True)])
+        self._table([t("email_col_owner"), t("email_col_address"), t("email_col_count")], rows)
+
+    def footer(self) -> None:
+        self.text += ["", self.t("email_footer"), ""]
+        self.html += [f"<p>{html.escape(self.t('email_footer'))}</p>", "</body></html>", ""]
+
+    def finish(self) -> tuple[str, str]:
+        return "\n".join(self.text), "\n".join(self.html)
 
 
-def _text_action(n: int, row: Row, lang: str) -> list[str]:
+def _text_action(n: int, action: Action, lang: str) -> list[str]:
     def t(key: str) -> str:
         return i18n.text(key, lang)
 
+    row = action.row
     details = [f"{t('email_col_place')}: {_place(row, lang)}"]
     if row.owner:
         details.append(f"{t('email_col_owner')}: {_clean(row.owner)}")
@@ -485,7 +688,7 @@ def _text_action(n: int, row: Row, lang: str) -> list[str]:
     return [
         f"  {n}. [{pick(SEVERITY_LABEL[row.severity], lang)}] {row.code} {_clean(row.title)}",
         f"     {separator.join(details)}",
-        f"     → {t('email_col_action')}: {_clean(row.action)}",
+        f"     → {t('email_col_action')}: {action.step}",
     ]
 
 
@@ -519,23 +722,27 @@ def _clean(value: str | None) -> str:
     return " ".join(text.split())
 
 
+# --- addresses ------------------------------------------------------------------------------------
+
+
 def _check_addresses(settings: EmailSettings, config_path: Path | None) -> None:
-    """Each of from / to / cc must be one or more addresses of the form name@domain."""
+    """Each of from / to / cc / owners must be one or more addresses of the form name@domain."""
     fields = [("from", settings.sender), *(("to", a) for a in settings.to)]
     fields += [("cc", a) for a in settings.cc]
+    fields += [(f"owners.{name}", a) for name, a in settings.owners]
     for key, value in fields:
         if not value.strip():
             continue
         addresses = [address for _, address in getaddresses([value])]
         good = bool(addresses) and all(_is_address(address) for address in addresses)
-        if key == "from" and len(addresses) != 1:
-            good = False
+        if key == "from" or key.startswith("owners."):
+            good = good and len(addresses) == 1
         if not good:
             raise InputError(
                 "email_bad_setting",
                 key=key,
-                config=_config_name(config_path),
-                detail=_localized("email_not_address", value=_one_line(value)),
+                config=config_name(config_path),
+                detail=localized("email_not_address", value=_one_line(value)),
             )
 
 
@@ -546,6 +753,11 @@ def _is_address(address: str) -> bool:
         and "@" not in local
         and not any(char.isspace() for char in address)
     )
+
+
+def _addr_spec(value: str) -> str:
+    """The bare address, lower case: two spellings of one mailbox are one person."""
+    return (parseaddr(value)[1] or value).strip().lower()
 
 
 def _one_line(value: str) -> str:
@@ -562,251 +774,19 @@ def _domain_of(sender: str) -> str:
     return domain or "reporter.invalid"
 
 
-def _config_name(config_path: Path | None) -> str | Mapping[str, str]:
+def config_name(config_path: Path | None) -> str | Mapping[str, str]:
+    """The config file for a message: its path, or the default name."""
     if config_path is not None:
         return str(config_path)
     return {lang: i18n.text("email_config_default", lang) for lang in i18n.LANGS}
 
 
-# --- sending --------------------------------------------------------------------------------------
-
-
-def send_message(
-    message: EmailMessage,
-    settings: EmailSettings,
-    *,
-    password: str | None = None,
-    timeout: float = 30,
-    report_path: Path | None = None,
-    config_path: Path | None = None,
-) -> None:
-    """Send ``message`` with the ``[email]`` settings.
-
-    ``security``: ``starttls`` (plain SMTP, then STARTTLS with the default
-    certificate checks), ``ssl`` (SMTP over TLS from the start) or ``none``
-    (plain, for a local relay). Logs in only when ``username`` is set, with
-    ``password`` or else :func:`resolve_password`.
-
-    Raises InputError ``email_not_configured`` (exit 2) for missing settings,
-    OutputError ``email_no_password`` when no password is found, and
-    ``email_failed`` / ``email_partly_refused`` (exit 3) when the server cannot
-    be reached or refuses; these say where ``report_path`` was kept.
-    """
-    check_settings(settings, config_path, sending=True)
-    if settings.security not in SECURITY_CHOICES:
-        raise InputError(
-            "config_wrong_type",
-            path=str(config_path) if config_path else DEFAULT_NAME,
-            key="email.security",
-            expected=" / ".join(SECURITY_CHOICES),
-            value=repr(settings.security),
-        )
-    kept = _kept(report_path)
-    if settings.username and not password:
-        password = resolve_password(settings)
-        if not password:
-            raise OutputError(
-                "email_no_password",
-                var=settings.password_env or "password_env",
-                user=settings.username,
-                kept=kept,
-            )
-    sender = parseaddr(settings.sender)[1] or settings.sender.strip()
-    recipients = [address for _, address in getaddresses([*settings.to, *settings.cc]) if address]
-    host, port = settings.smtp_host.strip(), settings.smtp_port
-
-    def failed(detail: str | Mapping[str, str], hint: str, **hint_params: Any) -> OutputError:
-        if isinstance(detail, str):
-            detail = {lang: detail for lang in i18n.LANGS}
-        # A server reply should never echo the password; make sure of it.
-        detail = {lang: _scrub(text, password) for lang, text in detail.items()}
-        return OutputError(
-            "email_failed",
-            host=host,
-            port=port,
-            detail=detail,
-            hint={lang: i18n.text(hint, lang, **hint_params) for lang in i18n.LANGS},
-            kept=kept,
-        )
-
-    try:
-        refused = _deliver(message, settings, host, port, sender, recipients, password, timeout)
-    except _CredentialsNotAscii:
-        raise failed(
-            _localized("email_detail_login_not_ascii"),
-            "email_hint_login",
-            user=settings.username,
-            var=settings.password_env or "password_env",
-        ) from None
-    except smtplib.SMTPAuthenticationError as error:
-        raise failed(
-            _localized("email_detail_login", reply=_reply(error)),
-            "email_hint_login",
-            user=settings.username,
-            var=settings.password_env or "password_env",
-        ) from None
-    except smtplib.SMTPRecipientsRefused as error:
-        raise failed(
-            _localized("email_detail_refused", reply=_refused(error.recipients)),
-            "email_hint_address",
-        ) from None
-    except smtplib.SMTPSenderRefused as error:
-        raise failed(f"{error.sender}: {_reply(error)}", "email_hint_address") from None
-    except smtplib.SMTPNotSupportedError as error:
-        # STARTTLS or AUTH not offered: usually the wrong security for the port.
-        raise failed(str(error), "email_hint_tls") from None
-    except smtplib.SMTPResponseException as error:
-        raise failed(_reply(error), "email_hint_other") from None
-    except ssl.SSLCertVerificationError as error:
-        raise failed(error.verify_message or str(error), "email_hint_certificate") from None
-    except ssl.SSLError as error:
-        raise failed(f"TLS: {error.reason or error}", "email_hint_tls") from None
-    except (socket.gaierror, ConnectionError, TimeoutError) as error:
-        raise failed(_os_detail(error), "email_hint_connect") from None
-    except smtplib.SMTPServerDisconnected as error:
-        # Often a TLS port spoken to in plain text (or the reverse).
-        raise failed(str(error) or type(error).__name__, "email_hint_tls") from None
-    except (smtplib.SMTPException, OSError, ValueError, OverflowError) as error:
-        raise failed(
-            _os_detail(error) if isinstance(error, OSError) else str(error) or type(error).__name__,
-            "email_hint_connect"
-            if isinstance(error, (OSError, OverflowError))
-            else "email_hint_other",
-        ) from None
-    if refused:
-        raise OutputError("email_partly_refused", refused=_refused(refused), kept=kept)
-
-
-class _CredentialsNotAscii(Exception):
-    """The username or password cannot be sent in an SMTP login (not ASCII)."""
-
-
-def _deliver(
-    message: EmailMessage,
-    settings: EmailSettings,
-    host: str,
-    port: int,
-    sender: str,
-    recipients: list[str],
-    password: str | None,
-    timeout: float,
-) -> dict[str, tuple[int, bytes]]:
-    """Connect, secure, log in and send; return the refused recipients (when some were accepted)."""
-    context = ssl.create_default_context()
-    smtp: smtplib.SMTP
-    if settings.security == "ssl":
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-    else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
-    try:
-        smtp.ehlo()
-        if settings.security == "starttls":
-            smtp.starttls(context=context)
-            smtp.ehlo()
-        if settings.username:
-            try:
-                smtp.login(settings.username, password or "")
-            except UnicodeEncodeError:
-                # smtplib sends the login as ASCII, and its error quotes the character
-                # it could not send and where: a piece of the password.
-                raise _CredentialsNotAscii from None
-        refused = smtp.send_message(message, from_addr=sender, to_addrs=recipients)
-    finally:
-        try:
-            smtp.quit()
-        except (smtplib.SMTPException, OSError):
-            smtp.close()
-    return refused
-
-
-def _scrub(text: str, password: str | None) -> str:
-    return text.replace(password, "****") if password else text
-
-
-def _kept(report_path: Path | None) -> str | Mapping[str, str]:
-    if report_path is None:
-        return ""
-    return {lang: i18n.text("email_kept", lang, path=str(report_path)) for lang in i18n.LANGS}
-
-
-def _localized(key: str, **params: Any) -> Mapping[str, str]:
+def localized(key: str, **params: Any) -> Mapping[str, str]:
+    """A text in every language, for a param of another message."""
     return {lang: i18n.text(key, lang, **params) for lang in i18n.LANGS}
 
 
-def _reply(error: smtplib.SMTPResponseException) -> str:
-    reply = error.smtp_error
-    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-    return f"{error.smtp_code} {' '.join(text.split())}".strip()
-
-
-def _refused(recipients: Mapping[str, Any]) -> str:
-    parts = []
-    for address, reply in recipients.items():
-        if isinstance(reply, tuple) and len(reply) == 2:
-            code, text = reply
-            text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-            parts.append(f"{address} ({code} {' '.join(text.split())})")
-        else:
-            parts.append(address)
-    return ", ".join(parts)
-
-
-def _os_detail(error: BaseException) -> str:
+def os_detail(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return str(error) or type(error).__name__
-
-
-# --- .eml -----------------------------------------------------------------------------------------
-
-
-def write_eml(message: EmailMessage, path: Path) -> None:
-    """Write ``message`` as an .eml file (CRLF line ends), replacing the file in one step.
-
-    Raises OutputError ``email_eml_unwritable`` (exit 3) when it cannot be written.
-    """
-    path = Path(path)
-    data = message.as_bytes(policy=email.policy.SMTP)
-    temporary: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_dir():
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".reporter-", suffix=".eml")
-        temporary = Path(name)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        # mkstemp makes the file private (0600); give it a normal file's permissions.
-        os.chmod(temporary, _file_mode(path))
-        os.replace(temporary, path)
-        temporary = None
-    except OSError as error:
-        raise OutputError(
-            "email_eml_unwritable", path=str(path), detail=_os_detail(error)
-        ) from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-
-
-def _file_mode(target: Path) -> int:
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        pass
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-__all__ = [
-    "action_count",
-    "build_message",
-    "check_settings",
-    "missing_settings",
-    "resolve_password",
-    "send_message",
-    "subject",
-    "write_eml",
-]
