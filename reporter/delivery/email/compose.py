@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import email.policy
 import html
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from reporter.rules.security import redact
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 # The rule parameter holding the support-channel paragraph (reporter.rules.incidents).
 SUPPORT_PARAM = "support"
+# Where a sentence ends: a Japanese full stop, or a full stop and a space (not in "e.g. ").
+_SENTENCE_END = re.compile(r"。|(?<!e\.g)(?<!i\.e)\.\s")
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _MONTHS_EN = (
     "January",
@@ -227,7 +230,7 @@ def check_settings(
 
 @dataclass(frozen=True)
 class Action:
-    """One action for the email: its row, its next step in one line, and any support paragraph."""
+    """One action for the email: its row, its next step in one sentence, any support paragraph."""
 
     row: Row
     step: str
@@ -252,8 +255,16 @@ def actions(result: CheckResult, lang: str) -> list[Action]:
             support = _clean(str(params.get(SUPPORT_PARAM, "")))
             params[SUPPORT_PARAM] = ""
             step = render(pick(RULE_BY_CODE[finding.code].action, lang), params)
-        picked.append(Action(row, _clean(step), support))
+        picked.append(Action(row, first_sentence(_clean(step)), support))
     return picked
+
+
+def first_sentence(text: str) -> str:
+    """An action's first sentence: what to do. The steps that follow are in the report."""
+    match = _SENTENCE_END.search(text)
+    if match and match.end() < len(text.rstrip()):
+        return text[: match.start() + 1]
+    return text
 
 
 def action_count(result: CheckResult) -> int:
