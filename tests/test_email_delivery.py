@@ -327,6 +327,8 @@ class FakeMicrosoft:
 
     base: str = ""
     token: str = "eyJ0eXAi.local-test-token.signature"
+    scope: str = ""  # the scope asked for; default: the Graph stand-in's own
+    client_certificate: x509.Certificate | None = None  # accept assertions signed for it
     refuse_send: tuple[int, dict[str, Any]] | None = None
     token_requests: list[dict[str, list[str]]] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
@@ -350,7 +352,10 @@ class FakeMicrosoft:
             good = (
                 form.get("grant_type") == ["client_credentials"]
                 and form.get("client_id") == [CLIENT_ID]
-                and form.get("client_secret") == [CLIENT_SECRET]
+                and (
+                    form.get("client_secret") == [CLIENT_SECRET]
+                    or self._assertion_ok(form, f"{self.base}{path}")
+                )
             )
             if not good:
                 return 401, {
@@ -358,7 +363,7 @@ class FakeMicrosoft:
                     "error_description": "AADSTS7000215: Invalid client secret provided.\r\n"
                     "Trace ID: 0000 Correlation ID: 0000",
                 }
-            if f"{self.base}/.default" not in form.get("scope", [""])[0].split():
+            if (self.scope or f"{self.base}/.default") not in form.get("scope", [""])[0].split():
                 return 400, {"error": "invalid_scope", "error_description": "AADSTS70011"}
             return 200, {"token_type": "Bearer", "expires_in": 3599, "access_token": self.token}
         match = re.fullmatch(r"/v1\.0/users/([^/]+)/sendMail", path)
@@ -377,6 +382,32 @@ class FakeMicrosoft:
             self.sent_to.append(unquote(match[1]))
             return 202, None
         return 404, {"error": {"code": "NotFound", "message": path}}
+
+    def _assertion_ok(self, form: dict[str, list[str]], token_endpoint: str) -> bool:
+        """A certificate credential: a JWT signed with the key of the registered certificate."""
+        import jwt
+
+        if self.client_certificate is None or form.get("client_assertion_type") != [
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        ]:
+            return False
+        assertion = form.get("client_assertion", [""])[0]
+        thumbprint = base64.urlsafe_b64encode(
+            self.client_certificate.fingerprint(hashes.SHA256())
+        ).rstrip(b"=")
+        header = jwt.get_unverified_header(assertion)
+        if str(header.get("x5t#S256", "")).rstrip("=") != thumbprint.decode():
+            return False
+        try:
+            claims = jwt.decode(
+                assertion,
+                self.client_certificate.public_key(),  # type: ignore[arg-type]
+                algorithms=["PS256", "RS256"],
+                audience=token_endpoint,
+            )
+        except jwt.InvalidTokenError:
+            return False
+        return claims.get("iss") == claims.get("sub") == CLIENT_ID
 
 
 def _sendmail_problems(payload: dict[str, Any]) -> list[str]:
@@ -547,6 +578,122 @@ def test_a_report_too_large_for_graph_says_so_before_signing_in(
     assert caught.value.key == "email_graph_too_large"
     text = caught.value.render("ja")
     assert "3MB" in text and str(big) in text
+
+
+def test_graph_signs_in_with_a_certificate_instead_of_a_secret(
+    microsoft: FakeMicrosoft,
+    result: CheckResult,
+    report_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "reporter")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .sign(key, hashes.SHA256())
+    )
+    passphrase = "pass-Phrase-42"
+    pem = tmp_path / "reporter.pem"  # the key (encrypted) and the certificate in one file
+    pem.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(passphrase.encode()),
+        )
+        + cert.public_bytes(serialization.Encoding.PEM)
+    )
+    microsoft.client_certificate = cert
+    monkeypatch.setenv("REPORTER_CLIENT_SECRET", passphrase)  # the certificate's passphrase
+    settings = EmailSettings(
+        method="graph",
+        tenant_id=TENANT,
+        client_id=CLIENT_ID,
+        certificate=str(pem),
+        login_url=microsoft.base,
+        graph_url=microsoft.base,
+        sender=SENDER,
+        to=("team@example.com",),
+    )
+    message = mail.build_message(result, report_file, "ja", settings)
+    mail.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
+    (token_request,) = microsoft.token_requests
+    assert "client_secret" not in token_request and "client_assertion" in token_request
+    assert len(microsoft.sent) == 1 and microsoft.problems == []
+
+    # A wrong passphrase: one line naming the file, never the passphrase.
+    monkeypatch.setenv("REPORTER_CLIENT_SECRET", "wrong-Phrase-1")
+    with pytest.raises(OutputError) as caught:
+        mail.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
+    assert caught.value.key == "email_certificate_unusable"
+    text = caught.value.render("en")
+    assert str(pem) in text and "wrong-Phrase-1" not in text and passphrase not in text
+
+
+@dataclass
+class OAuthInbox(Inbox):
+    """An SMTP server that takes XOAUTH2 with the stand-in's token (as Exchange Online does)."""
+
+    token: str = ""
+    xoauth2: list[str] = field(default_factory=list)
+
+    async def auth_XOAUTH2(self, server: SMTPServer, args: list[str]) -> AuthResult:
+        response = base64.b64decode(args[1]).decode() if len(args) > 1 else ""
+        self.xoauth2.append(response)
+        good = response == f"user={SENDER}\x01auth=Bearer {self.token}\x01\x01"
+        return AuthResult(success=good, handled=False)
+
+
+def test_smtp_oauth_logs_in_with_xoauth2_over_starttls(
+    microsoft: FakeMicrosoft,
+    certificate: Certificate,
+    result: CheckResult,
+    report_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reporter.delivery.email.send import OFFICE365_SMTP_SCOPE
+
+    microsoft.scope = OFFICE365_SMTP_SCOPE  # a token for Exchange Online, not for Graph
+    inbox = OAuthInbox(token=microsoft.token)
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=free_port(),
+        server_hostname="localhost",
+        ready_timeout=TIMEOUT,
+        tls_context=certificate.server_context(),
+        require_starttls=True,
+    )
+    controller.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate.cert))
+    monkeypatch.setenv("REPORTER_CLIENT_SECRET", CLIENT_SECRET)
+    settings = EmailSettings(
+        method="smtp-oauth",
+        smtp_host="127.0.0.1",
+        smtp_port=controller.port,
+        tenant_id=TENANT,
+        client_id=CLIENT_ID,
+        login_url=microsoft.base,
+        sender=SENDER,
+        to=("team@example.com",),
+    )
+    try:
+        message = mail.build_message(result, report_file, "ja", settings, sending=True)
+        mail.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
+    finally:
+        controller.stop()
+    assert len(inbox.xoauth2) == 1 and inbox.over_tls == [True]
+    assert [rcpt for rcpt, _ in inbox.messages()] == [["team@example.com"]]
+    assert microsoft.sent == []  # SMTP, not Graph
 
 
 # --- (e) one mail per owner -----------------------------------------------------------------------

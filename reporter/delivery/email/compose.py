@@ -181,9 +181,9 @@ i18n.add(
         },
         "email_per_owner_no_owners": {
             "ja": "--per-owner には担当者のアドレスが必要です。設定ファイル {config} に [email.owners] の表を作り、"
-            '「佐藤 = "sato@example.com"」のように担当者名とアドレスを書いてください。',
+            '「"佐藤" = "sato@example.com"」のように担当者名(引用符で囲む)とアドレスを書いてください。',
             "en": "--per-owner needs the owners' addresses: add an [email.owners] table to the "
-            'config file {config}, with lines like 佐藤 = "sato@example.com".',
+            'config file {config}, with lines like "佐藤" = "sato@example.com" (the name in quotes).',
         },
     }
 )
