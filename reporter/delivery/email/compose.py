@@ -42,6 +42,7 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 # The rule parameter holding the support-channel paragraph (reporter.rules.incidents).
 SUPPORT_PARAM = "support"
 # Where a sentence ends: a Japanese full stop, or a full stop and a space (not in "e.g. ").
+_SCENE_SETTER = 24  # characters: a first sentence this short does not say what to do
 _SENTENCE_END = re.compile(r"。|(?<!e\.g)(?<!i\.e)\.\s")
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _MONTHS_EN = (
@@ -151,7 +152,7 @@ i18n.add(
             "en": "Actions for {names}, {month_name} {year}",
         },
         "email_owner_intro": {
-            "ja": "台帳で担当者が {names} の対応だけをお送りします。チーム全体の状況は添付のレポートにあります。",
+            "ja": "台帳の担当者が「{names}」の対応だけをお送りします。チーム全体の状況は添付のレポートにあります。",
             "en": "Only the actions whose owner in the register is {names}. The attached report "
             "has the whole team's.",
         },
@@ -260,11 +261,19 @@ def actions(result: CheckResult, lang: str) -> list[Action]:
 
 
 def first_sentence(text: str) -> str:
-    """An action's first sentence: what to do. The steps that follow are in the report."""
-    match = _SENTENCE_END.search(text)
-    if match and match.end() < len(text.rstrip()):
-        return text[: match.start() + 1]
-    return text
+    """An action's first sentence: what to do. The steps that follow are in the report.
+
+    A short first sentence only sets the scene ("MWS は終了しています。"), so the
+    next one, which says what to do, comes with it.
+    """
+    end = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() >= len(text.rstrip()):
+            break
+        end = match.start() + 1
+        if end > _SCENE_SETTER:
+            return text[:end]
+    return text[:end] if end > _SCENE_SETTER else text
 
 
 def action_count(result: CheckResult) -> int:
