@@ -781,6 +781,72 @@ def test_an_owner_who_also_gets_the_summary_gets_only_the_summary(
     assert "suzuki@example.com (in this email)" in summary
 
 
+def test_an_owner_address_refused_still_sends_the_rest_and_ends_with_exit_3(
+    result: CheckResult, report_file: Path
+) -> None:
+    from tests.test_email import Collector  # refuses recipients starting with "nobody"
+
+    collector = Collector()
+    controller = Controller(
+        collector,
+        hostname="127.0.0.1",
+        port=free_port(),
+        server_hostname="localhost",
+        ready_timeout=TIMEOUT,
+    )
+    controller.start()
+    settings = EmailSettings(
+        smtp_host="127.0.0.1",
+        smtp_port=controller.port,
+        security="none",
+        sender=SENDER,
+        to=("team@example.com",),
+        owners=(("佐藤", "nobody@example.com"), ("鈴木 & 高橋", "suzuki@example.com")),
+    )
+    try:
+        plan = mail.build_per_owner(result, report_file, "en", settings, sending=True)
+        with pytest.raises(OutputError) as caught:
+            mail.send_messages(plan.messages, settings, timeout=TIMEOUT, report_path=report_file)
+    finally:
+        controller.stop()
+    assert [envelope.rcpt_tos for envelope in collector.envelopes] == [
+        ["suzuki@example.com"],
+        ["team@example.com"],
+    ]
+    error = caught.value
+    assert error.key == "email_partly_refused" and error.exit_code == EXIT_OUTPUT
+    text = error.render("en")
+    assert "nobody@example.com" in text and str(report_file) in text
+
+
+def test_graph_signs_in_once_for_every_owner_mail(
+    microsoft: FakeMicrosoft,
+    result: CheckResult,
+    report_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REPORTER_CLIENT_SECRET", CLIENT_SECRET)
+    settings = EmailSettings(
+        method="graph",
+        tenant_id=TENANT,
+        client_id=CLIENT_ID,
+        login_url=microsoft.base,
+        graph_url=microsoft.base,
+        sender=SENDER,
+        to=("team@example.com",),
+        owners=(("佐藤", "sato@example.com"), ("鈴木 & 高橋", "suzuki@example.com")),
+    )
+    plan = mail.build_per_owner(result, report_file, "ja", settings, sending=True)
+    mail.send_messages(plan.messages, settings, timeout=TIMEOUT, report_path=report_file)
+    assert len(microsoft.token_requests) == 1  # msal's cache serves the later mails
+    sent_to = [
+        [r["emailAddress"]["address"] for r in payload["message"]["toRecipients"]]
+        for payload in microsoft.sent
+    ]
+    assert sent_to == [["sato@example.com"], ["suzuki@example.com"], ["team@example.com"]]
+    assert microsoft.problems == []
+
+
 def test_per_owner_from_the_command_line(tmp_path: Path) -> None:
     inbox = Inbox()
     controller = start_smtp(inbox, auth_require_tls=False)

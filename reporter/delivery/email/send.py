@@ -188,10 +188,6 @@ i18n.add(
             "permission with admin consent, and that its access policy (Application Access Policy "
             "or RBAC for Applications) includes the from mailbox {sender}.",
         },
-        "email_hint_graph_token": {
-            "ja": "設定ファイルの tenant_id と client_id を確認してください。",
-            "en": "Check tenant_id and client_id in the config.",
-        },
         "email_hint_graph_mailbox": {
             "ja": "from のアドレス {sender} が、このテナントのメールボックス(ライセンスのあるユーザーか共有"
             "メールボックス)か確認してください。",
@@ -323,7 +319,7 @@ class _Delivery:
         self.timeout = timeout
         self.sent: list[str] = []
         self.secrets: list[str] = []
-        self._token: dict[str, str] = {}
+        self.msal_app: Any = None  # one msal application per run: its token cache serves every mail
 
     @property
     def sender(self) -> str:
@@ -547,15 +543,15 @@ def _refused(recipients: Mapping[str, Any]) -> str:
 
 
 def _token(run: _Delivery, scope: str) -> str:
-    """An app-only access token for ``scope``, from msal (one sign-in per run and scope)."""
-    if scope in run._token:
-        return run._token[scope]
+    """An app-only access token for ``scope``, from msal.
+
+    One msal application per run: the first call signs in, later calls are
+    served from msal's token cache until the token nears its expiry.
+    """
     import msal
     import requests
 
     settings = run.settings
-    credential = _client_credential(run)
-    authority = f"{settings.login_url.rstrip('/')}/{settings.tenant_id}"
     host = settings.login_url.split("//")[-1].split("/")[0]
 
     def sign_in_failed(detail: str) -> OutputError:
@@ -567,15 +563,17 @@ def _token(run: _Delivery, scope: str) -> str:
         )
 
     try:
-        app = msal.ConfidentialClientApplication(
-            settings.client_id,
-            client_credential=credential,
-            authority=authority,
-            # The instance check is for hosts msal does not know; login_url is the user's choice.
-            instance_discovery=False,
-            timeout=run.timeout,
-        )
-        result = app.acquire_token_for_client(scopes=[scope])
+        if run.msal_app is None:
+            run.msal_app = msal.ConfidentialClientApplication(
+                settings.client_id,
+                client_credential=_client_credential(run),
+                authority=f"{settings.login_url.rstrip('/')}/{settings.tenant_id}",
+                # The instance check is for hosts msal does not know; login_url is the
+                # user's choice (a national cloud, or a local test server).
+                instance_discovery=False,
+                timeout=run.timeout,
+            )
+        result = run.msal_app.acquire_token_for_client(scopes=[scope])
     except requests.RequestException as error:
         raise _network_failed(run, host, error) from None
     except ValueError as error:
@@ -585,8 +583,8 @@ def _token(run: _Delivery, scope: str) -> str:
     if not token:
         detail = result.get("error_description") or result.get("error") or "no access token"
         raise sign_in_failed(str(detail))
-    run.secrets.append(token)
-    run._token[scope] = token
+    if token not in run.secrets:
+        run.secrets.append(token)
     return token
 
 
@@ -731,11 +729,12 @@ def _send_graph(run: _Delivery, messages: Sequence[EmailMessage]) -> None:
                 kept=run.kept(),
             )
     graph = settings.graph_url.rstrip("/")
-    token = _token(run, f"{graph}/.default")
+    scope = f"{graph}/.default"
     url = f"{graph}/v1.0/users/{quote(run.sender, safe='@')}/sendMail"
     host = graph.split("//")[-1].split("/")[0]
     with requests.Session() as session:
         for message in messages:
+            token = _token(run, scope)
             try:
                 response = session.post(
                     url,
