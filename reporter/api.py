@@ -18,8 +18,9 @@ their outcomes to exit codes. Errors the user can fix are raised as
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -135,9 +136,10 @@ class ReportOutcome:
 
     path: Path
     comparison: Comparison
-    emailed_to: tuple[str, ...] = ()
-    eml: Path | None = None
-    extra_files: tuple[Path, ...] = field(default=())
+    # The recipients of each message sent, in the order sent.
+    emailed: tuple[tuple[str, ...], ...] = ()
+    # The .eml files written instead of sending (the first is the team's message).
+    eml_files: tuple[Path, ...] = ()
 
 
 def report_target(as_of: date, out: str | Path | None = None, config: Config | None = None) -> Path:
@@ -159,6 +161,7 @@ def monthly_report(
     config: Config | str | Path | None = None,
     email: EmailSettings | bool = False,
     eml: str | Path | None = None,
+    per_owner: bool = False,
 ) -> ReportOutcome:
     """The monthly run: compare with last month, write the report, and deliver it.
 
@@ -166,8 +169,10 @@ def monthly_report(
     folder, else the current folder). Last month's report is ``previous`` or
     the newest earlier report in that folder. With ``email`` (True for the
     config's ``[email]``, or :class:`EmailSettings`) the report is sent; with
-    ``eml`` the same message is written to that file instead. The report, once
-    written, is kept even when sending fails (OutputError, exit 3).
+    ``eml`` the same message is written to that file instead. ``per_owner``
+    sends each owner of ``[email.owners]`` only their own actions, and the team a
+    summary of who was sent what. The report, once written, is kept even when
+    sending fails (OutputError, exit 3).
     """
     from reporter.delivery import history
     from reporter.delivery.report_file import write_report
@@ -183,25 +188,52 @@ def monthly_report(
     outcome = ReportOutcome(path=written, comparison=comparison)
     if eml is None and email is False:
         return outcome
-    email_settings = email if isinstance(email, EmailSettings) else loaded_config.email
-    from reporter import emailer
-
-    message = emailer.build_message(
+    return _deliver(
         result,
-        written,
+        outcome,
         lang,
-        email_settings,
-        config_path=loaded_config.path,
-        sending=eml is None,
+        email if isinstance(email, EmailSettings) else loaded_config.email,
+        loaded_config.path,
+        Path(eml) if eml is not None else None,
+        per_owner=per_owner,
     )
+
+
+def _deliver(
+    result: CheckResult,
+    outcome: ReportOutcome,
+    lang: str,
+    settings: EmailSettings,
+    config_path: Path | None,
+    eml: Path | None,
+    *,
+    per_owner: bool,
+) -> ReportOutcome:
+    """Send the report, or write the message(s) to .eml files; the report is kept either way."""
+    from reporter.delivery import email
+
+    written, sending = outcome.path, eml is None
+    if per_owner:
+        plan = email.build_per_owner(
+            result, written, lang, settings, config_path=config_path, sending=sending
+        )
+        # Sent: the owners first, so that the summary lists what went out. Written: the
+        # summary takes the .eml name, the owners' messages -2, -3, ... beside it.
+        messages = plan.messages if sending else [plan.summary, *plan.owner_messages]
+    else:
+        messages = [
+            email.build_message(
+                result, written, lang, settings, config_path=config_path, sending=sending
+            )
+        ]
     if eml is not None:
-        eml_path = Path(eml)
-        emailer.write_eml(message, eml_path)
-        return ReportOutcome(path=written, comparison=comparison, eml=eml_path)
-    emailer.send_message(
-        message, email_settings, report_path=written, config_path=loaded_config.path
-    )
-    return ReportOutcome(path=written, comparison=comparison, emailed_to=email_settings.to)
+        paths = email.eml_paths(eml, len(messages))
+        for message, path in zip(messages, paths, strict=True):
+            email.write_eml(message, path)
+        return dataclasses.replace(outcome, eml_files=tuple(paths))
+    email.send_messages(messages, settings, report_path=written, config_path=config_path)
+    emailed = tuple(tuple(email.recipients_of(message)) for message in messages)
+    return dataclasses.replace(outcome, emailed=emailed)
 
 
 def _refuse_eml_over_inputs(eml: Path, register: Path, report: Path) -> None:

@@ -283,6 +283,13 @@ def report(
     eml: Annotated[
         Path | None, typer.Option("--eml", help="Write the email to this .eml file instead.")
     ] = None,
+    per_owner: Annotated[
+        bool,
+        typer.Option(
+            "--per-owner",
+            help="With --email / --eml: one mail per owner in [email.owners], a summary to 'to'.",
+        ),
+    ] = False,
     previous: Annotated[
         Path | None,
         typer.Option(
@@ -332,15 +339,16 @@ def report(
             config=run.config,
             email=email,
             eml=eml,
+            per_owner=per_owner,
         )
         from reporter.delivery.report_file import summary_lines
 
         for line in summary_lines(result, run.lang, outcome.path, comparison=outcome.comparison):
             say.info(line)
-        if outcome.eml is not None:
-            say.info(i18n.text("email_eml_written", run.lang, path=str(outcome.eml)))
-        if outcome.emailed_to:
-            say.info(i18n.text("email_sent", run.lang, to=", ".join(outcome.emailed_to)))
+        for path in outcome.eml_files:
+            say.info(i18n.text("email_eml_written", run.lang, path=str(path)))
+        for recipients in outcome.emailed:
+            say.info(i18n.text("email_sent", run.lang, to=", ".join(recipients)))
         if open_report:
             open_file(outcome.path, run.lang)
         code = result.exit_code(fail_on)

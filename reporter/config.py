@@ -16,6 +16,13 @@ from reporter import i18n
 from reporter.errors import InputError
 
 DEFAULT_NAME = "reporter.toml"
+# [email] security: how the SMTP connection is encrypted.
+SECURITY_CHOICES = ("starttls", "ssl", "none")
+# [email] method: SMTP with a password; Microsoft Graph sendMail; SMTP with an Entra ID token.
+METHOD_CHOICES = ("smtp", "graph", "smtp-oauth")
+# Microsoft's sign-in and Graph; other values are for national clouds (and tests on localhost).
+LOGIN_URL = "https://login.microsoftonline.com"
+GRAPH_URL = "https://graph.microsoft.com"
 
 i18n.add(
     {
@@ -43,6 +50,12 @@ i18n.add(
             "en": "Do not put a password in the config file {path}. Name an environment "
             "variable in 'password_env' and keep the password there or in the OS keyring.",
         },
+        "config_secret_in_file": {
+            "ja": "設定ファイル {path} にクライアントシークレットを書かないでください。「client_secret_env」に"
+            "環境変数名を書き、シークレットはその環境変数かOSのキーチェーンに保存してください。",
+            "en": "Do not put the client secret in the config file {path}. Name an environment "
+            "variable in 'client_secret_env' and keep the secret there or in the OS keyring.",
+        },
     }
 )
 
@@ -65,6 +78,17 @@ class EmailSettings:
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
     subject_prefix: str = "[台帳レポート]"
+    method: str = "smtp"
+    # Microsoft Entra ID app-only sign-in (method "graph" / "smtp-oauth").
+    tenant_id: str = ""
+    client_id: str = ""
+    client_secret_env: str = "REPORTER_CLIENT_SECRET"
+    certificate: str = ""  # a .pem (key + certificate) or .pfx file, resolved against the config
+    certificate_thumbprint: str = ""
+    login_url: str = LOGIN_URL
+    graph_url: str = GRAPH_URL
+    # [email.owners]: 担当者 name -> address, in the file's order.
+    owners: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,8 +129,21 @@ _EMAIL = {
     "to": list,
     "cc": list,
     "subject_prefix": str,
+    "method": str,
+    "tenant_id": str,
+    "client_id": str,
+    "client_secret_env": str,
+    "certificate": str,
+    "certificate_thumbprint": str,
+    "login_url": str,
+    "graph_url": str,
+    "owners": dict,
 }
-_CHOICES = {"lang": ("ja", "en"), "email.security": ("starttls", "ssl", "none")}
+_CHOICES = {
+    "lang": ("ja", "en"),
+    "email.security": SECURITY_CHOICES,
+    "email.method": METHOD_CHOICES,
+}
 
 
 def load_config(path: str | Path | None, *, explicit: bool = True) -> Config:
@@ -138,9 +175,24 @@ def load_config(path: str | Path | None, *, explicit: bool = True) -> Config:
                 value=value,
             )
     email = data.get("email", {})
-    if "password" in email:
+    if isinstance(email, dict) and "password" in email:
         raise InputError("config_password_in_file", path=str(path))
+    if isinstance(email, dict) and "client_secret" in email:
+        raise InputError("config_secret_in_file", path=str(path))
     _check_table(path, email, _EMAIL, "email.")
+    owners = email.get("owners", {})
+    for name, address in owners.items():
+        if not isinstance(address, str):
+            raise InputError(
+                "config_wrong_type",
+                path=str(path),
+                key=f"email.owners.{name}",
+                expected=_TYPE_NAMES[str],
+                value=repr(address),
+            )
+    certificate = email.get("certificate", "")
+    if certificate and not _is_absolute(certificate):
+        certificate = str(path.resolve().parent / certificate)
     for key in ("to", "cc"):
         if not all(isinstance(item, str) for item in email.get(key, [])):
             raise InputError(
@@ -166,6 +218,15 @@ def load_config(path: str | Path | None, *, explicit: bool = True) -> Config:
             to=tuple(email.get("to", ())),
             cc=tuple(email.get("cc", ())),
             subject_prefix=email.get("subject_prefix", "[台帳レポート]"),
+            method=email.get("method", "smtp"),
+            tenant_id=email.get("tenant_id", "").strip(),
+            client_id=email.get("client_id", "").strip(),
+            client_secret_env=email.get("client_secret_env", "REPORTER_CLIENT_SECRET"),
+            certificate=certificate,
+            certificate_thumbprint=email.get("certificate_thumbprint", "").strip(),
+            login_url=email.get("login_url", LOGIN_URL),
+            graph_url=email.get("graph_url", GRAPH_URL),
+            owners=tuple((name.strip(), address) for name, address in owners.items()),
         ),
     )
 

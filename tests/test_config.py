@@ -55,6 +55,33 @@ subject_prefix = "[台帳]"
     assert config.email.to == ("team@example.com", "boss@example.com")
 
 
+def test_microsoft_365_settings_and_owners(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+[email]
+method = "graph"
+tenant_id = " 11111111-2222-3333-4444-555555555555 "
+client_id = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+client_secret_env = "MY_CLIENT_SECRET"
+certificate = "certs/reporter.pem"
+from = "reporter@example.com"
+to = ["team@example.com"]
+
+[email.owners]
+"佐藤" = "sato@example.com"
+"鈴木 & 高橋" = "suzuki@example.com"
+""",
+    )
+    email = load_config(path).email
+    assert email.method == "graph" and email.tenant_id == "11111111-2222-3333-4444-555555555555"
+    assert email.client_secret_env == "MY_CLIENT_SECRET"
+    assert email.certificate == str(tmp_path.resolve() / "certs" / "reporter.pem")
+    assert email.owners == (("佐藤", "sato@example.com"), ("鈴木 & 高橋", "suzuki@example.com"))
+    assert email.login_url == "https://login.microsoftonline.com"
+    assert email.graph_url == "https://graph.microsoft.com"
+
+
 def test_empty_config_is_fine(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, ""))
     assert config.register is None and config.windows == {}
@@ -71,6 +98,12 @@ def test_empty_config_is_fine(tmp_path: Path) -> None:
         ("[email]\nsecurity = 'tls'", "email.security", "starttls"),
         ("[email]\nto = 'team@example.com'", "email.to", "リスト"),
         ("[email]\npassword = 'hunter2'", "password_env", "パスワード"),
+        ("[email]\nmethod = 'oauth'", "email.method", "smtp / graph / smtp-oauth"),
+        ("[email]\ntenant = 'x'", "email.tenant", "使えない項目"),
+        ("[email]\nclient_id = 123", "email.client_id", "文字列"),
+        ("[email]\nclient_secret = 'hunter2'", "client_secret_env", "シークレット"),
+        ("[email]\nowners = 'sato@example.com'", "email.owners", "表"),
+        ("[email.owners]\n'佐藤' = ['sato@example.com']", "email.owners.佐藤", "文字列"),
         ("register = ", "", "読めません"),
     ],
 )

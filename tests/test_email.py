@@ -24,8 +24,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
-from reporter import emailer
 from reporter.config import EmailSettings
+from reporter.delivery import email as mail
 from reporter.engine import CheckResult
 from reporter.errors import EXIT_INPUT, EXIT_OUTPUT, InputError, OutputError, ReporterError
 from tests.conftest import AS_OF, write_report
@@ -218,8 +218,8 @@ def test_the_team_gets_one_message_with_the_month_the_counts_and_the_report(
     smtp_server: Server, result: CheckResult, report_file: Path
 ) -> None:
     settings = smtp_server.settings()
-    message = emailer.build_message(result, report_file, "ja", settings)
-    emailer.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
+    message = mail.build_message(result, report_file, "ja", settings)
+    mail.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
 
     envelope, received = smtp_server.received()
     assert envelope.mail_from == "reporter@example.com"
@@ -256,8 +256,8 @@ def test_html_escapes_register_text_and_links_nothing(
     smtp_server: Server, result: CheckResult, report_file: Path
 ) -> None:
     settings = smtp_server.settings()
-    emailer.send_message(
-        emailer.build_message(result, report_file, "ja", settings), settings, timeout=TIMEOUT
+    mail.send_message(
+        mail.build_message(result, report_file, "ja", settings), settings, timeout=TIMEOUT
     )
     _, received = smtp_server.received()
     text, html = bodies(received)
@@ -272,8 +272,8 @@ def test_english_subject_and_body(
     smtp_server: Server, result: CheckResult, report_file: Path
 ) -> None:
     settings = smtp_server.settings(subject_prefix="[Register]")
-    message = emailer.build_message(result, report_file, "en", settings)
-    emailer.send_message(message, settings, timeout=TIMEOUT)
+    message = mail.build_message(result, report_file, "en", settings)
+    mail.send_message(message, settings, timeout=TIMEOUT)
     _, received = smtp_server.received()
     assert received["Subject"] == "[Register] Register report November 2026: 12 actions"
     text, html = bodies(received)
@@ -291,8 +291,8 @@ def test_login_with_the_password_from_the_environment_never_puts_it_in_the_messa
 ) -> None:
     monkeypatch.setenv("REPORTER_SMTP_PASSWORD", PASSWORD)
     settings = auth_server.settings(username=USER)
-    message = emailer.build_message(result, report_file, "ja", settings)
-    emailer.send_message(message, settings, timeout=TIMEOUT)
+    message = mail.build_message(result, report_file, "ja", settings)
+    mail.send_message(message, settings, timeout=TIMEOUT)
 
     assert auth_server.logins == [(USER, PASSWORD)]
     envelope, received = auth_server.received()
@@ -310,8 +310,8 @@ def test_the_password_can_come_from_the_os_keyring(
 ) -> None:
     no_real_keyring.stored[("reporter", USER)] = PASSWORD
     settings = auth_server.settings(username=USER)
-    emailer.send_message(
-        emailer.build_message(result, report_file, "ja", settings), settings, timeout=TIMEOUT
+    mail.send_message(
+        mail.build_message(result, report_file, "ja", settings), settings, timeout=TIMEOUT
     )
     assert auth_server.logins == [(USER, PASSWORD)]
     assert len(auth_server.handler.envelopes) == 1
@@ -321,8 +321,8 @@ def test_no_login_without_a_username(
     auth_server: Server, result: CheckResult, report_file: Path
 ) -> None:
     settings = auth_server.settings()
-    emailer.send_message(
-        emailer.build_message(result, report_file, "ja", settings), settings, timeout=TIMEOUT
+    mail.send_message(
+        mail.build_message(result, report_file, "ja", settings), settings, timeout=TIMEOUT
     )
     assert auth_server.logins == []
     assert len(auth_server.handler.envelopes) == 1
@@ -337,9 +337,9 @@ def test_a_refused_login_is_exit_3_and_keeps_the_report(
     wrong = "wrong-Passw0rd-9"
     monkeypatch.setenv("REPORTER_SMTP_PASSWORD", wrong)
     settings = auth_server.settings(username=USER)
-    message = emailer.build_message(result, report_file, "ja", settings)
+    message = mail.build_message(result, report_file, "ja", settings)
     with pytest.raises(OutputError) as caught:
-        emailer.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
+        mail.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
     error = caught.value
     assert error.key == "email_failed" and error.exit_code == EXIT_OUTPUT
     text = rendered(error)
@@ -359,9 +359,9 @@ def test_a_closed_port_is_exit_3_and_the_report_is_kept(
         sender=USER,
         to=("team@example.com",),
     )
-    message = emailer.build_message(result, report_file, "ja", settings)
+    message = mail.build_message(result, report_file, "ja", settings)
     with pytest.raises(OutputError) as caught:
-        emailer.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
+        mail.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
     assert caught.value.exit_code == EXIT_OUTPUT and caught.value.key == "email_failed"
     text = caught.value.render("ja")
     assert "127.0.0.1" in text and "smtp_host" in text
@@ -375,9 +375,9 @@ def test_security_that_does_not_match_the_server_is_exit_3(
 ) -> None:
     # The local server speaks plain SMTP: no TLS on connect, no STARTTLS offered.
     settings = smtp_server.settings(security=security)
-    message = emailer.build_message(result, report_file, "en", settings)
+    message = mail.build_message(result, report_file, "en", settings)
     with pytest.raises(OutputError) as caught:
-        emailer.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
+        mail.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
     assert caught.value.exit_code == EXIT_OUTPUT
     assert "security" in caught.value.render("en")
     assert smtp_server.handler.envelopes == []
@@ -387,9 +387,9 @@ def test_every_recipient_refused_is_exit_3(
     smtp_server: Server, result: CheckResult, report_file: Path
 ) -> None:
     settings = smtp_server.settings(to=("nobody@example.com",), cc=())
-    message = emailer.build_message(result, report_file, "en", settings)
+    message = mail.build_message(result, report_file, "en", settings)
     with pytest.raises(OutputError) as caught:
-        emailer.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
+        mail.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
     assert caught.value.key == "email_failed" and caught.value.exit_code == EXIT_OUTPUT
     assert "nobody@example.com" in caught.value.render("en")
 
@@ -398,9 +398,9 @@ def test_one_refused_recipient_is_exit_3_but_the_others_get_it(
     smtp_server: Server, result: CheckResult, report_file: Path
 ) -> None:
     settings = smtp_server.settings(cc=("nobody@example.com",))
-    message = emailer.build_message(result, report_file, "ja", settings)
+    message = mail.build_message(result, report_file, "ja", settings)
     with pytest.raises(OutputError) as caught:
-        emailer.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
+        mail.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
     assert caught.value.key == "email_partly_refused" and caught.value.exit_code == EXIT_OUTPUT
     assert "nobody@example.com" in caught.value.render("ja")
     envelope, _ = smtp_server.received()
@@ -420,9 +420,9 @@ def test_no_password_anywhere_says_how_to_store_one(result: CheckResult, report_
         sender=USER,
         to=("team@example.com",),
     )
-    message = emailer.build_message(result, report_file, "ja", settings)
+    message = mail.build_message(result, report_file, "ja", settings)
     with pytest.raises(OutputError) as caught:
-        emailer.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
+        mail.send_message(message, settings, timeout=TIMEOUT, report_path=report_file)
     error = caught.value
     assert error.key == "email_no_password" and error.exit_code == EXIT_OUTPUT
     for lang in ("ja", "en"):
@@ -451,9 +451,9 @@ def test_a_missing_or_broken_keyring_means_not_found(
         broken.get_password = fail  # type: ignore[attr-defined]
         monkeypatch.setitem(sys.modules, "keyring", broken)
     settings = EmailSettings(username=USER)
-    assert emailer.resolve_password(settings) is None
+    assert mail.resolve_password(settings) is None
     monkeypatch.setenv("REPORTER_SMTP_PASSWORD", PASSWORD)
-    assert emailer.resolve_password(settings) == PASSWORD
+    assert mail.resolve_password(settings) == PASSWORD
 
 
 def test_missing_settings_name_the_keys_and_the_config_file(
@@ -461,7 +461,7 @@ def test_missing_settings_name_the_keys_and_the_config_file(
 ) -> None:
     config = tmp_path / "reporter.toml"
     with pytest.raises(InputError) as caught:
-        emailer.build_message(
+        mail.build_message(
             result, report_file, "ja", EmailSettings(), config_path=config, sending=True
         )
     error = caught.value
@@ -472,9 +472,9 @@ def test_missing_settings_name_the_keys_and_the_config_file(
 
     # --eml needs no SMTP host; sending does, even with a built message.
     settings = EmailSettings(sender=USER, to=("team@example.com",))
-    message = emailer.build_message(result, report_file, "ja", settings)
+    message = mail.build_message(result, report_file, "ja", settings)
     with pytest.raises(InputError) as caught:
-        emailer.send_message(message, settings, timeout=TIMEOUT, config_path=config)
+        mail.send_message(message, settings, timeout=TIMEOUT, config_path=config)
     assert caught.value.key == "email_not_configured"
     assert "smtp_host" in caught.value.render("en") and "from" not in caught.value.params["keys"]
 
@@ -482,7 +482,7 @@ def test_missing_settings_name_the_keys_and_the_config_file(
 def test_an_address_that_is_not_one_is_named(result: CheckResult, report_file: Path) -> None:
     settings = EmailSettings(sender=USER, to=("team@example.com", "チーム"))
     with pytest.raises(InputError) as caught:
-        emailer.build_message(result, report_file, "en", settings)
+        mail.build_message(result, report_file, "en", settings)
     assert caught.value.exit_code == EXIT_INPUT
     assert "チーム" in caught.value.render("en") and "to" in caught.value.render("en")
 
@@ -492,9 +492,9 @@ def test_an_address_that_is_not_one_is_named(result: CheckResult, report_file: P
 
 def test_eml_round_trip(result: CheckResult, report_file: Path, tmp_path: Path) -> None:
     settings = EmailSettings(sender=USER, to=("team@example.com",), cc=("boss@example.com",))
-    message = emailer.build_message(result, report_file, "ja", settings)
+    message = mail.build_message(result, report_file, "ja", settings)
     path = tmp_path / "メール" / "report.eml"
-    emailer.write_eml(message, path)
+    mail.write_eml(message, path)
 
     data = path.read_bytes()
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")  # SMTP line ends
@@ -514,7 +514,7 @@ def test_eml_replaces_an_older_file(result: CheckResult, report_file: Path, tmp_
     path = tmp_path / "report.eml"
     path.write_bytes(b"old")
     settings = EmailSettings(sender=USER, to=("team@example.com",))
-    emailer.write_eml(emailer.build_message(result, report_file, "en", settings), path)
+    mail.write_eml(mail.build_message(result, report_file, "en", settings), path)
     assert path.read_bytes().startswith(b"Subject:") or b"\r\nSubject:" in path.read_bytes()
 
 
@@ -526,9 +526,9 @@ def test_an_unwritable_eml_path_is_exit_3(
     blocker.write_text("x")
     path = blocker / "report.eml" if where == "under-a-file" else tmp_path
     settings = EmailSettings(sender=USER, to=("team@example.com",))
-    message = emailer.build_message(result, report_file, "ja", settings)
+    message = mail.build_message(result, report_file, "ja", settings)
     with pytest.raises(OutputError) as caught:
-        emailer.write_eml(message, path)
+        mail.write_eml(message, path)
     assert caught.value.key == "email_eml_unwritable" and caught.value.exit_code == EXIT_OUTPUT
     assert str(path) in caught.value.render("en")
     assert blocker.read_text() == "x" and report_file.exists()
@@ -537,7 +537,7 @@ def test_an_unwritable_eml_path_is_exit_3(
 def test_a_missing_report_is_exit_3(result: CheckResult, tmp_path: Path) -> None:
     settings = EmailSettings(sender=USER, to=("team@example.com",))
     with pytest.raises(OutputError) as caught:
-        emailer.build_message(result, tmp_path / "gone.xlsx", "ja", settings)
+        mail.build_message(result, tmp_path / "gone.xlsx", "ja", settings)
     assert caught.value.key == "email_report_unreadable"
     assert caught.value.exit_code == EXIT_OUTPUT
 
@@ -550,7 +550,7 @@ def test_a_secret_in_the_register_is_masked_in_the_email(
     result = run_check(AS_OF, tools=[TOOL], keys=keys)
     report = write_report(result, tmp_path / "r.xlsx", "ja")
     settings = EmailSettings(sender=USER, to=("team@example.com",))
-    message = emailer.build_message(result, report, "ja", settings)
+    message = mail.build_message(result, report, "ja", settings)
     text, html = bodies(message)
     assert secret not in text and secret not in html
     assert "佐藤" in text

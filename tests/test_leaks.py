@@ -28,9 +28,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from typer.testing import CliRunner, Result
 
-from reporter import emailer
 from reporter.cli import app
 from reporter.config import EmailSettings
+from reporter.delivery import email as mail
 from reporter.errors import OutputError
 from reporter.output.excel import FORMULA_STARTS
 from reporter.register.schema import DATE, SHEETS, SheetSpec
@@ -385,9 +385,9 @@ def test_smtp_password_is_never_printed_or_logged(
         to=("team@example.com",),
     )
     report = tmp_path / "reports" / f"{REPORT_NAME}.xlsx"
-    message = emailer.build_message(_result_of(register), report, "ja", settings)
+    message = mail.build_message(_result_of(register), report, "ja", settings)
     with pytest.raises(OutputError) as caught:
-        emailer.send_message(message, settings, timeout=5)
+        mail.send_message(message, settings, timeout=5)
     error = caught.value
     shown = "".join(traceback.format_exception(error)) + error.render("ja") + error.render("en")
     shown += repr(error.params)

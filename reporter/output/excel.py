@@ -40,7 +40,7 @@ from reporter.delivery.history import Comparison, Entry, Status
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.model import Category, Severity
 from reporter.output import catalogue
-from reporter.output.flat import Row, flatten, most_urgent, summarize
+from reporter.output.flat import TOP_ACTIONS, Row, flatten, most_urgent, summarize
 from reporter.output.terminal import SEVERITY_LABEL
 from reporter.output.terminal import width as terminal_width
 from reporter.register.schema import SHEET_BY_KEY
@@ -147,8 +147,8 @@ i18n.add(
             "en": "None: every rule ran.",
         },
         "xl_urgent_title": {
-            "ja": "最優先の対応(上位10件)",
-            "en": "Most urgent actions (top 10)",
+            "ja": "最優先の対応(上位{count}件)",
+            "en": "Most urgent actions (top {count})",
         },
         "xl_chart_title": {
             "ja": "対応件数(カテゴリ別・重大度別)",
@@ -934,9 +934,9 @@ def _write_summary(
     ws.set_h_pagebreaks([r])
     for c in range(7):
         sheet.blank(r, c, **section)
-    sheet.text(r, 0, t("xl_urgent_title"), **section)
+    sheet.text(r, 0, t("xl_urgent_title", count=TOP_ACTIONS), **section)
     r += 1
-    urgent = most_urgent(rows, 10)
+    urgent = most_urgent(rows, TOP_ACTIONS)
     keys = (
         "xl_col_severity",
         "xl_col_code",

@@ -18,6 +18,9 @@ from reporter.register.schema import SHEET_BY_KEY
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import localize_params, pick
 
+# How many actions the report's overview and the email list first ("do these first").
+TOP_ACTIONS = 10
+
 # Wording every output shares (terminal, report, email).
 i18n.add(
     {
@@ -110,7 +113,7 @@ def summarize(result: CheckResult) -> Summary:
     )
 
 
-def most_urgent(rows: list[Row], limit: int = 10) -> list[Row]:
+def most_urgent(rows: list[Row], limit: int = TOP_ACTIONS) -> list[Row]:
     """The actions to take first: not excepted, errors and warnings, in urgency order."""
     actions = [r for r in rows if not r.excepted and r.severity != Severity.INFO]
     return actions[:limit]
