@@ -66,6 +66,7 @@ from typing import Any, NoReturn
 
 from reporter import i18n
 from reporter.errors import InputError
+from reporter.register.schema import KEY_KIND
 
 i18n.add(
     {
@@ -81,21 +82,19 @@ i18n.add(
 )
 
 RULES_FILE = "rules.toml"
-LANGS = ("ja", "en")
+LANGS = i18n.LANGS
 Text = Mapping[str, str]  # {"ja": ..., "en": ...}
 
-# Key kinds of the register (register-spec.md, keys sheet); only some expire.
-KEY_KINDS = (
+# Key kinds of the register (register-spec.md, keys sheet: the schema is their home).
+KEY_KINDS = tuple(KEY_KIND.values)
+# The kinds with a validity period in the rules file; the others expire only by 有効期限.
+EXPIRING_KINDS = (
     "rakuten_license_key",
     "sp_api_authorization",
     "lwa_client_secret",
     "yahoo_public_key",
     "yahoo_authorization",
-    "mws_access_key",
-    "sp_api_self_authorization",
-    "other",
 )
-EXPIRING_KINDS = KEY_KINDS[:5]  # the others have no validity period
 WINDOWS = ("renewal_warning_days", "reply_days")
 PLANS = ("professional", "individual")
 PLACES = (

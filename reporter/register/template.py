@@ -37,7 +37,7 @@ from reporter.register.schema import (
     SheetSpec,
 )
 
-LANGS = ("ja", "en")
+LANGS = i18n.LANGS
 FIRST_DATA_ROW = 2
 LAST_DATA_ROW = 1000  # drop-down lists and formats cover rows 2..1000
 DATE_FORMAT = "yyyy-mm-dd"
@@ -51,19 +51,6 @@ BOOL_CHOICES = {"ja": ("はい", "いいえ"), "en": ("yes", "no")}
 # Text columns that hold codes typed with digits: formatted as text too, so that
 # an ASIN such as 0123456789 or a SKU such as 001 keeps its leading zeros.
 CODE_TEXT_COLUMNS = {("notices", "asin"), ("notices", "sku")}
-
-# Validity of each key kind, as the instructions sheet states it. The rules use
-# the platform rules file; pass its values to write_blank_register so the
-# instructions follow it. These are the current platform rules (domain brief:
-# Rakuten RMS, Amazon SP-API "Renew authorizations" and "Rotating your apps' LWA
-# credentials", Yahoo developer help).
-DEFAULT_VALIDITY_DAYS: Mapping[str, int] = {
-    "rakuten_license_key": 90,
-    "sp_api_authorization": 365,
-    "lwa_client_secret": 180,
-    "yahoo_public_key": 365,
-    "yahoo_authorization": 28,
-}
 
 i18n.add(
     {
@@ -508,12 +495,19 @@ def write_blank_register(
         raise InputError("init_not_xlsx", path=str(path))
     if path.exists() and not overwrite:
         raise OutputError("init_exists", path=str(path))
-    workbook = build_workbook(lang, validity_days or DEFAULT_VALIDITY_DAYS)
+    workbook = build_workbook(lang, validity_days)
     _save_atomically(workbook, path, overwrite)
 
 
-def build_workbook(lang: str, validity_days: Mapping[str, int] = DEFAULT_VALIDITY_DAYS) -> Workbook:
-    """The blank register as an openpyxl workbook, not yet saved."""
+def build_workbook(lang: str, validity_days: Mapping[str, int] | None = None) -> Workbook:
+    """The blank register as an openpyxl workbook, not yet saved.
+
+    ``validity_days`` default to the built-in rules file's: the instructions quote them.
+    """
+    if validity_days is None:
+        from reporter.platform import load_settings
+
+        validity_days = load_settings().validity_days
     workbook = Workbook()
     instructions = workbook.active
     instructions.title = INSTRUCTIONS_SHEET[lang]

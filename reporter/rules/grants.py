@@ -14,17 +14,16 @@ from datetime import date
 
 from reporter.model import Finding, Record, Register, Severity
 from reporter.rules.base import RuleContext, rule
+from reporter.rules.lookups import store_platform, store_record, tools_by_id
 from reporter.rules.renewals import (
     Text,
     day_count,
     key_is_active,
     key_subject,
     owner_name,
-    store_platform,
     tool_is_cancelled,
     tool_label,
     tool_of_key_cancelled,
-    tools_by_id,
 )
 
 GRANT_KIND_NAMES: Mapping[str, Text] = {
@@ -552,13 +551,8 @@ def contractor_without_end_date(ctx: RuleContext) -> Iterator[Finding]:
 
 def _amazon_store(ctx: RuleContext, grant: Record) -> Record | None:
     """The grant's store on the stores sheet when it is an Amazon store, else None."""
-    store = grant["store"]
-    if store is None:
-        return None
-    for record in ctx.records("stores"):
-        if record["store"] == store:
-            return record if record["platform"] in AMAZON_PLATFORMS else None
-    return None
+    record = store_record(ctx.register, grant["store"])
+    return record if record is not None and record["platform"] in AMAZON_PLATFORMS else None
 
 
 @rule(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from reporter.model import Finding, Record, Register, Severity
 from reporter.rules.base import RuleContext, rule
+from reporter.rules.lookups import store_plan
 from reporter.rules.renewals import Text, day_count
 
 if TYPE_CHECKING:
@@ -70,16 +71,6 @@ def reply_deadline(notice: Record, settings: Settings) -> date | None:
     """The last day to reply: received_on + the reply window (None without received_on)."""
     received_on: date | None = notice["received_on"]
     return None if received_on is None else received_on + timedelta(days=settings.reply_days)
-
-
-def store_plan(register: Register, store: str | None) -> str | None:
-    """The store's selling plan on the stores sheet (None when the sheet or the plan is missing)."""
-    if store is None:
-        return None
-    for record in register.records("stores"):
-        if record["store"] == store:
-            return record["plan"]
-    return None
 
 
 def invoice_window(notice: Record, settings: Settings) -> tuple[int, Text]:

@@ -19,8 +19,9 @@ from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from reporter.model import Finding, Record, Register, Severity
+from reporter.model import Finding, Record, Severity
 from reporter.rules.base import RuleContext, rule
+from reporter.rules.lookups import tools_by_id
 
 if TYPE_CHECKING:
     from reporter.platform import Settings
@@ -169,26 +170,6 @@ def kind_name(key: Record) -> Text:
 
 
 # --- tools, as keys and grants name them ------------------------------------------------------
-
-
-def tools_by_id(register: Register) -> dict[str, Record]:
-    """The tools sheet by tool_id (first row wins; duplicates are DAT006's business)."""
-    tools: dict[str, Record] = {}
-    for tool in register.records("tools"):
-        tool_id = tool["tool_id"]
-        if tool_id is not None:
-            tools.setdefault(tool_id, tool)
-    return tools
-
-
-def store_platform(register: Register, store: str | None) -> str | None:
-    """The platform of ``store`` on the stores sheet (None when unknown)."""
-    if store is None:
-        return None
-    for record in register.records("stores"):
-        if record["store"] == store:
-            return record["platform"]
-    return None
 
 
 def tool_is_cancelled(tool: Record, as_of: date) -> bool:
