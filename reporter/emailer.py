@@ -39,10 +39,15 @@ from reporter import i18n
 from reporter.config import DEFAULT_NAME, EmailSettings
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError
-from reporter.model import Category, Severity
-from reporter.output import excel as _excel  # noqa: F401  (registers the xl_cat_* category names)
-from reporter.output.flat import Row, flatten, most_urgent, summarize
-from reporter.output.terminal import SEVERITY_LABEL
+from reporter.model import Severity
+from reporter.output.flat import (
+    CATEGORY_LABEL,
+    SEVERITY_LABEL,
+    Row,
+    flatten,
+    most_urgent,
+    summarize,
+)
 from reporter.rules.base import pick
 from reporter.rules.security import redact
 
@@ -65,9 +70,6 @@ _MONTHS_EN = (
     "November",
     "December",
 )
-# The category names are the report workbook's own (defined in reporter.output.excel),
-# so that the email and the attached report name each category the same way.
-_CATEGORY_KEYS: dict[Category, str] = {c: f"xl_cat_{c}" for c in CATEGORY_ORDER}
 
 i18n.add(
     {
@@ -383,7 +385,7 @@ def _bodies(result: CheckResult, rows: list[Row], lang: str, report_name: str) -
         count_lines.append(
             t(
                 "email_counts_line",
-                category=t(_CATEGORY_KEYS[category]),
+                category=pick(CATEGORY_LABEL[category], lang),
                 error=counts[Severity.ERROR],
                 warning=counts[Severity.WARNING],
                 info=counts[Severity.INFO],
@@ -429,7 +431,7 @@ def _bodies(result: CheckResult, rows: list[Row], lang: str, report_name: str) -
     for category in CATEGORY_ORDER:
         counts = summary.by_category[category]
         parts.append(
-            f"<tr><td {cell}>{e(t(_CATEGORY_KEYS[category]))}</td>"
+            f"<tr><td {cell}>{e(pick(CATEGORY_LABEL[category], lang))}</td>"
             + "".join(f"<td {num}>{counts[s]}</td>" for s in _SEVERITIES)
             + "</tr>"
         )
