@@ -269,6 +269,10 @@ def report(
     log: Annotated[
         bool, typer.Option("--log", help="Write a log file beside the report (secrets masked).")
     ] = False,
+    no_ics: Annotated[
+        bool,
+        typer.Option("--no-ics", help="Do not write the deadlines calendar (.ics) beside it."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail.")] = False,
 ) -> None:
@@ -310,6 +314,12 @@ def report(
         comparison = history.compare(result, last_report)
         for line in summary_lines(result, run.lang, written, comparison=comparison):
             say.info(line)
+        if not no_ics:
+            from reporter.delivery.calendar import write_calendar
+            from reporter.output.terminal import printable
+
+            calendar_file = write_calendar(result, written, run.lang)
+            say.info(i18n.text("ics_written", run.lang, path=printable(str(calendar_file))))
         if eml is not None or email:
             _send(result, written, run, eml, say)
         if open_report:

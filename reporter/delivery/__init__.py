@@ -1,0 +1,1 @@
+"""Delivery: the report file, last month's comparison, email."""
