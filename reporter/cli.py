@@ -516,6 +516,53 @@ def rules_command(
         typer.echo(catalogue.render(run.settings, run.lang))
 
 
+@app.command("schedule")
+@friendly_errors
+def schedule_command(
+    windows: Annotated[
+        bool, typer.Option("--windows", help="Write a Task Scheduler task file (schtasks /xml).")
+    ] = False,
+    launchd: Annotated[
+        bool, typer.Option("--launchd", help="Print a launchd job (macOS).")
+    ] = False,
+    cron: Annotated[bool, typer.Option("--cron", help="Print a crontab line.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="The task file (default: ./register-report-task.xml)."),
+    ] = None,
+    launcher: Annotated[
+        Path | None,
+        typer.Option(
+            "--launcher", help="The launcher to start (default: found beside the config)."
+        ),
+    ] = None,
+    lang: LangOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """毎月の自動実行を設定します。 / Set up the monthly run (Task Scheduler, launchd, cron)."""
+    run = prepare(lang, None, config, None)
+    chosen = [
+        kind
+        for kind, given in (("windows", windows), ("launchd", launchd), ("cron", cron))
+        if given
+    ]
+    if len(chosen) > 1:
+        raise InputError("cli_schedule_one_kind")
+    from reporter.delivery.schedule import schedule
+
+    typer.echo(schedule(run.config, run.lang, chosen[0] if chosen else None, out, launcher))
+
+
+i18n.add(
+    {
+        "cli_schedule_one_kind": {
+            "ja": "--windows・--launchd・--cron はどれか一つを指定してください。",
+            "en": "Give one of --windows, --launchd and --cron.",
+        }
+    }
+)
+
+
 def main() -> None:
     """The console script, tuned for large registers.
 
