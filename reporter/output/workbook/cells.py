@@ -48,6 +48,8 @@ TITLE_ROW = 0
 HEADER_ROW = 1  # findings and rules tables: a title line, then the header
 FIRST_DATA_ROW = 2
 
+SECTION_ROW_HEIGHT = 20.0  # a section title's row, 12 pt with a rule under it
+
 # Row styles shared by the sheets.
 GRID: dict[str, Any] = {"border": 1, "border_color": BORDER_COLOR}
 LABEL: dict[str, Any] = {"bold": True, "font_color": "#404040"}
@@ -122,6 +124,12 @@ class Sheet:
         self.ws = ws
         self.formats = formats
         self.lang = lang
+        # Rows whose height is set or estimated (for page breaks); others take the default.
+        self.heights: dict[int, float] = {}
+
+    def set_height(self, row: int, height: float) -> None:
+        self.heights[row] = height
+        self.ws.set_row(row, height)
 
     def text(self, row: int, col: int, value: Any, **props: Any) -> None:
         """Write ``value`` as text, never as a formula or a link."""
@@ -157,3 +165,5 @@ class Sheet:
         for c in range(columns):
             self.blank(row, c, **SECTION)
         self.text(row, 0, title, **SECTION)
+        # Not set: the programs fit the row to its 12 pt text themselves.
+        self.heights[row] = SECTION_ROW_HEIGHT

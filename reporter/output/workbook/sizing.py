@@ -1,9 +1,4 @@
-"""Column widths and row heights worked out from the text they hold.
-
-Neither LibreOffice nor every Excel recomputes row heights when opening a file,
-so wrapped text would be cut off (or drawn over the next row): the height each
-row needs is set here from the display width of its text.
-"""
+"""Column widths and row heights worked out from the text they hold."""
 
 from __future__ import annotations
 
@@ -18,6 +13,9 @@ from reporter.output.workbook.columns import Column
 
 LINE_HEIGHT = 13.5  # points per line of 10 pt Meiryo UI in Excel
 ROW_PADDING = 2.0
+# The height a row without a set height takes: one line of 10 pt Meiryo UI in Excel
+# (xlsxwriter's 15 is Calibri's); LibreOffice's substitute fonts take less.
+DEFAULT_ROW_HEIGHT = 16.5
 
 
 def widths(
@@ -49,10 +47,15 @@ def value_width(value: Any, kind: str) -> int:
     return widest_line(str(value))
 
 
-def fit_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, float]]) -> None:
-    """Give a row the height its wrapped text needs.
+def row_height(cells: Sequence[tuple[Any, float]]) -> float | None:
+    """The height a row needs to show its wrapped text; None when one line is enough.
 
-    ``cells`` holds (text, column width) for the row's wrapped cells.
+    ``cells`` holds (text, column width) for the row's wrapped cells. The lines
+    are counted for Excel with Meiryo UI, the narrowest of the programs that
+    open the report: a column w characters wide holds about w + 2 half-width
+    characters there (a full-width one counts two), so w - 1 leaves room for
+    words that wrap whole. LibreOffice's substitute fonts fit more on a line and
+    take less height per line; counting more generously would leave it large gaps.
     """
     lines = 1
     for value, col_width in cells:
@@ -60,12 +63,22 @@ def fit_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, float]]) -> None
             continue
         if len(value) * 2 <= col_width - 1 and "\n" not in value:
             continue  # one line even if every character is full-width
-        # 5% margin: viewers substitute fonts that run wider than Meiryo UI.
-        usable = max(1.0, (col_width - 1) * 0.95)
+        usable = max(1.0, col_width - 1)
         needed = sum(_lines(display_width(line), col_width, usable) for line in value.split("\n"))
         lines = max(lines, needed)
-    if lines > 1:
-        ws.set_row(row, lines * LINE_HEIGHT + ROW_PADDING)
+    return lines * LINE_HEIGHT + ROW_PADDING if lines > 1 else None
+
+
+def fit_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, float]]) -> float | None:
+    """Give a row the height its wrapped text needs (see :func:`row_height`); return it.
+
+    Neither LibreOffice nor every Excel recomputes row heights when opening a
+    file, so wrapped text would be cut off (or drawn over the next row).
+    """
+    height = row_height(cells)
+    if height is not None:
+        ws.set_row(row, height)
+    return height
 
 
 def _lines(text_width: int, col_width: float, usable: float) -> int:

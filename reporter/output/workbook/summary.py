@@ -36,7 +36,8 @@ from reporter.output.workbook.cells import (
     severity_props,
 )
 from reporter.output.workbook.columns import place, severity_text, sheet_label
-from reporter.output.workbook.sizing import fit_row
+from reporter.output.workbook.printing import Section, page_height, section_breaks
+from reporter.output.workbook.sizing import DEFAULT_ROW_HEIGHT, row_height
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import pick
 
@@ -109,6 +110,8 @@ SUMMARY_WIDTHS = (16, 12, 11, 14, 16, 48, 48)
 _COUNTS_ROW = 7  # the counts table (and the chart beside it) start here
 _TABLE_COLUMNS = 5  # the counts, rows and trend tables span A-E
 _URGENT = 10
+# A heading stays on the page of its table's header and first row.
+_KEEP_ROWS = 2
 
 
 def write_summary(
@@ -126,22 +129,40 @@ def write_summary(
         ws.set_column(c, c, w)
     summary = summarize(result)
     _write_facts(sheet, result, register_name, register_sha256, summary)
+    sections: list[Section] = []
 
     table_rows, r = _write_counts(sheet, summary, _COUNTS_ROW)
-    r = _write_rows_read(sheet, result, r + 2)
+    sections.append(Section(_COUNTS_ROW, r))
+    start = r + 2
+    r = _write_rows_read(sheet, result, start)
+    sections.append(Section(start, r))
     # The chart stands right of the two tables above, never over them.
     widest = max(sum(counts.values()) for counts in summary.by_category.values())
     charts.insert_counts_chart(workbook, ws, sheet.lang, table_rows, _COUNTS_ROW, widest)
     r = max(r + 2, _COUNTS_ROW + charts.CHART_ROWS + 1)
 
-    r = _write_changes(sheet, comparison, r)
-    r = _write_trend(workbook, sheet, comparison, r + 2)
-    r = _write_skipped(sheet, result, r)
-    # The ten most urgent actions, on a printed page of their own: their long
+    start = r
+    r = _write_changes(sheet, comparison, start)
+    sections.append(Section(start, r))
+    start = r + 2
+    r = _write_trend(workbook, sheet, comparison, start)
+    sections.append(Section(start, r))
+    start = r
+    r = _write_skipped(sheet, result, start)
+    sections.append(Section(start, min(r, start + _KEEP_ROWS)))
+    # The ten most urgent actions start a printed page of their own: their long
     # texts would otherwise start at the foot of the overview page and split.
-    r = _write_urgent(sheet, rows, r + 2)
-    # What was resolved since the previous report, on a page of its own too.
-    _write_resolved(sheet, comparison, r + 2)
+    start = r + 2
+    r = _write_urgent(sheet, rows, start)
+    sections.append(Section(start, min(r, start + _KEEP_ROWS), own_page=True))
+    # What was resolved since the previous report: a list gets its own page too,
+    # a one-line note does not.
+    start = r + 2
+    r = _write_resolved(sheet, comparison, start)
+    sections.append(Section(start, min(r, start + _KEEP_ROWS), own_page=r > start + 1))
+
+    heights = [sheet.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(r + 1)]
+    ws.set_h_pagebreaks(section_breaks(heights, sections, page_height(SUMMARY_WIDTHS)))
 
 
 def _t(sheet: Sheet, key: str, **params: object) -> str:
@@ -153,7 +174,7 @@ def _write_facts(
 ) -> None:
     """The title, the as-of date, the register file and its hash, rows 1-6."""
     sheet.text(0, 0, _t(sheet, "xl_report_title"), bold=True, font_size=16, font_color=HEADER_FILL)
-    sheet.ws.set_row(0, 28)
+    sheet.set_height(0, 28)
     sheet.text(2, 0, _t(sheet, "xl_as_of"), **LABEL)
     sheet.day(2, 1, result.as_of, align="left", bold=True)
     sheet.text(3, 0, _t(sheet, "xl_register"), **LABEL)
@@ -300,10 +321,8 @@ _URGENT_HEADERS = (
 
 
 def _write_urgent(sheet: Sheet, rows: list[Row], r: int) -> int:
-    """The ten most urgent actions, starting a printed page; returns the last row."""
-    ws = sheet.ws
+    """The ten most urgent actions; returns the last row."""
     lang = sheet.lang
-    ws.set_h_pagebreaks([r])
     sheet.section(r, _t(sheet, "xl_urgent_title"), len(SUMMARY_WIDTHS))
     r += 1
     _table_header(sheet, r, _URGENT_HEADERS)
@@ -330,12 +349,14 @@ def _table_header(sheet: Sheet, r: int, keys: tuple[str, ...]) -> None:
     head = header_props()
     for c, key in enumerate(keys):
         sheet.text(r, c, _t(sheet, key), **head)
-    sheet.ws.set_row(r, 20)
+    sheet.set_height(r, 20)
 
 
 def _fit_long_texts(sheet: Sheet, r: int, texts: tuple[str, str, str]) -> None:
     """Row ``r``'s height for the wrapped texts of columns E-G."""
-    fit_row(sheet.ws, r, list(zip(texts, SUMMARY_WIDTHS[4:], strict=True)))
+    height = row_height(list(zip(texts, SUMMARY_WIDTHS[4:], strict=True)))
+    if height is not None:
+        sheet.set_height(r, height)
 
 
 _RESOLVED_HEADERS = (
@@ -349,20 +370,19 @@ _RESOLVED_HEADERS = (
 )
 
 
-def _write_resolved(sheet: Sheet, comparison: Comparison, r: int) -> None:
-    """The findings of the previous report that are gone, with when they were first seen."""
-    ws = sheet.ws
-    if comparison.resolved:
-        # A list of its own gets its own printed page; a one-line note does not.
-        ws.set_h_pagebreaks([*ws.hbreaks, r])
+def _write_resolved(sheet: Sheet, comparison: Comparison, r: int) -> int:
+    """The findings of the previous report that are gone, with when they were first seen.
+
+    Returns the last row.
+    """
     sheet.section(r, _t(sheet, "xl_resolved_title"), len(SUMMARY_WIDTHS))
     r += 1
     if comparison.previous is None:
         sheet.text(r, 0, _t(sheet, "xl_no_previous"), italic=True)
-        return
+        return r
     if not comparison.resolved:
         sheet.text(r, 0, _t(sheet, "xl_resolved_none"), italic=True)
-        return
+        return r
     _table_header(sheet, r, _RESOLVED_HEADERS)
     for entry in comparison.resolved:
         r += 1
@@ -377,6 +397,7 @@ def _write_resolved(sheet: Sheet, comparison: Comparison, r: int) -> None:
         sheet.text(r, 5, title, **props, text_wrap=True)
         sheet.text(r, 6, safe(entry.message), **props, text_wrap=True)
         _fit_long_texts(sheet, r, (target, title, safe(entry.message)))
+    return r
 
 
 def _resolved_target(entry: Entry, lang: str) -> str:
