@@ -191,7 +191,7 @@ def test_page_breaks_keep_a_title_with_its_first_rows() -> None:
     sections = [
         Section(25, 27),  # would start 8 points from the foot: moves to the next page
         Section(30, 31, own_page=True),  # the page holds little so far: stays
-        Section(45, 46, own_page=True),  # the page is more than half full: a page of its own
+        Section(45, 46, own_page=True),  # the page is more than a third full: a page of its own
     ]
     assert section_breaks(heights, sections, page=520.0) == [25, 45]
     # Room enough: no break at all.

@@ -52,7 +52,7 @@ class Section:
     ``first`` is the heading's row, ``keep_to`` the last row that must share its
     page (a table's header and first row, a whole small table, a chart beside
     it); ``own_page`` starts the section on a new page unless the page so far
-    holds less than half a page.
+    holds less than a third of a page (a short section is not left alone on one).
     """
 
     first: int
@@ -85,7 +85,7 @@ def section_breaks(heights: Sequence[float], sections: Sequence[Section], page: 
         section = by_row.get(row)
         if section is not None and used > repeat:
             keep = sum(heights[row : section.keep_to + 1])
-            if (section.own_page and used > page / 2) or used + keep > page * FILL:
+            if (section.own_page and used > page / 3) or used + keep > page * FILL:
                 breaks.append(row)
                 used = repeat
         if used + heights[row] > page and used > repeat:

@@ -15,7 +15,7 @@ LINE_HEIGHT = 13.5  # points per line of 10 pt Meiryo UI in Excel
 ROW_PADDING = 2.0
 # The height a row without a set height takes: one line of 10 pt Meiryo UI in Excel
 # (xlsxwriter's 15 is Calibri's); LibreOffice's substitute fonts take less.
-DEFAULT_ROW_HEIGHT = 16.5
+DEFAULT_ROW_HEIGHT = 15.75
 
 
 def widths(
