@@ -40,24 +40,30 @@ pushd "%HERE%"
 :args
 if "%~1"=="" goto args_done
 if /i "%~1"=="--scheduled" goto arg_scheduled
-set ARGS=%ARGS% %1
-shift
+set "ARGS=%ARGS% %1"
+shift /1
 goto args
+
 :arg_scheduled
 set "SCHEDULED=1"
 set "OPEN="
-shift
+shift /1
 goto args
+
 :args_done
 
 rem 1. The config: beside this file first, then in the project folder.
 set "CONFIG=%HERE%reporter.toml"
+set "PROJECT_CONFIG=%ROOT%\reporter.toml"
 if exist "%CONFIG%" goto venv
-set "CONFIG=%ROOT%\reporter.toml"
-if exist "%CONFIG%" goto venv
-set "CONFIG=%HERE%reporter.toml"
+if not exist "%PROJECT_CONFIG%" goto make_config
+set "CONFIG=%PROJECT_CONFIG%"
+goto venv
+
+:make_config
 set "RC=2"
-copy /y "%ROOT%\templates\reporter.toml" "%CONFIG%" >nul 2>&1 || goto no_template
+copy /y "%ROOT%\templates\reporter.toml" "%CONFIG%" >nul 2>&1
+if errorlevel 1 goto no_template
 echo.
 echo 設定ファイルがなかったので、ひな形を作りました: "%CONFIG%"
 echo メモ帳で開き、register(台帳の場所)と output_dir(レポートの保存先)を書き換えてから、
@@ -65,6 +71,7 @@ echo もう一度このファイルをダブルクリックしてください。
 echo English: there was no config file, so a template was written to "%CONFIG%".
 echo Edit register and output_dir in it, then run this again.
 goto finish
+
 :no_template
 echo.
 echo 設定ファイル reporter.toml がなく、ひな形もコピーできませんでした。
@@ -76,24 +83,32 @@ rem 2. The venv: create it (again) when it is missing or its Python no longer ru
 if not exist "%VPY%" goto make_venv
 "%VPY%" -c "import sys" >nul 2>&1 || goto make_venv
 goto install_check
+
 :make_venv
 if defined REPORTER_PYTHON goto python_from_env
 py -3 -c "%PYCHECK%" >nul 2>&1 && goto python_py
 python -c "%PYCHECK%" >nul 2>&1 && goto python_python
 goto no_python
+
 :python_from_env
-set PY="%REPORTER_PYTHON%"
-%PY% -c "%PYCHECK%" >nul 2>&1 && goto create_venv
-goto no_python
+set "PY=%REPORTER_PYTHON%"
+"%PY%" -c "%PYCHECK%" >nul 2>&1
+if errorlevel 1 goto no_python
+goto create_venv
+
+rem PY is the interpreter's full path, so that it is run quoted (a path with spaces).
 :python_py
-set "PY=py -3"
+for /f "delims=" %%P in ('py -3 -c "import sys; print(sys.executable)"') do set "PY=%%P"
 goto create_venv
+
 :python_python
-set "PY=python"
+for /f "delims=" %%P in ('python -c "import sys; print(sys.executable)"') do set "PY=%%P"
 goto create_venv
+
 :create_venv
 echo 初回の準備: Python の環境を作っています… / First run: creating the Python environment in "%VENV%"
-%PY% -m venv --clear %VENV_ARGS% "%VENV%" || goto venv_failed
+"%PY%" -m venv --clear %VENV_ARGS% "%VENV%"
+if errorlevel 1 goto venv_failed
 
 rem 3. Install the reporter when it is not installed or the project changed.
 :install_check
@@ -104,10 +119,13 @@ set /p WANT=<"%VENV%\stamp-now.txt"
 if exist "%STAMP%" set /p HAVE=<"%STAMP%"
 if not exist "%VENV%\Scripts\reporter.exe" goto install
 if "%WANT%"=="%HAVE%" goto run
+
 :install
 echo reporter をインストールしています(数分かかることがあります)… / Installing the reporter…
-"%VPY%" -m pip install --disable-pip-version-check %PIP_ARGS% "%ROOT%[keyring]" || goto install_failed
+"%VPY%" -m pip install --disable-pip-version-check %PIP_ARGS% "%ROOT%[keyring]"
+if errorlevel 1 goto install_failed
 copy /y "%VENV%\stamp-now.txt" "%STAMP%" >nul
+if errorlevel 1 goto install_failed
 
 rem 4. The report.
 :run
@@ -121,11 +139,13 @@ echo レポートを作れませんでした。上のメッセージを確認し
 echo 設定ファイル "%CONFIG%" と台帳を確認してください。
 echo English: the report could not be made; see the message above.
 goto finish
+
 :failed_findings
 echo.
 echo レポートは作りましたが、対応が必要な問題があります。上のメッセージを確認してください。
 echo English: the report was written, with findings at or above --fail-on.
 goto finish
+
 :failed_output
 echo.
 echo レポートを作れませんでした。上のメッセージを確認してください。
@@ -143,12 +163,14 @@ echo インストールが終わったら、もう一度このファイルをダ
 echo English: Python 3.11 or newer was not found. Install it from https://www.python.org/downloads/
 echo and tick "Add python.exe to PATH" on the first screen of the installer, then run this again.
 goto finish
+
 :venv_failed
 set "RC=4"
 echo.
 echo Python の環境を作れませんでした。上のメッセージを確認してください。
 echo English: could not create the Python environment in "%VENV%"; see the message above.
 goto finish
+
 :install_failed
 set "RC=4"
 echo.
@@ -162,5 +184,6 @@ if "%RC%"=="0" goto end
 if defined SCHEDULED goto end
 echo.
 pause
+
 :end
 exit /b %RC%

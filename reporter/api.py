@@ -136,6 +136,7 @@ class ReportOutcome:
 
     path: Path
     comparison: Comparison
+    calendar: Path | None = None  # the deadlines calendar (.ics) beside the report
     # The recipients of each message sent, in the order sent.
     emailed: tuple[tuple[str, ...], ...] = ()
     # The .eml files written instead of sending (the first is the team's message).
@@ -162,6 +163,7 @@ def monthly_report(
     email: EmailSettings | bool = False,
     eml: str | Path | None = None,
     per_owner: bool = False,
+    calendar: bool = True,
 ) -> ReportOutcome:
     """The monthly run: compare with last month, write the report, and deliver it.
 
@@ -169,7 +171,9 @@ def monthly_report(
     folder, else the current folder). Last month's report is ``previous`` or
     the newest earlier report in that folder. With ``email`` (True for the
     config's ``[email]``, or :class:`EmailSettings`) the report is sent; with
-    ``eml`` the same message is written to that file instead. ``per_owner``
+    ``eml`` the same message is written to that file instead. With ``calendar``
+    the deadlines still ahead are written beside the report as an .ics file
+    (:mod:`reporter.delivery.calendar`), which the email attaches too. ``per_owner``
     sends each owner of ``[email.owners]`` only their own actions, and the team a
     summary of who was sent what. The report, once written, is kept even when
     sending fails (OutputError, exit 3).
@@ -185,7 +189,12 @@ def monthly_report(
     last_report: Previous | None = history.find_previous(result.as_of, previous, target.parent)
     comparison = history.compare(result, last_report)
     written = write_report(result, target, lang, comparison)
-    outcome = ReportOutcome(path=written, comparison=comparison)
+    calendar_file = None
+    if calendar:
+        from reporter.delivery.calendar import write_calendar
+
+        calendar_file = write_calendar(result, written, lang)
+    outcome = ReportOutcome(path=written, comparison=comparison, calendar=calendar_file)
     if eml is None and email is False:
         return outcome
     return _deliver(
@@ -215,7 +224,13 @@ def _deliver(
     written, sending = outcome.path, eml is None
     if per_owner:
         plan = email.build_per_owner(
-            result, written, lang, settings, config_path=config_path, sending=sending
+            result,
+            written,
+            lang,
+            settings,
+            config_path=config_path,
+            sending=sending,
+            calendar_path=outcome.calendar,
         )
         # Sent: the owners first, so that the summary lists what went out. Written: the
         # summary takes the .eml name, the owners' messages -2, -3, ... beside it.
@@ -223,7 +238,13 @@ def _deliver(
     else:
         messages = [
             email.build_message(
-                result, written, lang, settings, config_path=config_path, sending=sending
+                result,
+                written,
+                lang,
+                settings,
+                config_path=config_path,
+                sending=sending,
+                calendar_path=outcome.calendar,
             )
         ]
     if eml is not None:

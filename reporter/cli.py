@@ -303,6 +303,10 @@ def report(
     log: Annotated[
         bool, typer.Option("--log", help="Write a log file beside the report (secrets masked).")
     ] = False,
+    no_ics: Annotated[
+        bool,
+        typer.Option("--no-ics", help="Do not write the deadlines calendar (.ics) beside it."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail.")] = False,
 ) -> None:
@@ -340,11 +344,14 @@ def report(
             email=email,
             eml=eml,
             per_owner=per_owner,
+            calendar=not no_ics,
         )
         from reporter.delivery.report_file import summary_lines
 
         for line in summary_lines(result, run.lang, outcome.path, comparison=outcome.comparison):
             say.info(line)
+        if outcome.calendar is not None:
+            say.info(i18n.text("ics_written", run.lang, path=str(outcome.calendar)))
         for path in outcome.eml_files:
             say.info(i18n.text("email_eml_written", run.lang, path=str(path)))
         for recipients in outcome.emailed:
@@ -496,6 +503,54 @@ def rules_command(
         typer.echo(catalogue.to_json(run.settings, run.lang))
     else:
         typer.echo(catalogue.render(run.settings, run.lang))
+
+
+@app.command("schedule")
+@friendly_errors
+def schedule_command(
+    ctx: typer.Context,
+    windows: Annotated[
+        bool, typer.Option("--windows", help="Write a Task Scheduler task file (schtasks /xml).")
+    ] = False,
+    launchd: Annotated[
+        bool, typer.Option("--launchd", help="Print a launchd job (macOS).")
+    ] = False,
+    cron: Annotated[bool, typer.Option("--cron", help="Print a crontab line.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="The task file (default: ./register-report-task.xml)."),
+    ] = None,
+    launcher: Annotated[
+        Path | None,
+        typer.Option(
+            "--launcher", help="The launcher to start (default: found beside the config)."
+        ),
+    ] = None,
+    lang: LangOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """毎月の自動実行を設定します。 / Set up the monthly run (Task Scheduler, launchd, cron)."""
+    run = prepare(ctx, lang, None, config, None)
+    chosen = [
+        kind
+        for kind, given in (("windows", windows), ("launchd", launchd), ("cron", cron))
+        if given
+    ]
+    if len(chosen) > 1:
+        raise InputError("cli_schedule_one_kind")
+    from reporter.delivery.schedule import schedule
+
+    typer.echo(schedule(run.config, run.lang, chosen[0] if chosen else None, out, launcher))
+
+
+i18n.add(
+    {
+        "cli_schedule_one_kind": {
+            "ja": "--windows・--launchd・--cron はどれか一つを指定してください。",
+            "en": "Give one of --windows, --launchd and --cron.",
+        }
+    }
+)
 
 
 def main() -> None:

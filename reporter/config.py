@@ -7,6 +7,7 @@ shared-drive path such as ``\\\\server\\share\\台帳.xlsx`` is kept as written.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
@@ -92,6 +93,22 @@ class EmailSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    """When the monthly run starts (``reporter schedule``): a day of the month and a local time."""
+
+    day: int = 1
+    time: str = "09:00"
+
+    @property
+    def hour(self) -> int:
+        return int(self.time.split(":")[0])
+
+    @property
+    def minute(self) -> int:
+        return int(self.time.split(":")[1])
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     register: str | None = None
@@ -99,6 +116,7 @@ class Config:
     lang: str | None = None
     windows: dict[str, int] = field(default_factory=dict)
     email: EmailSettings = field(default_factory=EmailSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     def resolve(self, value: str | None) -> str | None:
         """A path from the config, relative to the config file's folder."""
@@ -117,8 +135,20 @@ def _is_absolute(value: str) -> bool:
     )
 
 
-_TOP = {"register": str, "output_dir": str, "lang": str, "windows": dict, "email": dict}
+_TOP = {
+    "register": str,
+    "output_dir": str,
+    "lang": str,
+    "windows": dict,
+    "email": dict,
+    "schedule": dict,
+}
 _WINDOWS = {"renewal_warning_days": int, "reply_days": int}
+_SCHEDULE = {"day": int, "time": str}
+# Days 29-31 are missing from some months, and Task Scheduler, cron and launchd
+# would skip those months: the run is monthly, so the day is one every month has.
+_LAST_DAY = 28
+_TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 _EMAIL = {
     "smtp_host": str,
     "smtp_port": int,
@@ -202,6 +232,7 @@ def load_config(path: str | Path | None, *, explicit: bool = True) -> Config:
                 expected=_TYPE_NAMES[list],
                 value=email[key],
             )
+    schedule = _schedule(path, data.get("schedule", {}))
     return Config(
         path=path.resolve(),
         register=data.get("register"),
@@ -228,7 +259,38 @@ def load_config(path: str | Path | None, *, explicit: bool = True) -> Config:
             graph_url=email.get("graph_url", GRAPH_URL),
             owners=tuple((name.strip(), address) for name, address in owners.items()),
         ),
+        schedule=schedule,
     )
+
+
+def _schedule(path: Path, table: Any) -> ScheduleSettings:
+    _check_table(path, table, _SCHEDULE, "schedule.")
+    day = table.get("day", 1)
+    if not 1 <= day <= _LAST_DAY:
+        raise InputError(
+            "config_wrong_type",
+            path=str(path),
+            key="schedule.day",
+            expected={
+                "ja": f"1から{_LAST_DAY}までの整数",
+                "en": f"a whole number from 1 to {_LAST_DAY}",
+            },
+            value=day,
+        )
+    time = table.get("time", "09:00").strip()
+    match = _TIME.fullmatch(time)
+    if match is None:
+        raise InputError(
+            "config_wrong_type",
+            path=str(path),
+            key="schedule.time",
+            expected={
+                "ja": '"09:00" のような24時間制の時刻',
+                "en": 'a 24-hour time such as "09:00"',
+            },
+            value=repr(time),
+        )
+    return ScheduleSettings(day=day, time=f"{int(match[1]):02d}:{match[2]}")
 
 
 def _check_table(path: Path, table: Any, schema: dict[str, type], prefix: str) -> None:

@@ -201,8 +201,9 @@ def bodies(message: EmailMessage) -> tuple[str, str]:
     return plain.get_content(), html.get_content()
 
 
-def attachment_of(message: EmailMessage) -> EmailMessage:
-    (part,) = list(message.iter_attachments())
+def attachment_of(message: EmailMessage, suffix: str = ".xlsx") -> EmailMessage:
+    """The one attachment whose file name ends in ``suffix`` (the report by default)."""
+    (part,) = [p for p in message.iter_attachments() if (p.get_filename() or "").endswith(suffix)]
     assert isinstance(part, EmailMessage)
     return part
 
@@ -592,6 +593,11 @@ def test_report_email_sends_the_written_report(smtp_server: Server, tmp_path: Pa
     assert "2026年11月" in message["Subject"]
     report = tmp_path / "reports" / "register-report-2026-11-30.xlsx"
     assert attachment_of(message).get_content() == report.read_bytes()
+    # The deadlines calendar written beside the report travels with it.
+    calendar = tmp_path / "reports" / "register-deadlines-2026-11-30.ics"
+    attached = attachment_of(message, ".ics")
+    assert attached.get_content_type() == "text/calendar"
+    assert attached.get_payload(decode=True) == calendar.read_bytes()
 
 
 def test_report_email_refused_is_exit_3_and_keeps_the_report(tmp_path: Path) -> None:

@@ -507,10 +507,13 @@ def test_graph_sends_the_report_as_a_base64_file_attachment(
     assert [r["emailAddress"]["address"] for r in message["ccRecipients"]] == ["boss@example.com"]
     assert message["body"]["contentType"] == "HTML" and "2026-11-30" in message["body"]["content"]
     report = tmp_path / "reports" / "register-report-2026-11-30.xlsx"
-    (attachment,) = message["attachments"]
+    attachment, calendar = message["attachments"]
     assert attachment["name"] == report.name
     assert attachment["contentType"].endswith("spreadsheetml.sheet")
     assert base64.b64decode(attachment["contentBytes"]) == report.read_bytes()
+    ics = report.with_name("register-deadlines-2026-11-30.ics")
+    assert calendar["name"] == ics.name and calendar["contentType"] == "text/calendar"
+    assert base64.b64decode(calendar["contentBytes"]) == ics.read_bytes()
 
 
 def test_graph_refusing_is_exit_3_with_one_line_and_the_report_kept(

@@ -294,7 +294,7 @@ def test_a_failure_inside_writing_keeps_the_existing_report(
         Path(path).write_bytes(before[: len(before) // 2])  # half a zip, then the failure
         raise failure
 
-    # Patched where write_report looks it up (it imports the name from output.excel).
+    # Patched where write_report looks it up (it imports the name from output.workbook).
     monkeypatch.setattr(reporter.delivery.report_file, "write_workbook", half_written)
     monkeypatch.delenv("REPORTER_DEBUG", raising=False)
     register = small_register(tmp_path / "register2.xlsx")

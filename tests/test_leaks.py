@@ -32,7 +32,7 @@ from reporter.cli import app
 from reporter.config import EmailSettings
 from reporter.delivery import email as mail
 from reporter.errors import OutputError
-from reporter.output.excel import FORMULA_STARTS
+from reporter.output.workbook.cells import FORMULA_STARTS
 from reporter.register.schema import DATE, SHEETS, SheetSpec
 from tests.conftest import AS_OF, write_workbook
 from tests.test_email import USER, authenticator, free_port

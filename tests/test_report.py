@@ -27,8 +27,8 @@ from reporter.delivery.report_file import summary_lines
 from reporter.engine import CheckResult, count_rows, urgency_key
 from reporter.errors import EXIT_OUTPUT, OutputError
 from reporter.model import Finding, Severity
-from reporter.output.excel import sheet_names
 from reporter.output.flat import flatten, most_urgent, summarize
+from reporter.output.workbook import sheet_names
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import Rule
 from tests.conftest import AS_OF, write_report
@@ -801,7 +801,7 @@ def test_as_of_date_is_the_report_date_not_today(
 def test_workbook_writer_reports_os_errors_as_oserror(
     full_result: CheckResult, tmp_path: Path
 ) -> None:
-    from reporter.output.excel import write_workbook
+    from reporter.output.workbook import write_workbook
 
     with pytest.raises(FileNotFoundError):
         write_workbook(full_result, tmp_path / "missing" / "r.xlsx", "ja", "r.xlsx", "0" * 64)
@@ -818,7 +818,7 @@ def test_workbook_writer_reports_os_errors_as_oserror(
     ],
 )
 def test_column_widths_count_japanese_characters_double(text: str, expected: int) -> None:
-    from reporter.output.excel import display_width
+    from reporter.output.text_width import display_width
 
     assert display_width(text) == expected
 

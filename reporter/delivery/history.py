@@ -9,7 +9,7 @@ and compares. Nothing is kept outside the reports themselves: the folder of
 monthly reports *is* the history, and deleting a report only shortens it.
 
 This module owns the hidden sheet's layout (written as plain cells by
-:mod:`reporter.output.excel`, the only module that imports xlsxwriter) and
+:mod:`reporter.output.workbook`, the only package that imports xlsxwriter) and
 reads it back with python-calamine, which reads hidden sheets.
 
 Identity of a finding from month to month: rows move (sorting, inserted rows),

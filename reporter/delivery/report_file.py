@@ -31,9 +31,9 @@ from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError
 from reporter.files import write_atomically
 from reporter.model import Severity
-from reporter.output.excel import write_workbook
-from reporter.output.flat import flatten, most_urgent, summarize
-from reporter.output.terminal import SEVERITY_LABEL, for_terminal, printable
+from reporter.output.flat import CATEGORY_LABEL, SEVERITY_LABEL, flatten, most_urgent, summarize
+from reporter.output.terminal import for_terminal, printable
+from reporter.output.workbook import write_workbook
 from reporter.rules.base import pick
 
 i18n.add(
@@ -115,8 +115,6 @@ TEMP_SUFFIX = ".tmp"
 # A temporary report this old was left by a run that was killed (power cut, task
 # ended); no run writes for this long, so the next successful run removes it.
 STALE_TEMP_SECONDS = 24 * 60 * 60
-# The category names of the terminal summary are the report's (defined in output.excel).
-_CATEGORY_KEYS = {c: f"xl_cat_{c}" for c in CATEGORY_ORDER}
 
 
 def default_name(as_of: date) -> str:
@@ -273,7 +271,7 @@ def summary_lines(
             i18n.text(
                 "report_counts_line",
                 lang,
-                category=i18n.text(_CATEGORY_KEYS[category], lang),
+                category=pick(CATEGORY_LABEL[category], lang),
                 error=counts[Severity.ERROR],
                 warning=counts[Severity.WARNING],
                 info=counts[Severity.INFO],

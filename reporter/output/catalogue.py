@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reporter import i18n
-from reporter.output.terminal import SEVERITY_LABEL
+from reporter.output.flat import SEVERITY_LABEL
 from reporter.register.schema import SHEET_BY_KEY
 from reporter.rules import RULES, Rule
 from reporter.rules.base import pick

@@ -32,6 +32,20 @@ i18n.add(
     }
 )
 
+SEVERITY_LABEL: dict[Severity, dict[str, str]] = {
+    Severity.ERROR: {"ja": "エラー", "en": "error"},
+    Severity.WARNING: {"ja": "警告", "en": "warning"},
+    Severity.INFO: {"ja": "情報", "en": "info"},
+}
+# The category names of the report's counts table, the terminal summary and the email.
+CATEGORY_LABEL: dict[Category, dict[str, str]] = {
+    Category.RENEWAL: {"ja": "更新期限", "en": "Renewals"},
+    Category.REVOCATION: {"ja": "権限取消", "en": "Revocations"},
+    Category.FOLLOW_UP: {"ja": "通知対応", "en": "Follow-ups"},
+    Category.REGISTER: {"ja": "台帳の問題", "en": "Register problems"},
+    Category.SECURITY: {"ja": "秘密の値", "en": "Secrets"},
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Row:

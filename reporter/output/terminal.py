@@ -9,16 +9,11 @@ from collections.abc import Iterable
 from reporter import i18n
 from reporter.engine import CheckResult
 from reporter.model import Severity
-from reporter.output.flat import Row, flatten, summarize
+from reporter.output.flat import SEVERITY_LABEL, Row, flatten, summarize
+from reporter.output.text_width import display_width
 from reporter.register.schema import SHEET_BY_KEY, SHEETS
 from reporter.rules.base import pick
 from reporter.rules.security import redact
-
-SEVERITY_LABEL = {
-    Severity.ERROR: {"ja": "エラー", "en": "error"},
-    Severity.WARNING: {"ja": "警告", "en": "warning"},
-    Severity.INFO: {"ja": "情報", "en": "info"},
-}
 
 i18n.add(
     {
@@ -48,16 +43,6 @@ i18n.add(
             "en": "No problems found.",
         },
     }
-)
-
-
-# The East Asian Wide and Fullwidth blocks (kana, kanji, hangul, full-width forms):
-# one regex pass counts them, where a per-character lookup was slow on a large report.
-_WIDE = re.compile(
-    "[\u1100-\u115f\u231a-\u231b\u2329-\u232a\u2e80-\u303e\u3041-\u33ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3"
-    "\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff01-\uff60\uffe0-\uffe6"
-    "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
 )
 
 
@@ -107,15 +92,8 @@ def _safe_row(row: Row) -> Row:
     )
 
 
-def width(text: str) -> int:
-    """Display width: full-width (Japanese) characters take two columns."""
-    if text.isascii():
-        return len(text)
-    return len(text) + len(_WIDE.findall(text))
-
-
 def pad(text: str, columns: int) -> str:
-    return text + " " * max(0, columns - width(text))
+    return text + " " * max(0, columns - display_width(text))
 
 
 def render(result: CheckResult, lang: str, register_display: str) -> str:

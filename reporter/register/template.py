@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reporter import i18n
 from reporter.errors import InputError, OutputError
 from reporter.files import write_atomically
-from reporter.output.terminal import width
+from reporter.output.text_width import display_width
 from reporter.register.schema import (
     BOOL,
     CONDITIONAL_REQUIRED,
@@ -600,7 +600,7 @@ def _list_validation(choices: tuple[str, ...], data_range: str, lang: str) -> Da
 def _column_width(column: ColumnSpec, lang: str) -> float:
     texts = [header_text(column, lang), *list_choices(column, lang)]
     minimum = {DATE: 13, ID: 12, BOOL: 10, INT: 12, ENUM: 12, FILES: 28}.get(column.kind, 18)
-    return min(40, max(minimum, max(width(t) for t in texts) + 4))
+    return min(40, max(minimum, max(display_width(t) for t in texts) + 4))
 
 
 # --- the instructions sheet ----------------------------------------------------------
@@ -645,7 +645,7 @@ def _fit_height(sheet: Worksheet, row: int, cells: list[tuple[str, float]]) -> N
     height is worked out here from the display width of each line.
     """
     lines = max(
-        sum(max(1, math.ceil(width(part) / (size - 2))) for part in text.split("\n"))
+        sum(max(1, math.ceil(display_width(part) / (size - 2))) for part in text.split("\n"))
         for text, size in cells
     )
     sheet.row_dimensions[row].height = _LINE_HEIGHT * lines + 4

@@ -30,15 +30,21 @@ from reporter.config import DEFAULT_NAME, EmailSettings
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError
 from reporter.i18n import render
-from reporter.model import Category, Severity
-from reporter.output import excel as _excel  # noqa: F401  (registers the xl_cat_* category names)
-from reporter.output.flat import TOP_ACTIONS, Row, flatten, summarize
-from reporter.output.terminal import SEVERITY_LABEL
+from reporter.model import Severity
+from reporter.output.flat import (
+    CATEGORY_LABEL,
+    SEVERITY_LABEL,
+    TOP_ACTIONS,
+    Row,
+    flatten,
+    summarize,
+)
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import localize_params, pick
 from reporter.rules.security import redact
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+CALENDAR_TYPE = ("text", "calendar")
 # The rule parameter holding the support-channel paragraph (reporter.rules.incidents).
 SUPPORT_PARAM = "support"
 # Where a sentence ends: a Japanese full stop, or a full stop and a space (not in "e.g. ").
@@ -59,9 +65,6 @@ _MONTHS_EN = (
     "November",
     "December",
 )
-# The category names are the report workbook's own (defined in reporter.output.excel),
-# so that the email and the attached report name each category the same way.
-_CATEGORY_KEYS: dict[Category, str] = {c: f"xl_cat_{c}" for c in CATEGORY_ORDER}
 
 i18n.add(
     {
@@ -302,8 +305,10 @@ def build_message(
     *,
     config_path: Path | None = None,
     sending: bool = False,
+    calendar_path: Path | None = None,
 ) -> EmailMessage:
-    """One message to ``settings.to`` (+ cc) from ``settings.sender``, the report attached.
+    """One message to ``settings.to`` (+ cc) from ``settings.sender``, the report attached
+    (and the deadlines calendar, when ``calendar_path`` is given).
 
     Raises InputError ``email_not_configured`` (exit 2) when the sender or the
     recipients are missing (and what sending needs too with ``sending=True``, so
@@ -312,7 +317,7 @@ def build_message(
     ``email_report_unreadable`` (exit 3) when the report cannot be read.
     """
     check_settings(settings, config_path, sending=sending)
-    attachment = _read_report(report_path)
+    files = _attachments(report_path, calendar_path)
     _check_addresses(settings, config_path)
     team = actions(result, lang)
     body = _Body(lang, _title(result, lang, "email_title"), _intro(result, lang, report_path))
@@ -329,8 +334,7 @@ def build_message(
         to=settings.to,
         cc=settings.cc,
         body=body,
-        report_path=Path(report_path),
-        attachment=attachment,
+        files=files,
     )
 
 
@@ -398,6 +402,7 @@ def build_per_owner(
     *,
     config_path: Path | None = None,
     sending: bool = False,
+    calendar_path: Path | None = None,
 ) -> PerOwner:
     """One message per owner address with only that owner's actions, and the team's summary.
 
@@ -410,7 +415,7 @@ def build_per_owner(
     check_settings(settings, config_path, sending=sending)
     if not settings.owners:
         raise InputError("email_per_owner_no_owners", config=config_name(config_path))
-    attachment = _read_report(report_path)
+    files = _attachments(report_path, calendar_path)
     _check_addresses(settings, config_path)
     report_path = Path(report_path)
     owner_mails, rest = split_by_owner(actions(result, lang), settings)
@@ -433,8 +438,7 @@ def build_per_owner(
                 to=(mail.address,),
                 cc=(),
                 body=body,
-                report_path=report_path,
-                attachment=attachment,
+                files=files,
                 key="owners",
             )
         )
@@ -453,8 +457,7 @@ def build_per_owner(
         to=settings.to,
         cc=settings.cc,
         body=body,
-        report_path=report_path,
-        attachment=attachment,
+        files=files,
     )
     return PerOwner(owner_mails, owner_messages, summary)
 
@@ -470,8 +473,7 @@ def _message(
     to: Iterable[str],
     cc: Iterable[str],
     body: _Body,
-    report_path: Path,
-    attachment: bytes,
+    files: Sequence[Attachment],
     key: str = "to",
 ) -> EmailMessage:
     message = EmailMessage(policy=email.policy.default)
@@ -501,12 +503,29 @@ def _message(
     # base64 keeps the Japanese UTF-8 text safe through relays without 8BITMIME.
     message.set_content(text_body, charset="utf-8", cte="base64")
     message.add_alternative(html_body, subtype="html", charset="utf-8", cte="base64")
-    maintype, subtype = XLSX_TYPE
     # EmailMessage encodes a non-ASCII file name with RFC 2231 (filename*=utf-8''...).
-    message.add_attachment(
-        attachment, maintype=maintype, subtype=subtype, filename=report_path.name
-    )
+    for file in files:
+        message.add_attachment(
+            file.data, maintype=file.maintype, subtype=file.subtype, filename=file.name
+        )
     return message
+
+
+@dataclass(frozen=True)
+class Attachment:
+    data: bytes
+    maintype: str
+    subtype: str
+    name: str
+
+
+def _attachments(report_path: Path, calendar_path: Path | None) -> list[Attachment]:
+    """The report (and the deadlines calendar), read once for every message."""
+    files = [Attachment(_read_report(report_path), *XLSX_TYPE, Path(report_path).name)]
+    if calendar_path is not None:
+        calendar = Path(calendar_path)
+        files.append(Attachment(_read_report(calendar), *CALENDAR_TYPE, calendar.name))
+    return files
 
 
 def _read_report(report_path: Path) -> bytes:
@@ -599,7 +618,7 @@ class _Body:
             counts = summary.by_category[category]
             line = t(
                 "email_counts_line",
-                category=t(_CATEGORY_KEYS[category]),
+                category=pick(CATEGORY_LABEL[category], self.lang),
                 error=counts[Severity.ERROR],
                 warning=counts[Severity.WARNING],
                 info=counts[Severity.INFO],
@@ -609,7 +628,7 @@ class _Body:
         self.text.append(f"  {excepted}")
         self.html.append(f"<h3>{e(t('email_counts_header'))}</h3>")
         rows = [
-            [(t(_CATEGORY_KEYS[c]), False)]
+            [(pick(CATEGORY_LABEL[c], self.lang), False)]
             + [(str(summary.by_category[c][s]), True) for s in _SEVERITIES]
             for c in CATEGORY_ORDER
         ]

@@ -684,7 +684,7 @@ def graph_payload(message: EmailMessage) -> dict[str, Any]:
 
     attachments = []
     for part in message.iter_attachments():
-        data = part.get_content()
+        data = part.get_payload(decode=True)  # bytes for any part (a text/calendar too)
         attachments.append(
             {
                 "@odata.type": "#microsoft.graph.fileAttachment",
@@ -709,7 +709,7 @@ def graph_payload(message: EmailMessage) -> dict[str, Any]:
 def _attachment_size(message: EmailMessage) -> tuple[str, int]:
     size, name = 0, ""
     for part in message.iter_attachments():
-        size += len(part.get_content())
+        size += len(part.get_payload(decode=True))
         name = name or (part.get_filename() or "")
     return name, size
 

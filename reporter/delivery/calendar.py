@@ -1,0 +1,197 @@
+"""The deadlines of a report as a calendar file (RFC 5545) to import into Outlook or Google.
+
+Beside ``register-report-YYYY-MM-DD.xlsx`` the run writes
+``register-deadlines-YYYY-MM-DD.ics``: one all-day event on the due date of each
+finding still ahead of the as-of date (a key to renew, a notice to reply to, a
+deadline to meet). Findings the team excepted are left out: they need no action.
+
+Each event's UID is derived from the finding's month-to-month identity
+(:func:`reporter.delivery.history.finding_key`), not from its date, so importing next
+month's file updates the event (a new due date moves it) instead of adding a
+second one; SEQUENCE grows with the as-of date so that calendars take the newer
+file as the newer version. Texts are masked as in every output, and the file is
+written to a temporary name and moved into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from reporter import i18n
+from reporter.delivery.history import finding_key
+from reporter.engine import CheckResult
+from reporter.errors import OutputError
+from reporter.files import write_atomically
+from reporter.output.flat import Row, flatten
+from reporter.rules.security import redact
+
+i18n.add(
+    {
+        "ics_calendar_name": {"ja": "台帳の期限", "en": "Register deadlines"},
+        "ics_summary": {
+            "ja": "{owner}: {title} {record} — {action}",
+            "en": "{owner}: {title} {record} — {action}",
+        },
+        "ics_no_owner": {"ja": "担当者未定", "en": "No owner"},
+        "ics_written": {
+            "ja": "期限の予定表を書きました: {path}",
+            "en": "Wrote the deadlines calendar: {path}",
+        },
+        "ics_description": {
+            "ja": "{message}\n\n次の対応: {action}\n\n場所: {place}\nコード: {code}\n基準日 {as_of} のレポートより",
+            "en": "{message}\n\nNext action: {action}\n\nWhere: {place}\nCode: {code}\n"
+            "From the report as of {as_of}",
+        },
+        "ics_unwritable": {
+            "ja": "予定表ファイルを書き込めませんでした: {path}({detail})。レポートは書き込み済みです。"
+            "保存先のフォルダーを確認して、もう一度実行してください(予定表が不要なら --no-ics)。",
+            "en": "Could not write the calendar file: {path} ({detail}). The report is written. "
+            "Check the output folder and run again (or leave the calendar out with --no-ics).",
+        },
+    }
+)
+
+PRODID = "-//reporter//Register deadlines//EN"
+TEMP_PREFIX = ".register-deadlines-"
+TEMP_SUFFIX = ".tmp"
+UID_DOMAIN = "register-report.reporter"
+# The action's first clause names what to do; the rest (where to click) is in the description.
+_SUMMARY_ACTION_CHARS = 60
+_TRAILING_BRACKETS = re.compile(r"\s*[((][^()()]*[))]\s*$")
+# RFC 5545 TEXT allows no control characters but tab; register text may hold any.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SEQUENCE_EPOCH = date(2000, 1, 1)
+
+
+def calendar_path(report: Path, as_of: date) -> Path:
+    """Where the calendar file of ``report`` goes: beside it, named by the as-of date."""
+    return report.with_name(f"register-deadlines-{as_of.isoformat()}.ics")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One event: a finding's due date and what to show for it."""
+
+    uid: str
+    due: date
+    summary: str
+    description: str
+
+
+def deadlines(result: CheckResult, lang: str) -> list[Deadline]:
+    """The events for the findings due after the as-of date, earliest first."""
+    ahead = [
+        row
+        for row in flatten(result, lang)
+        if row.due is not None and row.due > result.as_of and not row.excepted
+    ]
+    ahead.sort(key=lambda row: row.due or date.max)
+    return [_deadline(row, result.as_of, lang) for row in ahead]
+
+
+def _deadline(row: Row, as_of: date, lang: str) -> Deadline:
+    assert row.due is not None
+    key = finding_key(row.code, row.sheet, row.record_id, row.cell)
+    uid = f"{hashlib.sha256(key.encode()).hexdigest()[:32]}@{UID_DOMAIN}"
+    action = _clean(row.action)
+    summary = i18n.text(
+        "ics_summary",
+        lang,
+        owner=_clean(row.owner) or i18n.text("ics_no_owner", lang),
+        title=_clean(row.title),
+        record=_clean(row.record_id),
+        action=_first_clause(action),
+    )
+    place = f"{_clean(row.sheet_name)}!{row.cell}" if row.cell else _clean(row.sheet_name)
+    place = f"{place or i18n.text('workbook', lang)} {_clean(row.record_id)}".strip()
+    description = i18n.text(
+        "ics_description",
+        lang,
+        message=_clean(row.message),
+        action=action,
+        place=place,
+        code=row.code,
+        as_of=as_of.isoformat(),
+    )
+    return Deadline(uid, row.due, re.sub(r"\s+", " ", summary).strip(), description)
+
+
+def _clean(text: str | None) -> str:
+    """Register-derived text with secrets masked and control characters removed."""
+    return _CONTROL.sub("", redact(text)) if text else ""
+
+
+def _first_clause(action: str) -> str:
+    """The action up to its first full stop or colon outside brackets, shortened if long."""
+    depth = 0
+    end = len(action)
+    for index, char in enumerate(action):
+        if char in "(（「":
+            depth += 1
+        elif char in ")）」":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (
+            char in "。：" or (char in ":." and action[index + 1 : index + 2] in (" ", ""))
+        ):
+            end = index
+            break
+    # A closing "(担当: 鈴木)" repeats the owner the title starts with.
+    clause = _TRAILING_BRACKETS.sub("", action[:end]).strip()
+    if len(clause) > _SUMMARY_ACTION_CHARS:
+        clause = clause[: _SUMMARY_ACTION_CHARS - 1] + "…"
+    return clause
+
+
+def to_ical(result: CheckResult, lang: str, stamp: datetime | None = None) -> bytes:
+    """The calendar file's bytes; ``stamp`` (DTSTAMP) defaults to now."""
+    stamp = stamp or datetime.now(UTC)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", i18n.text("ics_calendar_name", lang))
+    sequence = (result.as_of - _SEQUENCE_EPOCH).days
+    for deadline in deadlines(result, lang):
+        event = Event()
+        event.add("uid", deadline.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", deadline.due)
+        event.add("dtend", deadline.due + timedelta(days=1))
+        event.add("summary", deadline.summary)
+        event.add("description", deadline.description)
+        event.add("sequence", sequence)
+        event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: the day stays free
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def write_calendar(result: CheckResult, report: Path, lang: str) -> Path:
+    """Write the calendar file beside ``report``; return its path (for the email to attach).
+
+    Raises OutputError (exit 3) when it cannot be written; an older file of
+    the same name is then left as it was.
+    """
+    target = calendar_path(report, result.as_of)
+    data = to_ical(result, lang)
+    try:
+        write_atomically(
+            target,
+            lambda temporary: temporary.write_bytes(data),
+            prefix=TEMP_PREFIX,
+            suffix=TEMP_SUFFIX,
+            make_folder=False,  # beside the report, whose folder exists
+        )
+    except OSError as error:
+        raise OutputError(
+            "ics_unwritable",
+            path=str(target),
+            detail=error.strerror or str(error) or type(error).__name__,
+        ) from None
+    return target

@@ -1,0 +1,327 @@
+"""The monthly run, set up without typing: a Task Scheduler task, a launchd job or a cron line.
+
+``reporter schedule`` writes what the computer's scheduler needs to start the
+launcher (``launchers/run_report.bat``, ``.command`` or ``.sh``) with
+``--scheduled`` on the day and at the time of the config's ``[schedule]``:
+
+- Windows: a task file for ``schtasks /create /tn "台帳レポート" /xml FILE``
+  (Task Scheduler schema 1.2, UTF-16 with a byte order mark, as schtasks expects);
+- macOS: a launchd property list for ``~/Library/LaunchAgents``;
+- Linux: a line for ``crontab -e``.
+
+The task runs only while the user is logged on (InteractiveToken): the report
+folder and the register are often on a network drive the user's logon opens,
+and no password is stored with the task.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import plistlib
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from reporter import i18n
+from reporter.config import Config, ScheduleSettings
+from reporter.errors import InputError, OutputError
+
+i18n.add(
+    {
+        "schedule_task_description": {
+            "ja": "台帳レポートを毎月作ります(reporter)。",
+            "en": "Makes the monthly register report (reporter).",
+        },
+        "schedule_no_launcher": {
+            "ja": "起動用ファイル {name} が見つかりません(探した場所: {searched})。"
+            "--launcher でその場所を指定してください。",
+            "en": "The launcher {name} was not found (looked in: {searched}). "
+            "Give its path with --launcher.",
+        },
+        "schedule_unwritable": {
+            "ja": "タスクのファイルを書き込めませんでした: {path}({detail})。"
+            "書き込めるフォルダーを --out で指定してください。",
+            "en": "Could not write the task file: {path} ({detail}). "
+            "Choose a folder you can write to with --out.",
+        },
+        "schedule_written": {
+            "ja": "タスクのファイルを書きました: {path}\n"
+            "毎月{day}日 {time} に実行します。登録するには、次のコマンドを実行してください:\n"
+            '  schtasks /create /tn "{name}" /xml "{path}"',
+            "en": "Wrote the task file: {path}\n"
+            "It runs on day {day} of every month at {time}. To register it, run:\n"
+            '  schtasks /create /tn "{name}" /xml "{path}"',
+        },
+        "schedule_launchd_hint": {
+            "ja": "# 毎月{day}日 {time} に実行します。このファイルを {path} に保存し、"
+            "`launchctl load {path}` を実行してください。",
+            "en": "# Runs on day {day} of every month at {time}. Save this as {path} "
+            "and run `launchctl load {path}`.",
+        },
+        "schedule_cron_hint": {
+            "ja": "# 毎月{day}日 {time} に実行します。`crontab -e` で次の行を追加してください。",
+            "en": "# Runs on day {day} of every month at {time}. Add this line with `crontab -e`.",
+        },
+        "schedule_no_email": {
+            "ja": "メールの設定([email] の smtp_host と to)がないため、メールは送りません"
+            "(レポートだけ作ります)。",
+            "en": "Email is not set up ([email] smtp_host and to), so the run only writes "
+            "the report.",
+        },
+    }
+)
+
+TASK_NAME = "台帳レポート"
+TASK_FILE = "register-report-task.xml"
+TASK_NAMESPACE = "http://schemas.microsoft.com/windows/2004/02/mit/task"
+LAUNCHD_LABEL = "reporter.monthly-report"
+LAUNCHERS = {"windows": "run_report.bat", "launchd": "run_report.command", "cron": "run_report.sh"}
+FORMATS = tuple(LAUNCHERS)
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def platform_format() -> str:
+    """The scheduler of this computer: windows, launchd (macOS) or cron."""
+    if sys.platform == "win32":
+        return "windows"
+    if sys.platform == "darwin":
+        return "launchd"
+    return "cron"
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to start and when."""
+
+    launcher: Path
+    arguments: tuple[str, ...]
+    when: ScheduleSettings
+
+    @property
+    def time(self) -> str:
+        return self.when.time
+
+
+def job_for(config: Config, launcher: Path) -> Job:
+    """The monthly job: ``launcher --scheduled``, plus ``--email`` when the config can send it."""
+    arguments = ["--scheduled"]
+    if emails(config):
+        arguments.append("--email")
+    return Job(launcher.resolve(), tuple(arguments), config.schedule)
+
+
+def emails(config: Config) -> bool:
+    return bool(config.email.smtp_host and config.email.to)
+
+
+def find_launcher(kind: str, config: Config, given: Path | None) -> Path:
+    """The launcher to start: ``given``, else beside the config, else under this checkout."""
+    name = LAUNCHERS[kind]
+    if given is not None:
+        candidates = [given]
+    else:
+        candidates = []
+        if config.path is not None:
+            candidates += [config.path.parent / name, config.path.parent / "launchers" / name]
+        cwd = Path.cwd()
+        candidates += [cwd / name, cwd / "launchers" / name]
+        # An editable install: the package sits in the project folder beside launchers/.
+        candidates.append(Path(__file__).resolve().parents[2] / "launchers" / name)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.resolve()
+    searched = ", ".join(dict.fromkeys(str(c.parent) for c in candidates))
+    raise InputError("schedule_no_launcher", name=name, searched=searched)
+
+
+# --- Windows Task Scheduler ------------------------------------------------------
+
+
+def task_xml(job: Job, lang: str, start: date, user: str | None = None) -> bytes:
+    """The task file for ``schtasks /create /xml``: UTF-16 with a byte order mark.
+
+    ``start`` is the day the trigger becomes active (its StartBoundary); ``user``
+    (DOMAIN\\name) is who runs it, left out to mean whoever registers the task.
+    """
+    ET.register_namespace("", TASK_NAMESPACE)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{TASK_NAMESPACE}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    task = ET.Element(f"{{{TASK_NAMESPACE}}}Task", {"version": "1.2"})
+    info = sub(task, "RegistrationInfo")
+    sub(info, "Author", "reporter")
+    sub(info, "Description", i18n.text("schedule_task_description", lang))
+    sub(info, "URI", f"\\{TASK_NAME}")
+
+    trigger = sub(sub(task, "Triggers"), "CalendarTrigger")
+    # Enabled is left at its default (true): the schema's trigger base is a sequence,
+    # and one element fewer leaves no order to get wrong.
+    sub(trigger, "StartBoundary", f"{start.isoformat()}T{job.time}:00")
+    by_month = sub(trigger, "ScheduleByMonth")
+    sub(sub(by_month, "DaysOfMonth"), "Day", str(job.when.day))
+    months = sub(by_month, "Months")
+    for month in _MONTHS:
+        sub(months, month)
+
+    principal = sub(sub(task, "Principals"), "Principal", id="Author")
+    if user:
+        sub(principal, "UserId", user)
+    sub(principal, "LogonType", "InteractiveToken")
+    sub(principal, "RunLevel", "LeastPrivilege")
+
+    settings = sub(task, "Settings")
+    for tag, value in (
+        ("MultipleInstancesPolicy", "IgnoreNew"),
+        ("DisallowStartIfOnBatteries", "false"),
+        ("StopIfGoingOnBatteries", "false"),
+        ("AllowHardTerminate", "true"),
+        # Run at the next logon when the computer was off at the time.
+        ("StartWhenAvailable", "true"),
+        ("RunOnlyIfNetworkAvailable", "false"),
+        ("AllowStartOnDemand", "true"),
+        ("Enabled", "true"),
+        ("Hidden", "false"),
+        ("RunOnlyIfIdle", "false"),
+        ("WakeToRun", "false"),
+        ("ExecutionTimeLimit", "PT2H"),
+        ("Priority", "7"),
+    ):
+        sub(settings, tag, value)
+    idle = sub(settings, "IdleSettings")
+    sub(idle, "StopOnIdleEnd", "false")
+    sub(idle, "RestartOnIdle", "false")
+
+    exec_ = sub(sub(task, "Actions", Context="Author"), "Exec")
+    sub(exec_, "Command", str(job.launcher))
+    sub(exec_, "Arguments", " ".join(job.arguments))
+    sub(exec_, "WorkingDirectory", str(job.launcher.parent))
+
+    ET.indent(task, space="  ")
+    text = ET.tostring(task, encoding="unicode")
+    declaration = '<?xml version="1.0" encoding="UTF-16"?>\r\n'
+    # Python's utf-16 codec writes the byte order mark schtasks looks for.
+    return (declaration + text.replace("\n", "\r\n") + "\r\n").encode("utf-16")
+
+
+def windows_user() -> str | None:
+    """DOMAIN\\name of the user running this, on Windows; None elsewhere."""
+    name = os.environ.get("USERNAME")
+    if sys.platform != "win32" or not name:
+        return None
+    domain = os.environ.get("USERDOMAIN")
+    return f"{domain}\\{name}" if domain else name
+
+
+def write_task_file(data: bytes, target: Path) -> Path:
+    """Write the task file through a temporary file; OutputError (exit 3) when it cannot."""
+    temporary: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=".task-", suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as error:
+        raise OutputError(
+            "schedule_unwritable",
+            path=str(target),
+            detail=error.strerror or str(error) or type(error).__name__,
+        ) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+    return target
+
+
+# --- macOS launchd and cron --------------------------------------------------------
+
+
+def launchd_plist(job: Job) -> bytes:
+    """A launchd agent that starts the launcher monthly (StartCalendarInterval)."""
+    return plistlib.dumps(
+        {
+            "Label": LAUNCHD_LABEL,
+            "ProgramArguments": [str(job.launcher), *job.arguments],
+            "WorkingDirectory": str(job.launcher.parent),
+            "StartCalendarInterval": {
+                "Day": job.when.day,
+                "Hour": job.when.hour,
+                "Minute": job.when.minute,
+            },
+            "RunAtLoad": False,
+        }
+    )
+
+
+def launchd_path() -> Path:
+    return Path("~/Library/LaunchAgents") / f"{LAUNCHD_LABEL}.plist"
+
+
+def cron_line(job: Job) -> str:
+    """minute hour day * * command: the launcher, quoted for the shell."""
+    command = " ".join(_shell_quote(part) for part in (str(job.launcher), *job.arguments))
+    return f"{job.when.minute} {job.when.hour} {job.when.day} * * {command}"
+
+
+def _shell_quote(text: str) -> str:
+    if not (text and all(c.isalnum() or c in "-_./:=@+" for c in text)):
+        text = "'" + text.replace("'", "'\\''") + "'"
+    return text.replace("%", "\\%")  # cron turns a bare % into a line break
+
+
+# --- the command -------------------------------------------------------------------
+
+
+def schedule(
+    config: Config,
+    lang: str,
+    kind: str | None = None,
+    out: Path | None = None,
+    launcher: Path | None = None,
+    today: date | None = None,
+) -> str:
+    """Set up the monthly run for ``kind`` (default: this computer's scheduler).
+
+    Windows: writes the task file (``out``, default ./register-report-task.xml)
+    and returns how to register it; launchd and cron: returns the text to save.
+    """
+    kind = kind or platform_format()
+    job = job_for(config, find_launcher(kind, config, launcher))
+    when = {"day": job.when.day, "time": job.time}
+    notes = [] if "--email" in job.arguments else [i18n.text("schedule_no_email", lang)]
+    if kind == "windows":
+        data = task_xml(job, lang, today or date.today(), windows_user())
+        written = write_task_file(data, out or Path.cwd() / TASK_FILE)
+        message = i18n.text("schedule_written", lang, path=str(written), name=TASK_NAME, **when)
+        return "\n".join([message, *notes])
+    if kind == "launchd":
+        hint = i18n.text("schedule_launchd_hint", lang, path=str(launchd_path()), **when)
+        body = launchd_plist(job).decode("utf-8").rstrip("\n")
+        # The plist itself goes to stdout alone, so that `> file` saves it as is.
+        return "\n".join([body, *(f"<!-- {line.lstrip('# ')} -->" for line in [hint, *notes])])
+    hint = i18n.text("schedule_cron_hint", lang, **when)
+    return "\n".join([hint, *(f"# {note}" for note in notes), cron_line(job)])

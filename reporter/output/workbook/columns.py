@@ -1,0 +1,138 @@
+"""The columns of the findings tables: header, kind of value, where the value comes from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reporter import i18n
+from reporter.delivery.history import Status
+from reporter.output.flat import SEVERITY_LABEL, Row
+from reporter.output.workbook.cells import safe
+from reporter.register.schema import SHEET_BY_KEY
+from reporter.rules.base import pick
+
+i18n.add(
+    {
+        # Column headers of the findings tables (the Summary's and the Rules sheet's too).
+        "xl_col_severity": {"ja": "重大度", "en": "Severity"},
+        "xl_col_code": {"ja": "コード", "en": "Code"},
+        "xl_col_title": {"ja": "内容", "en": "Title"},
+        "xl_col_record": {"ja": "対象ID", "en": "Record ID"},
+        "xl_col_owner": {"ja": "担当者", "en": "Owner"},
+        "xl_col_due": {"ja": "期限", "en": "Due"},
+        "xl_col_days": {"ja": "超過日数", "en": "Days overdue"},
+        "xl_col_place": {"ja": "場所", "en": "Sheet/cell"},
+        "xl_col_sheet": {"ja": "シート", "en": "Sheet"},
+        "xl_col_row": {"ja": "行", "en": "Row"},
+        "xl_col_cell": {"ja": "セル", "en": "Cell"},
+        "xl_col_message": {"ja": "詳細", "en": "Message"},
+        "xl_col_action": {"ja": "次の対応", "en": "Next action"},
+        "xl_col_excepted": {"ja": "除外(理由)", "en": "Excepted (reason)"},
+        "xl_col_status": {"ja": "状況", "en": "Status"},
+        "xl_col_first_seen": {"ja": "初回検出", "en": "First seen"},
+        "xl_col_target": {"ja": "対象", "en": "Record/cell"},
+        # What the Status column shows.
+        "xl_status_new": {"ja": "新規", "en": "New"},
+        "xl_status_open": {"ja": "継続({months}か月)", "en": "Open ({months} months)"},
+        "xl_status_open_one": {"ja": "継続(1か月)", "en": "Open (1 month)"},
+    }
+)
+
+WRAP_CAP = 50  # widest a wrapped long-text column gets, in character widths
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # i18n key
+    kind: str  # text | wrap | date | number | days | status
+    value: Callable[[Row, str], Any]
+    cap: int = 30
+    minimum: int = 6
+
+
+def sheet_label(key: str, lang: str) -> str:
+    spec = SHEET_BY_KEY.get(key)
+    if spec is None:
+        return key
+    return spec.ja if lang == "ja" else spec.en
+
+
+def place(row: Row, lang: str) -> str:
+    """Sheet!cell of a finding, or the workbook."""
+    if not row.sheet and not row.sheet_name:
+        return i18n.text("workbook", lang)
+    name = safe(row.sheet_name) or sheet_label(row.sheet, lang)
+    return f"{name}!{row.cell}" if row.cell else name
+
+
+def severity_text(row: Row, lang: str) -> str:
+    return pick(SEVERITY_LABEL[row.severity], lang)
+
+
+def status_text(status: Status, lang: str) -> str:
+    """新規 / 継続(3か月): what the Status column shows."""
+    if status.new:
+        return i18n.text("xl_status_new", lang)
+    if status.months_open == 1:
+        return i18n.text("xl_status_open_one", lang)
+    return i18n.text("xl_status_open", lang, months=status.months_open)
+
+
+SEVERITY = Column("xl_col_severity", "text", severity_text, minimum=6)
+CODE = Column("xl_col_code", "text", lambda r, lang: r.code, minimum=7)
+TITLE = Column("xl_col_title", "wrap", lambda r, lang: r.title, cap=28)
+RECORD = Column("xl_col_record", "text", lambda r, lang: safe(r.record_id), cap=20)
+OWNER = Column("xl_col_owner", "text", lambda r, lang: safe(r.owner), cap=16)
+DUE = Column("xl_col_due", "date", lambda r, lang: r.due, minimum=11)
+DAYS = Column("xl_col_days", "days", lambda r, lang: r.days_overdue, minimum=10)
+PLACE = Column("xl_col_place", "text", place, cap=24)
+SHEET = Column(
+    "xl_col_sheet",
+    "text",
+    lambda r, lang: safe(r.sheet_name) or sheet_label(r.sheet, lang),
+    cap=20,
+)
+ROW = Column("xl_col_row", "number", lambda r, lang: r.row, minimum=5)
+# The status depends on the previous report, not on the row: filled in by the
+# findings sheet from the comparison.
+STATUS = Column("xl_col_status", "status", lambda r, lang: "", cap=16, minimum=8)
+CELL = Column("xl_col_cell", "text", lambda r, lang: r.cell, minimum=5)
+MESSAGE = Column("xl_col_message", "wrap", lambda r, lang: safe(r.message), cap=WRAP_CAP)
+ACTION = Column("xl_col_action", "wrap", lambda r, lang: safe(r.action), cap=WRAP_CAP)
+EXCEPTED = Column(
+    "xl_col_excepted", "wrap", lambda r, lang: safe(r.exception) if r.excepted else "", cap=30
+)
+
+FINDING_COLUMNS: tuple[Column, ...] = (
+    SEVERITY,
+    CODE,
+    TITLE,
+    RECORD,
+    OWNER,
+    DUE,
+    DAYS,
+    STATUS,
+    PLACE,
+    MESSAGE,
+    ACTION,
+    EXCEPTED,
+)
+# The register's maintainer fixes cells: sheet, row and cell get a column each.
+PROBLEM_COLUMNS: tuple[Column, ...] = (
+    SEVERITY,
+    CODE,
+    TITLE,
+    SHEET,
+    ROW,
+    CELL,
+    RECORD,
+    OWNER,
+    DUE,
+    DAYS,
+    STATUS,
+    MESSAGE,
+    ACTION,
+    EXCEPTED,
+)

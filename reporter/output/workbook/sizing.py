@@ -1,0 +1,88 @@
+"""Column widths and row heights worked out from the text they hold."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from xlsxwriter.worksheet import Worksheet
+
+from reporter.output.text_width import display_width, widest_line
+from reporter.output.workbook.columns import Column
+
+LINE_HEIGHT = 13.5  # points per line of 10 pt Meiryo UI in Excel
+ROW_PADDING = 2.0
+# The height a row without a set height takes: one line of 10 pt Meiryo UI in Excel
+# (xlsxwriter's 15 is Calibri's); LibreOffice's substitute fonts take less.
+DEFAULT_ROW_HEIGHT = 15.75
+
+
+def widths(
+    columns: Sequence[Column], headers: Sequence[str], values: Sequence[Sequence[Any]]
+) -> list[float]:
+    """Column widths that fit the text (Japanese counts double), capped for long text."""
+    result = []
+    for c, column in enumerate(columns):
+        # +3 leaves room for the table's filter button beside the header.
+        widest = widest_line(headers[c]) + 3
+        # Codes, severities, owners repeat: each distinct value is measured once.
+        for value in {row[c] for row in values}:
+            if widest + 1 >= column.cap:
+                break  # capped: no need to measure the rest
+            widest = max(widest, value_width(value, column.kind))
+        result.append(float(max(column.minimum, min(column.cap, widest + 1))))
+    return result
+
+
+def value_width(value: Any, kind: str) -> int:
+    if value is None or value == "":
+        return 0
+    if kind == "date":
+        return 10
+    if kind == "days":
+        return 12
+    if kind == "number":
+        return len(str(value))
+    return widest_line(str(value))
+
+
+def row_height(cells: Sequence[tuple[Any, float]]) -> float | None:
+    """The height a row needs to show its wrapped text; None when one line is enough.
+
+    ``cells`` holds (text, column width) for the row's wrapped cells. The lines
+    are counted for Excel with Meiryo UI, the narrowest of the programs that
+    open the report: a column w characters wide holds about w + 2 half-width
+    characters there (a full-width one counts two), so w - 1 leaves room for
+    words that wrap whole. LibreOffice's substitute fonts fit more on a line and
+    take less height per line; counting more generously would leave it large gaps.
+    """
+    lines = 1
+    for value, col_width in cells:
+        if not isinstance(value, str) or not value:
+            continue
+        if len(value) * 2 <= col_width - 1 and "\n" not in value:
+            continue  # one line even if every character is full-width
+        usable = max(1.0, col_width - 1)
+        needed = sum(_lines(display_width(line), col_width, usable) for line in value.split("\n"))
+        lines = max(lines, needed)
+    return lines * LINE_HEIGHT + ROW_PADDING if lines > 1 else None
+
+
+def fit_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, float]]) -> float | None:
+    """Give a row the height its wrapped text needs (see :func:`row_height`); return it.
+
+    Neither LibreOffice nor every Excel recomputes row heights when opening a
+    file, so wrapped text would be cut off (or drawn over the next row).
+    """
+    height = row_height(cells)
+    if height is not None:
+        ws.set_row(row, height)
+    return height
+
+
+def _lines(text_width: int, col_width: float, usable: float) -> int:
+    # Text no wider than the column (whose width was sized to it) stays on one line.
+    if text_width <= col_width - 1:
+        return 1
+    return max(1, math.ceil(text_width / usable))

@@ -1,0 +1,150 @@
+"""The deadlines calendar (.ics) written beside the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+from typer.testing import CliRunner
+
+from reporter.cli import app
+from reporter.delivery.calendar import calendar_path, write_calendar
+from reporter.engine import CheckResult
+from tests.conftest import AS_OF, register_sheets, write_workbook
+
+FAKE_TOKEN = "Atzr|IwEBIFAKEsampleNOTaREALtoken0123456789abcdefXYZ"
+KEYS: list[dict[str, Any]] = [
+    # Expiring in ten days: an event on 2026-12-10.
+    {
+        "キーID": "K-1",
+        "種類": "その他",
+        "発行日": date(2026, 1, 1),
+        "有効期限": date(2026, 12, 10),
+        "状態": "利用中",
+        "担当者": "佐藤",
+    },
+    # Expired before the as-of date: no event (the report lists it as overdue).
+    {
+        "キーID": "K-2",
+        "種類": "その他",
+        "発行日": date(2025, 1, 1),
+        "有効期限": date(2026, 11, 10),
+        "状態": "利用中",
+        "担当者": "鈴木",
+    },
+    # An owner cell holding a token: the event must not repeat it.
+    {
+        "キーID": "K-3",
+        "種類": "その他",
+        "発行日": date(2026, 1, 1),
+        "有効期限": date(2026, 12, 12),
+        "状態": "利用中",
+        "担当者": FAKE_TOKEN,
+    },
+]
+
+
+def events(path: Path) -> list[Any]:
+    calendar = Calendar.from_ical(path.read_bytes())
+    return [c for c in calendar.walk("VEVENT")]
+
+
+@pytest.fixture
+def result(run_check: Callable[..., CheckResult]) -> CheckResult:
+    return run_check(keys=KEYS)
+
+
+def test_one_all_day_event_per_deadline_still_ahead(result: CheckResult, tmp_path: Path) -> None:
+    report = tmp_path / "register-report-2026-11-30.xlsx"
+    path = write_calendar(result, report, "ja")
+    assert path == tmp_path / "register-deadlines-2026-11-30.ics"
+    found = events(path)
+    assert [e.decoded("dtstart") for e in found] == [date(2026, 12, 10), date(2026, 12, 12)]
+    assert [e.decoded("dtend") for e in found] == [date(2026, 12, 11), date(2026, 12, 13)]
+    first = str(found[0]["summary"])
+    # The owner, what it is about and what to do, in the report's language.
+    assert first == "佐藤: キーの期限が近い K-1 — 2026-12-10までにキーを更新してください"
+    assert "K-1" in str(found[0]["description"])
+
+
+def test_titles_follow_the_report_language(result: CheckResult, tmp_path: Path) -> None:
+    path = write_calendar(result, tmp_path / "r.xlsx", "en")
+    summary = str(events(path)[0]["summary"])
+    assert summary == "佐藤: Key expires soon K-1 — By 2026-12-10, renew the key"
+    assert "キー" not in summary
+
+
+def test_secrets_are_masked(result: CheckResult, tmp_path: Path) -> None:
+    path = write_calendar(result, tmp_path / "r.xlsx", "ja")
+    text = path.read_bytes().decode("utf-8")
+    unfolded = text.replace("\r\n ", "")
+    assert FAKE_TOKEN not in unfolded
+    assert "IwEBIFAKEsample" not in unfolded
+    assert len(events(path)) == 2  # the masked owner's key still gets its event
+
+
+def test_a_second_run_keeps_the_uids(run_check: Callable[..., CheckResult], tmp_path: Path) -> None:
+    first = events(write_calendar(run_check(keys=KEYS), tmp_path / "r.xlsx", "ja"))
+    # Next month's run on the same register: the same findings, the same events.
+    again = events(
+        write_calendar(run_check(keys=KEYS, as_of=date(2026, 12, 1)), tmp_path / "r.xlsx", "ja")
+    )
+    assert [str(e["uid"]) for e in first] == [str(e["uid"]) for e in again]
+    assert len({str(e["uid"]) for e in first}) == len(first)
+    # The later file is the newer version of each event.
+    assert int(again[0]["sequence"]) > int(first[0]["sequence"])
+
+
+def test_a_moved_due_date_updates_the_event(
+    run_check: Callable[..., CheckResult], tmp_path: Path
+) -> None:
+    before = events(write_calendar(run_check(keys=KEYS[:1]), tmp_path / "r.xlsx", "ja"))
+    moved = [{**KEYS[0], "有効期限": date(2026, 12, 14)}]
+    (tmp_path / "b").mkdir()
+    after = events(write_calendar(run_check(keys=moved), tmp_path / "b" / "r.xlsx", "ja"))
+    assert after[0].decoded("dtstart") == date(2026, 12, 14)
+    assert str(after[0]["uid"]) == str(before[0]["uid"])
+
+
+def test_no_deadline_ahead_gives_an_empty_calendar(
+    run_check: Callable[..., CheckResult], tmp_path: Path
+) -> None:
+    path = write_calendar(run_check(keys=KEYS[1:2]), tmp_path / "r.xlsx", "ja")
+    assert events(path) == []
+    assert Calendar.from_ical(path.read_bytes())["version"] == "2.0"
+
+
+def test_an_unwritable_folder_is_exit_3_and_leaves_no_temporary(
+    result: CheckResult, tmp_path: Path
+) -> None:
+    from reporter.errors import OutputError
+
+    with pytest.raises(OutputError) as caught:
+        write_calendar(result, tmp_path / "missing" / "r.xlsx", "ja")
+    assert caught.value.exit_code == 3
+    assert not (tmp_path / "missing").exists()
+
+
+def test_report_command_writes_it_beside_the_report_unless_told_not_to(
+    tmp_path: Path,
+) -> None:
+    register = write_workbook(tmp_path / "register.xlsx", register_sheets(keys=KEYS))
+    runner = CliRunner()
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["report", str(register), "--out", str(out), "--as-of", "2026-11-30"])
+    assert done.exit_code == 0, done.output
+    ics = calendar_path(out / "register-report-2026-11-30.xlsx", AS_OF)
+    assert ics.is_file()
+    assert "register-deadlines-2026-11-30.ics" in done.output
+    assert sorted(p.name for p in out.iterdir()) == [ics.name, "register-report-2026-11-30.xlsx"]
+
+    quiet = tmp_path / "quiet"
+    done = runner.invoke(
+        app, ["report", str(register), "--out", str(quiet), "--as-of", "2026-11-30", "--no-ics"]
+    )
+    assert done.exit_code == 0, done.output
+    assert [p.name for p in quiet.iterdir()] == ["register-report-2026-11-30.xlsx"]
