@@ -27,7 +27,12 @@ class ReporterError(Exception):
     def render(self, lang: str = "ja") -> str:
         from reporter.i18n import text
 
-        return text(self.key, lang, **self.params)
+        # A param may itself be wording in both languages ({"ja": …, "en": …}).
+        params = {
+            name: (value.get(lang) or value["ja"]) if isinstance(value, dict) else value
+            for name, value in self.params.items()
+        }
+        return text(self.key, lang, **params)
 
 
 class InputError(ReporterError):

@@ -15,21 +15,27 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import chain, islice
 from operator import itemgetter
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from reporter import i18n
 from reporter.errors import InputError
 from reporter.model import Problem, Record, Register, SheetData
 from reporter.native_panic import panics_as_damaged_file
+from reporter.ole_guard import check_compound_file
 from reporter.package_guard import (
     CELL_XML,
     FORMULA_XML,
     VALUE_XML,
     check_sheet_areas,
+    check_sheet_xml_area,
     column_number,
     inspect_package,
+    member_names,
+    part_relationships,
     read_part,
+    resolve_target,
+    workbook_part,
 )
 from reporter.schema import (
     BOOL,
@@ -81,10 +87,18 @@ i18n.add(
             "workbook (.xlsx) and give that file.",
         },
         "register_encrypted": {
-            "ja": "{path} はパスワードで保護されています。Excelでパスワードを解除して保存し直して"
-            "から実行してください。",
-            "en": "{path} is password-protected. Remove the password in Excel, save it, "
-            "and run again.",
+            "ja": "{path} はパスワードで保護されています。Excel(.odsはLibreOffice)でパスワードを"
+            "解除して保存し直してから実行してください。",
+            "en": "{path} is password-protected. Remove the password in Excel (LibreOffice "
+            "for an .ods), save it, and run again.",
+        },
+        "register_unsupported": {
+            "ja": "{path} は、このツールが読めない{what}で保存されています(ファイルは壊れて"
+            "いません)。ExcelかLibreOfficeで開いて「Excel ブック (.xlsx)」として保存し、"
+            "そのファイルを指定してください。",
+            "en": "{path} uses {what} that this reader does not support (the file is not "
+            "damaged). Open it in Excel or LibreOffice, save it as an Excel workbook (.xlsx) "
+            "and give that file.",
         },
         "register_corrupt": {
             "ja": "{path} を読めません(ファイルが壊れているか、途中までしか保存されていません)。"
@@ -128,7 +142,7 @@ def load_register(path: str | Path, progress: Progress | None = None) -> Registe
 
     with panics_as_damaged_file(path):
         try:
-            workbook = _open_workbook(path, content)
+            workbook, source = _open_workbook(path, content)
         except InputError:
             raise
         except python_calamine.PasswordError:
@@ -140,7 +154,7 @@ def load_register(path: str | Path, progress: Progress | None = None) -> Registe
         except Exception:  # calamine raises several types for damaged files
             raise InputError("register_corrupt", path=str(path)) from None
         try:
-            return _read_workbook(path, workbook, progress)
+            return _read_workbook(path, workbook, progress, source)
         except InputError:
             raise
         except Exception:
@@ -159,7 +173,8 @@ _SUFFIX_CONTENT = {
 }
 
 
-def _open_workbook(path: Path, content: str) -> Any:
+def _open_workbook(path: Path, content: str) -> tuple[Any, Path | BinaryIO]:
+    """The workbook opened by calamine, and what it read: the file, or a compacted copy."""
     import python_calamine
 
     from reporter import sparse
@@ -170,13 +185,15 @@ def _open_workbook(path: Path, content: str) -> Any:
         # calamine holds each sheet's whole used range: checked on what it will read.
         check_sheet_areas(compacted or path, path)
     if compacted is not None:
-        return python_calamine.CalamineWorkbook.from_filelike(compacted)
+        workbook = python_calamine.CalamineWorkbook.from_filelike(compacted)
+        compacted.seek(0)  # calamine holds its own copy: the sheet checks read this one
+        return workbook, compacted
     if _SUFFIX_CONTENT.get(path.suffix.lower()) == content:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
+        return python_calamine.CalamineWorkbook.from_path(str(path)), path
     # Renamed files (an .ods saved as "台帳.xlsx"): calamine picks its reader by
     # the name, so give it the bytes and let it pick by what they are.
     with path.open("rb") as handle:
-        return python_calamine.CalamineWorkbook.from_filelike(handle)
+        return python_calamine.CalamineWorkbook.from_filelike(handle), path
 
 
 def _check_file(path: Path) -> str:
@@ -197,6 +214,7 @@ def _check_file(path: Path) -> str:
         # An encrypted .xlsx is an OLE container with an EncryptedPackage stream.
         if "EncryptedPackage".encode("utf-16-le") in start:
             raise InputError("register_encrypted", path=str(path))
+        check_compound_file(path)  # a looping sector chain would make calamine abort
         return "xls"
     if start.startswith(_ZIP_MAGIC):
         content = inspect_package(path)  # refuses zip bombs before calamine unzips anything
@@ -246,8 +264,10 @@ def _looks_like_csv(start: bytes) -> bool:
     return False
 
 
-def _read_workbook(path: Path, workbook: Any, progress: Progress | None) -> Register:
-    xml_info = _XlsxInfo(path)
+def _read_workbook(
+    path: Path, workbook: Any, progress: Progress | None, source: Path | BinaryIO | None = None
+) -> Register:
+    xml_info = _XlsxInfo(path if source is None else source, path)
     chosen: dict[str, tuple[SheetSpec, Any]] = {}
     for spec, metadata in _match_sheets(workbook.sheets_metadata):
         chosen.setdefault(spec.key, (spec, metadata))  # the first match of a sheet wins
@@ -263,13 +283,20 @@ def _read_workbook(path: Path, workbook: Any, progress: Progress | None) -> Regi
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="reporter-xml") as scanner,
     ):
         sheets: list[Future[Any] | None] = []
-        errors = [scanner.submit(xml_info.error_cells, meta.name) for _, meta in order]
+        # calamine reads a sheet only once its XML has been checked for cells far
+        # apart (it would abort on them): the scanner checks each sheet first.
+        checked: list[Future[None]] = [Future() for _ in order]
+        errors = [
+            scanner.submit(xml_info.error_cells, meta.name, checked[index])
+            for index, (_, meta) in enumerate(order)
+        ]
 
         def read_ahead(current: int) -> None:
             ahead = sum(xml_info.size(meta.name) for _, meta in order[current : len(sheets)])
             while len(sheets) < len(order) and (len(sheets) <= current or ahead < READ_AHEAD_BYTES):
                 name = order[len(sheets)][1].name
-                sheets.append(reader.submit(workbook.get_sheet_by_name, name))
+                gate = checked[len(sheets)]
+                sheets.append(reader.submit(_read_when_checked, workbook, name, gate))
                 ahead += xml_info.size(name)
 
         for index, (spec, metadata) in enumerate(order):
@@ -300,6 +327,11 @@ def _read_workbook(path: Path, workbook: Any, progress: Progress | None) -> Regi
         sheet_names=list(workbook.sheet_names),
         date1904=xml_info.date1904,
     )
+
+
+def _read_when_checked(workbook: Any, name: str, checked: Future[None]) -> Any:
+    checked.result()  # raises the check's InputError: the sheet is then never read
+    return workbook.get_sheet_by_name(name)
 
 
 def _match_sheets(metadata: Iterable[Any]) -> list[tuple[SheetSpec, Any]]:
@@ -635,15 +667,19 @@ _PREFIXED_CELL_START = re.compile(rb"<\w+:c\b")
 class _XlsxInfo:
     """Facts read from an .xlsx/.xlsm package's XML: date system and error cells."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, source: Path | BinaryIO, path: Path | None = None) -> None:
         self.date1904 = False
         self._sheet_parts: dict[str, str] = {}
         self._part_sizes: dict[str, int] = {}  # sheet name -> bytes of its XML, unzipped
-        self._path = path
-        if not zipfile.is_zipfile(path):
+        self.workbook_part: str | None = None  # "xl/workbook.xml", where the package has it
+        self.members: dict[str, str] = {}  # part name -> name in the zip (see member_names)
+        self._source = source  # what calamine reads: the file, or its compacted copy
+        # The register, for messages.
+        self._path = path if path is not None else Path(str(getattr(source, "name", source)))
+        if not zipfile.is_zipfile(source):
             return
         try:
-            with zipfile.ZipFile(path) as package:
+            with zipfile.ZipFile(source) as package:
                 self._read_workbook_xml(package)
         except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError):
             self._sheet_parts = {}
@@ -651,11 +687,19 @@ class _XlsxInfo:
     def _read_workbook_xml(self, package: zipfile.ZipFile) -> None:
         from defusedxml import ElementTree
 
-        names = set(package.namelist())
-        if "xl/workbook.xml" not in names:
+        names = member_names(package)
+        workbook_name = workbook_part(package)
+        if workbook_name is None or not workbook_name.endswith(".xml"):
             return
-        workbook = ElementTree.fromstring(read_part(package, "xl/workbook.xml"))
-        rels = ElementTree.fromstring(read_part(package, "xl/_rels/workbook.xml.rels"))
+        self.workbook_part = workbook_name
+        self.members = names
+        workbook = ElementTree.fromstring(read_part(package, names[workbook_name]))
+        rels_name = part_relationships(workbook_name)
+        rels = (
+            ElementTree.fromstring(read_part(package, names[rels_name]))
+            if rels_name in names
+            else []
+        )
         targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
         for element in workbook.iter():
             tag = element.tag.rsplit("}", 1)[-1]
@@ -663,14 +707,28 @@ class _XlsxInfo:
                 self.date1904 = element.get("date1904", "0").lower() in ("1", "true")
             elif tag == "sheet":
                 rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-                target = targets.get(rel_id, "")
-                if target.startswith("/"):
-                    part = target.lstrip("/")
-                else:
-                    part = str(PurePosixPath("xl") / target)
-                self._sheet_parts[element.get("name", "")] = part
+                part = resolve_target(workbook_name, targets.get(rel_id, ""))
                 if part in names:
-                    self._part_sizes[element.get("name", "")] = package.getinfo(part).file_size
+                    self._sheet_parts[element.get("name", "")] = names[part]
+                    self._part_sizes[element.get("name", "")] = package.getinfo(
+                        names[part]
+                    ).file_size
+
+    def _sheet_xml(self, sheet_name: str) -> bytes | None:
+        part = self._sheet_parts.get(sheet_name)
+        if not part:
+            return None
+        try:
+            with zipfile.ZipFile(self._source) as package:
+                return read_part(package, part)
+        except (KeyError, OSError, zipfile.BadZipFile):
+            return None
+
+    def check_area(self, sheet_name: str) -> None:
+        """Raise InputError when the sheet's cells spread over more than calamine can hold."""
+        xml = self._sheet_xml(sheet_name)
+        if xml is not None:
+            check_sheet_xml_area(self._path, sheet_name, xml)
 
     def size(self, sheet_name: str) -> int:
         """Bytes of the sheet's XML, unzipped (0 when not known: not an .xlsx)."""
@@ -688,15 +746,25 @@ class _XlsxInfo:
         ranked = sorted(sheets, key=lambda pair: -self.size(pair[1].name))
         return [ranked[-1], *ranked[:-1]]
 
-    def error_cells(self, sheet_name: str) -> dict[int, dict[int, str]]:
-        """Excel row -> {0-based column -> error text} for error cells and uncached formulas."""
-        part = self._sheet_parts.get(sheet_name)
-        if not part:
-            return {}
+    def error_cells(
+        self, sheet_name: str, checked: Future[None] | None = None
+    ) -> dict[int, dict[int, str]]:
+        """Excel row -> {0-based column -> error text} for error cells and uncached formulas.
+
+        First the sheet's cells are checked for spreading over more than calamine
+        can hold; ``checked`` is then resolved (with the InputError when they do).
+        """
         try:
-            with zipfile.ZipFile(self._path) as package:
-                xml = read_part(package, part)
-        except (KeyError, OSError, zipfile.BadZipFile):
+            xml = self._sheet_xml(sheet_name)
+            if xml is not None:
+                check_sheet_xml_area(self._path, sheet_name, xml)
+        except BaseException as error:
+            if checked is not None:
+                checked.set_exception(error)
+            raise
+        if checked is not None:
+            checked.set_result(None)
+        if xml is None:
             return {}
         errors: dict[int, dict[int, str]] = {}
         # Visit only the cells that hold an error or a formula, not every cell:
