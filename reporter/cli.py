@@ -111,7 +111,7 @@ def friendly_errors(command: F) -> F:
         except typer.Exit:
             raise
         except ReporterError as error:
-            typer.echo(_one_line(error.render(_LANG_IN_FORCE.get("lang", lang))), err=True)
+            typer.echo(error_line(error, _LANG_IN_FORCE.get("lang", lang)), err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
@@ -123,6 +123,24 @@ def friendly_errors(command: F) -> F:
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# Params of error messages that name files: shown as given, never masked. A file
+# name such as ToolRegisterFY2026Final.xlsx looks like a token to the secret
+# check, and a path cut to ****inal.xlsx tells the user nothing.
+_FILE_PARAMS = frozenset({"path", "config", "kept"})
+
+
+def error_line(error: ReporterError, lang: str) -> str:
+    """An error as one printable line: what it quotes from the register is masked, paths are not."""
+    from reporter.output.terminal import printable
+    from reporter.rules.security import redact_value
+
+    params = {
+        name: value if name in _FILE_PARAMS else redact_value(value)
+        for name, value in error.params.items()
+    }
+    return printable(type(error)(error.key, **params).render(lang))
 
 
 def _one_line(text: str) -> str:
@@ -317,7 +335,7 @@ def report(
         code = result.exit_code(fail_on)
         say.detail(i18n.text("run_done", run.lang, code=code))
     except ReporterError as error:
-        run_log.add(error.render(_LANG_IN_FORCE.get("lang", "ja")))
+        run_log.add(error_line(error, _LANG_IN_FORCE.get("lang", "ja")), masked=True)
         raise
     finally:
         if log_path is not None:

@@ -374,8 +374,8 @@ def _bodies(result: CheckResult, rows: list[Row], lang: str, report_name: str) -
     )
     intro = [
         t("email_as_of", as_of=as_of.isoformat()),
-        t("email_register", name=_clean(result.path.name)),
-        t("email_report", name=_clean(report_name)),
+        t("email_register", name=_clean(result.path.name, masked=False)),
+        t("email_report", name=_clean(report_name, masked=False)),
     ]
     count_lines = []
     for category in CATEGORY_ORDER:
@@ -509,13 +509,15 @@ def _due(row: Row, lang: str) -> str:
     return text
 
 
-def _clean(value: str | None) -> str:
-    """Register text for one line of the email: secrets masked, control characters as spaces."""
+def _clean(value: str | None, masked: bool = True) -> str:
+    """Register text for one line of the email: secrets masked, control characters as spaces.
+
+    A file name is not masked (``masked=False``): it only loses its control characters.
+    """
     if not value:
         return ""
-    text = "".join(
-        " " if unicodedata.category(char).startswith("C") else char for char in redact(str(value))
-    )
+    shown = redact(str(value)) if masked else str(value)
+    text = "".join(" " if unicodedata.category(char).startswith("C") else char for char in shown)
     return " ".join(text.split())
 
 

@@ -27,12 +27,7 @@ class ReporterError(Exception):
     def render(self, lang: str = "ja") -> str:
         from reporter.i18n import text
 
-        # A param may itself be wording in both languages ({"ja": …, "en": …}).
-        params = {
-            name: (value.get(lang) or value["ja"]) if isinstance(value, dict) else value
-            for name, value in self.params.items()
-        }
-        return text(self.key, lang, **params)
+        return text(self.key, lang, **self.params)
 
 
 class InputError(ReporterError):

@@ -26,7 +26,9 @@ from reporter.ole_guard import check_compound_file
 from reporter.package_guard import (
     CELL_XML,
     FORMULA_XML,
+    LAYOUT_ODS_SPACING,
     VALUE_XML,
+    check_ods_repeats,
     check_sheet_areas,
     check_sheet_xml_area,
     column_number,
@@ -151,16 +153,58 @@ def load_register(path: str | Path, progress: Progress | None = None) -> Registe
             if error.errno is None:  # calamine's "failed to fill whole buffer": a damaged file
                 raise InputError("register_corrupt", path=str(path)) from None
             raise InputError("register_unreadable", path=str(path), detail=error.strerror) from None
-        except Exception:  # calamine raises several types for damaged files
-            raise InputError("register_corrupt", path=str(path)) from None
+        except Exception as error:  # calamine raises several types for damaged files
+            raise _unreadable(path, content, error) from None
         try:
             return _read_workbook(path, workbook, progress, source)
         except InputError:
             raise
-        except Exception:
-            raise InputError("register_corrupt", path=str(path)) from None
+        except Exception as error:
+            raise _unreadable(path, content, error) from None
         finally:
             workbook.close()
+
+
+_CODEPAGE_NOT_FOUND = re.compile(r"Codepage ([0-9A-Fa-f]{1,4}) not found")
+
+
+def _unreadable(path: Path, content: str, error: Exception) -> InputError:
+    """Why calamine could not read the file: damaged, or written in a way it does not support.
+
+    The user's fix differs: a damaged file needs the sender, an unsupported one
+    only needs saving as .xlsx. calamine says which only in its error's text.
+    """
+    detail = str(error)
+    codepage = _CODEPAGE_NOT_FOUND.search(detail)
+    if content == "xls" and codepage is not None:
+        number = int(codepage.group(1), 16)
+        what = {
+            "ja": f"文字コード(コードページ{number})",
+            "en": f"a text encoding (code page {number})",
+        }
+        return InputError("register_unsupported", path=str(path), what=what)
+    if content == "ods" and _is_well_formed_opendocument(path):
+        what = LAYOUT_ODS_SPACING if "found 'Text" in detail else _LAYOUT_ODS_OTHER
+        return InputError("register_unsupported", path=str(path), what=what)
+    return InputError("register_corrupt", path=str(path))
+
+
+_LAYOUT_ODS_OTHER = {
+    "ja": "形式(LibreOfficeとは異なる書き方のOpenDocument)",
+    "en": "a layout (an OpenDocument file written differently from LibreOffice's)",
+}
+
+
+def _is_well_formed_opendocument(path: Path) -> bool:
+    """Whether the .ods's content.xml is well-formed XML (then it is not damaged)."""
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            ElementTree.fromstring(read_part(package, member_names(package)["content.xml"]))
+    except Exception:
+        return False
+    return True
 
 
 # The reader calamine picks by the file name, and the content that reader reads.
@@ -181,6 +225,11 @@ def _open_workbook(path: Path, content: str) -> tuple[Any, Path | BinaryIO]:
 
     # A sheet widened by blank cells far away is read from a compacted copy in memory.
     compacted = sparse.compacted(path) if content == "xlsx" else None
+    if content == "ods":
+        with zipfile.ZipFile(path) as package:
+            names = member_names(package)
+            if "content.xml" in names:
+                check_ods_repeats(path, read_part(package, names["content.xml"]))
     if content in ("xlsx", "xlsb"):
         # calamine holds each sheet's whole used range: checked on what it will read.
         check_sheet_areas(compacted or path, path)
@@ -223,6 +272,9 @@ def _check_file(path: Path) -> str:
         return content
     if suffix in _SUFFIX_CONTENT and len(start) < 4:
         raise InputError("register_corrupt", path=str(path))
+    if start[:2] in _OLD_EXCEL_BOF and start[3:4] == b"\x00" and 4 <= start[2] <= 16:
+        # A worksheet of Excel 2.x to 4.0: a bare record stream, before Excel used OLE files.
+        raise InputError("register_unsupported", path=str(path), what=_LAYOUT_OLD_EXCEL)
     # Text saved under an Excel name: a CSV export, or a web page that a shop
     # system's "download as Excel" wrote.
     if _looks_like_html(start):
@@ -232,6 +284,12 @@ def _check_file(path: Path) -> str:
     raise InputError("register_not_workbook", path=str(path))
 
 
+# The first record of an Excel 2.x, 3.0 and 4.0 file: BOF, type 0x0009, 0x0209 or 0x0409.
+_OLD_EXCEL_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
+_LAYOUT_OLD_EXCEL = {
+    "ja": "形式(Excel 4.0以前のファイル)",
+    "en": "a layout (a file of Excel 4.0 or older)",
+}
 _SNIFF_BYTES = 1 << 16  # enough for an OLE directory's first sectors and a CSV's first lines
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|table|meta)\b", re.I | re.S

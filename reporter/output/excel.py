@@ -1005,7 +1005,7 @@ def _write_changes(sheet: _Sheet, comparison: Comparison, lang: str, r: int) -> 
         r += 1
         sheet.text(r, 0, t("xl_previous_file"), **label)
         # The name only: the full path may name a person's home folder.
-        sheet.text(r, 1, _safe(previous.path.name))
+        sheet.text(r, 1, previous.path.name)  # a file name: never masked
     counts = (
         ("xl_changes_new", comparison.new),
         ("xl_changes_open", comparison.still_open),
