@@ -205,7 +205,9 @@ def finding_key(code: str, sheet: str, record_id: str, cell: str) -> str:
 
 
 def key_of(finding: Finding) -> str:
-    return finding_key(finding.code, finding.sheet, finding.record_id, finding.cell)
+    # A sheet that is not a register sheet has no key: its name tells B3 of メモ from B3 of 旧.
+    sheet = finding.sheet or (f"~{redact(finding.sheet_name)}" if finding.sheet_name else "")
+    return finding_key(finding.code, sheet, finding.record_id, finding.cell)
 
 
 def months_open(first_seen: date, as_of: date) -> int:

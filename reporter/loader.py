@@ -20,7 +20,8 @@ from typing import Any, BinaryIO
 
 from reporter import i18n
 from reporter.errors import InputError
-from reporter.model import Problem, Record, Register, SheetData
+from reporter.loose_text import defined_names, ods_annotations, package_texts, sheet_texts
+from reporter.model import LooseText, Problem, Record, Register, SheetData
 from reporter.native_panic import panics_as_damaged_file
 from reporter.ole_guard import check_compound_file
 from reporter.package_guard import (
@@ -156,7 +157,7 @@ def load_register(path: str | Path, progress: Progress | None = None) -> Registe
         except Exception as error:  # calamine raises several types for damaged files
             raise _unreadable(path, content, error) from None
         try:
-            return _read_workbook(path, workbook, progress, source)
+            return _read_workbook(path, workbook, progress, source, content)
         except InputError:
             raise
         except Exception as error:
@@ -323,7 +324,11 @@ def _looks_like_csv(start: bytes) -> bool:
 
 
 def _read_workbook(
-    path: Path, workbook: Any, progress: Progress | None, source: Path | BinaryIO | None = None
+    path: Path,
+    workbook: Any,
+    progress: Progress | None,
+    source: Path | BinaryIO | None = None,
+    content: str = "",
 ) -> Register:
     xml_info = _XlsxInfo(path if source is None else source, path)
     chosen: dict[str, tuple[SheetSpec, Any]] = {}
@@ -376,6 +381,8 @@ def _read_workbook(
             del sheet
     if not found:
         raise InputError("register_no_sheets", path=str(path))
+    register_sheets = {meta.name for _, meta in order}
+    loose = _loose_texts(path, workbook, xml_info, register_sheets, content)
     ordered = {spec.key: found[spec.key] for spec in SHEETS if spec.key in found}
     missing = [spec.key for spec in SHEETS if spec.key not in found]
     return Register(
@@ -384,7 +391,34 @@ def _read_workbook(
         missing_sheets=missing,
         sheet_names=list(workbook.sheet_names),
         date1904=xml_info.date1904,
+        loose_texts=loose,
     )
+
+
+def _loose_texts(
+    path: Path, workbook: Any, xml_info: _XlsxInfo, register_sheets: set[str], content: str
+) -> list[LooseText]:
+    """What SEC001 reads beyond the register sheets: other sheets, comments, defined names."""
+    texts: list[LooseText] = []
+    for meta in workbook.sheets_metadata:
+        if meta.name in register_sheets or not str(meta.typ).endswith("WorkSheet"):
+            continue
+        xml_info.check_area(meta.name)  # calamine would abort on cells far apart
+        sheet = workbook.get_sheet_by_name(meta.name)
+        first_column = sheet.start[1] if sheet.start else 0
+        texts.extend(sheet_texts(meta.name, sheet.iter_rows(), (0, first_column)))
+        del sheet
+    if xml_info.workbook_part is not None:
+        texts.extend(xml_info.defined_names)
+        texts.extend(package_texts(xml_info.source, xml_info.sheet_parts))
+    elif content == "ods":
+        try:
+            with zipfile.ZipFile(path) as package:
+                names = member_names(package)
+                texts.extend(ods_annotations(read_part(package, names["content.xml"])))
+        except (KeyError, OSError, zipfile.BadZipFile):
+            pass  # calamine has read the cells; the notes are a bonus
+    return texts
 
 
 def _read_when_checked(workbook: Any, name: str, checked: Future[None]) -> Any:
@@ -731,7 +765,8 @@ class _XlsxInfo:
         self._part_sizes: dict[str, int] = {}  # sheet name -> bytes of its XML, unzipped
         self.workbook_part: str | None = None  # "xl/workbook.xml", where the package has it
         self.members: dict[str, str] = {}  # part name -> name in the zip (see member_names)
-        self._source = source  # what calamine reads: the file, or its compacted copy
+        self.source = source  # what calamine reads: the file, or its compacted copy
+        self.defined_names: list[LooseText] = []
         # The register, for messages.
         self._path = path if path is not None else Path(str(getattr(source, "name", source)))
         if not zipfile.is_zipfile(source):
@@ -759,6 +794,7 @@ class _XlsxInfo:
             else []
         )
         targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+        self.defined_names = defined_names(workbook)
         for element in workbook.iter():
             tag = element.tag.rsplit("}", 1)[-1]
             if tag == "workbookPr":
@@ -777,7 +813,7 @@ class _XlsxInfo:
         if not part:
             return None
         try:
-            with zipfile.ZipFile(self._source) as package:
+            with zipfile.ZipFile(self.source) as package:
                 return read_part(package, part)
         except (KeyError, OSError, zipfile.BadZipFile):
             return None
@@ -787,6 +823,11 @@ class _XlsxInfo:
         xml = self._sheet_xml(sheet_name)
         if xml is not None:
             check_sheet_xml_area(self._path, sheet_name, xml)
+
+    @property
+    def sheet_parts(self) -> dict[str, str]:
+        """Each sheet's name -> its worksheet part's name in the zip."""
+        return dict(self._sheet_parts)
 
     def size(self, sheet_name: str) -> int:
         """Bytes of the sheet's XML, unzipped (0 when not known: not an .xlsx)."""
