@@ -184,12 +184,19 @@ def _unreadable(path: Path, content: str, error: Exception) -> InputError:
             "en": f"a text encoding (code page {number})",
         }
         return InputError("register_unsupported", path=str(path), what=what)
+    if content == "xlsx" and "Range is missing the expected" in detail:
+        # A sheet's range written as whole columns or rows ("A:C"), which Excel never writes.
+        return InputError("register_unsupported", path=str(path), what=_LAYOUT_WHOLE_RANGE)
     if content == "ods" and _is_well_formed_opendocument(path):
         what = LAYOUT_ODS_SPACING if "found 'Text" in detail else _LAYOUT_ODS_OTHER
         return InputError("register_unsupported", path=str(path), what=what)
     return InputError("register_corrupt", path=str(path))
 
 
+_LAYOUT_WHOLE_RANGE = {
+    "ja": "形式(「A:C」のように列や行だけで範囲を書いたシート)",
+    "en": "a layout (a sheet range of whole columns or rows, such as A:C)",
+}
 _LAYOUT_ODS_OTHER = {
     "ja": "形式(LibreOfficeとは異なる書き方のOpenDocument)",
     "en": "a layout (an OpenDocument file written differently from LibreOffice's)",

@@ -211,6 +211,15 @@ def _is_encrypted_opendocument(package: zipfile.ZipFile, names: set[str]) -> boo
     return b"encryption-data" in _start_of(package, "META-INF/manifest.xml", 1 << 20)
 
 
+_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")  # with and without a BOM
+# Parts calamine never opens: custom XML (SharePoint, data bindings) and document properties.
+_NOT_READ_BY_CALAMINE = ("customxml/", "docprops/")
+
+
+def _read_by_calamine(part: str) -> bool:
+    return not part.replace("\\", "/").lower().startswith(_NOT_READ_BY_CALAMINE)
+
+
 def _check_sizes(path: Path, members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_PARTS:
         raise InputError(
@@ -259,9 +268,11 @@ def _check_xml_heads(path: Path, package: zipfile.ZipFile, members: list[zipfile
         head = _xml_text(raw)
         if not head:
             continue  # an empty part: calamine says whether it matters
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        if raw.startswith(_UTF16_STARTS) and _read_by_calamine(member.filename):
             # Well-formed XML, but calamine reads UTF-8 only.
             raise InputError("register_unsupported", path=str(path), what=ENCODING_UTF16_XML)
+        if raw.startswith(_UTF16_STARTS[2:]):
+            continue  # UTF-16 without a byte order mark, in a part calamine never opens
         if not head.startswith("<"):
             raise InputError("register_part_not_xml", path=str(path), part=member.filename)
         if "<!DOCTYPE" in head or "<!ENTITY" in head:

@@ -351,3 +351,30 @@ def test_a_damaged_compound_file_is_refused_before_calamine_reads_it(
 def test_the_unchanged_compound_file_is_read(tmp_path: Path) -> None:
     register = load_register(_ole_with(tmp_path, lambda *_: None))
     assert register.sheets["keys"].records
+
+
+def test_utf16_xml_is_unsupported_only_where_calamine_reads_it(tmp_path: Path) -> None:
+    """A UTF-16 custom XML part (SharePoint writes one) does not stop the register being read."""
+    import zipfile
+
+    base = write_workbook(tmp_path / "base.xlsx", {name: [h] for name, h in HEADERS.items()})
+    item = '<?xml version="1.0" encoding="UTF-16"?><b:Sources/>'.encode("utf-16")
+    custom, sheet = tmp_path / "custom.xlsx", tmp_path / "sheet.xlsx"
+    with (
+        zipfile.ZipFile(base) as source,
+        zipfile.ZipFile(custom, "w") as with_custom,
+        zipfile.ZipFile(sheet, "w") as with_sheet,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            with_custom.writestr(info.filename, data)
+            if info.filename == "xl/workbook.xml":
+                data = data.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                data = data.encode("utf-16")
+            with_sheet.writestr(info.filename, data)
+        with_custom.writestr("customXml/item1.xml", item)
+    assert "keys" in load_register(custom).sheets
+    with pytest.raises(InputError) as refused:
+        load_register(sheet)
+    assert refused.value.key == "register_unsupported"
+    assert "UTF-16" in refused.value.render("en")
