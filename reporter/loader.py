@@ -40,6 +40,7 @@ from reporter.package_guard import (
     resolve_target,
     workbook_part,
 )
+from reporter.read_probe import probe
 from reporter.schema import (
     BOOL,
     DATE,
@@ -241,11 +242,15 @@ def _open_workbook(path: Path, content: str) -> tuple[Any, Path | BinaryIO]:
     if content in ("xlsx", "xlsb"):
         # calamine holds each sheet's whole used range: checked on what it will read.
         check_sheet_areas(compacted or path, path)
+    by_name = _SUFFIX_CONTENT.get(path.suffix.lower()) == content
+    # .xls, .xlsb and .ods are read once by a child process first, after the checks
+    # above: an abort there is one line here.
+    probe(path, content, by_name=by_name)
     if compacted is not None:
         workbook = python_calamine.CalamineWorkbook.from_filelike(compacted)
         compacted.seek(0)  # calamine holds its own copy: the sheet checks read this one
         return workbook, compacted
-    if _SUFFIX_CONTENT.get(path.suffix.lower()) == content:
+    if by_name:
         return python_calamine.CalamineWorkbook.from_path(str(path)), path
     # Renamed files (an .ods saved as "台帳.xlsx"): calamine picks its reader by
     # the name, so give it the bytes and let it pick by what they are.

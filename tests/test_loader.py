@@ -378,3 +378,18 @@ def test_utf16_xml_is_unsupported_only_where_calamine_reads_it(tmp_path: Path) -
         load_register(sheet)
     assert refused.value.key == "register_unsupported"
     assert "UTF-16" in refused.value.render("en")
+
+
+def test_an_abort_while_reading_an_xls_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Without the OLE guard, the looping .xls makes calamine abort: in the child, not here."""
+    from reporter import loader, read_probe
+
+    monkeypatch.setattr(loader, "check_compound_file", lambda path: None)
+    monkeypatch.setattr(read_probe, "PROBE_MEMORY", 512 << 20)  # fail fast
+    looping = Path(__file__).parent / "corpus" / "wild" / "phpspreadsheet-oleloop.xls"
+    with pytest.raises(InputError) as refused:
+        load_register(looping)
+    assert refused.value.key in ("register_too_large_to_read", "register_corrupt")
+    assert "memory allocation" not in capfd.readouterr().err  # the child's report is not shown
