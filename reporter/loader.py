@@ -415,10 +415,16 @@ def _loose_texts(
     for meta in workbook.sheets_metadata:
         if meta.name in register_sheets or not str(meta.typ).endswith("WorkSheet"):
             continue
-        xml_info.check_area(meta.name)  # calamine would abort on cells far apart
-        sheet = workbook.get_sheet_by_name(meta.name)
-        first_column = sheet.start[1] if sheet.start else 0
-        texts.extend(sheet_texts(meta.name, sheet.iter_rows(), (0, first_column)))
+        # A sheet the register does not need never stops the register being read:
+        # one calamine cannot read, or whose cells spread too far to read, is not
+        # searched for secrets (a panic still ends the read: calamine's state is unknown).
+        try:
+            xml_info.check_area(meta.name)  # calamine would abort on cells far apart
+            sheet = workbook.get_sheet_by_name(meta.name)
+            first_column = sheet.start[1] if sheet.start else 0
+            texts.extend(sheet_texts(meta.name, sheet.iter_rows(), (0, first_column)))
+        except Exception:
+            continue
         del sheet
     if xml_info.workbook_part is not None:
         texts.extend(xml_info.defined_names)

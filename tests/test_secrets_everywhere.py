@@ -175,3 +175,22 @@ def test_an_ods_annotation_is_read_with_its_cell(tmp_path: Path) -> None:
             target.writestr(item, data)
     found = [(f["sheet_name"], f["cell"]) for f in _findings(path)]
     assert ("メモ", "C3") in found
+
+
+def test_another_sheet_too_wide_to_read_does_not_stop_the_register(tmp_path: Path) -> None:
+    """A メモ sheet with a value in XFD1048576 is not searched; the register is still checked."""
+    from tests.conftest import write_workbook
+
+    sheets = {**register_sheets(), "メモ": [["メモ"], [AWS]]}
+    base = write_workbook(tmp_path / "base.xlsx", sheets)
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    path = tmp_path / "register.xlsx"
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet5.xml":  # メモ, after the four register sheets
+                data = data.replace(b"</sheetData>", far + b"</sheetData>")
+            target.writestr(item.filename, data)
+    result = runner.invoke(app, ["check", str(path), "--as-of", "2026-11-30", "--json"])
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["rows"]["keys"]["read"] == 0
