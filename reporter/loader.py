@@ -782,7 +782,6 @@ class _XlsxInfo:
         self._sheet_parts: dict[str, str] = {}
         self._part_sizes: dict[str, int] = {}  # sheet name -> bytes of its XML, unzipped
         self.workbook_part: str | None = None  # "xl/workbook.xml", where the package has it
-        self.members: dict[str, str] = {}  # part name -> name in the zip (see member_names)
         self.source = source  # what calamine reads: the file, or its compacted copy
         self.defined_names: list[LooseText] = []
         # The register, for messages.
@@ -803,7 +802,6 @@ class _XlsxInfo:
         if workbook_name is None or not workbook_name.endswith(".xml"):
             return
         self.workbook_part = workbook_name
-        self.members = names
         workbook = ElementTree.fromstring(read_part(package, names[workbook_name]))
         rels_name = part_relationships(workbook_name)
         rels = (

@@ -120,8 +120,8 @@ i18n.add(
             "the table (a single space is a value too) and save it again.",
         },
         "register_sheet_repeats": {
-            "ja": "{path} のシート「{sheet}」は、同じ行やセルの繰り返し指定で {range} に広がり、"
-            "読み込むと {cells} 個のセルになります。ファイルの大きさに見合わないため開きません"
+            "ja": "{path} のシート「{sheet}」は、同じ行やセルの繰り返し指定で{range}に広がり、"
+            "読み込むと{cells}個のセルになります。ファイルの大きさに見合わないため開きません"
             "でした(壊れたファイルか、悪意のあるファイルの可能性があります)。LibreOfficeで開いて"
             "余分な行を削除して保存し直すか、送ってきた人に台帳を送り直してもらってください。",
             "en": "The sheet {sheet} of {path} repeats rows or cells over {range}: reading it "
