@@ -349,6 +349,7 @@ def _read_workbook(
     order = xml_info.reading_order(list(chosen.values()))
 
     found: dict[str, SheetData] = {}
+    loose: list[LooseText] = []  # texts outside the tables, for SEC001
     # calamine parses a sheet without holding the GIL: sheets are read (and their
     # XML scanned for error cells) on other threads while this one turns the
     # sheets already read into records. Reading runs ahead by at most
@@ -388,13 +389,14 @@ def _read_workbook(
                 errors[index].result(),
                 xml_info.date1904,
                 progress,
+                loose,
             )
             sheets[index] = None  # free calamine's copy of the sheet
             del sheet
     if not found:
         raise InputError("register_no_sheets", path=str(path))
     register_sheets = {meta.name for _, meta in order}
-    loose = _loose_texts(path, workbook, xml_info, register_sheets, content)
+    loose.extend(_loose_texts(path, workbook, xml_info, register_sheets, content))
     ordered = {spec.key: found[spec.key] for spec in SHEETS if spec.key in found}
     missing = [spec.key for spec in SHEETS if spec.key not in found]
     return Register(
@@ -478,7 +480,14 @@ def _read_sheet(
     error_cells: dict[int, dict[int, str]],
     date1904: bool = False,
     progress: Progress | None = None,
+    loose: list[LooseText] | None = None,
 ) -> SheetData:
+    """One register sheet as records; ``loose`` receives the texts outside its table.
+
+    Outside the table: the rows above the header (a title, a note), the cells
+    right of the columns read (SEC001 reads them, see reporter.loose_text), and
+    the whole sheet when it has no header row.
+    """
     start = sheet.start
     column_offset = start[1] if start else 0
     rows = sheet.iter_rows()
@@ -512,7 +521,11 @@ def _read_sheet(
         # The sheet is there but its header row cannot be found: every required
         # column is missing (DAT002) and the rules that need it are skipped.
         data.missing_columns = [c.key for c in spec.columns if c.required]
+        if loose is not None:
+            loose.extend(sheet_texts(name, chain(top, rows), (0, column_offset)))
         return data
+    if loose is not None and header_index:
+        loose.extend(sheet_texts(name, top[:header_index], (0, column_offset)))
     header = top[header_index]
     for index, cell in enumerate(header):
         text = display(cell) if not isinstance(cell, str) else cell.strip()
@@ -546,6 +559,12 @@ def _read_sheet(
         if not chunk:
             continue
         records_before = len(data.records)
+        if loose is not None and len(chunk[0]) > scanned_width:
+            # calamine's rows are as wide as the sheet's used range: wider than the
+            # columns read only when something is typed far to the right.
+            far = [row[scanned_width:] for row in chunk]
+            where = (excel_row - 1, column_offset + scanned_width)
+            loose.extend(sheet_texts(name, far, where))
         _read_chunk(data, chunk, excel_row, readers, extra_positions, error_cells, column_offset)
         excel_row += len(chunk)
         # One line each time the count of records passes a multiple of PROGRESS_EVERY.

@@ -76,6 +76,9 @@ def sheet_texts(
                 right = texts[column_index + 1] if column_index + 1 < len(texts) else ""
                 if not right:
                     labels.setdefault(column, text)  # a column's header: the values are below
+                if len(text) >= SHORTEST_SECRET:  # "旧トークン AKIA…": a label holding a key
+                    cell = f"{column_letter(column)}{row_index + start[0] + 1}"
+                    found.append(LooseText("cell", sheet_name, cell, text))
                 continue
             left = texts[column_index - 1] if column_index else ""
             label = left if left and _is_label(row[column_index - 1], left) else ""

@@ -194,3 +194,20 @@ def test_another_sheet_too_wide_to_read_does_not_stop_the_register(tmp_path: Pat
     result = runner.invoke(app, ["check", str(path), "--as-of", "2026-11-30", "--json"])
     assert result.exit_code in (0, 1), result.output
     assert json.loads(result.stdout)["rows"]["keys"]["read"] == 0
+
+
+def test_a_register_sheet_is_read_outside_its_table_too(tmp_path: Path) -> None:
+    """A title row above the header and a cell far right of the table are searched."""
+    from tests.conftest import HEADERS, write_workbook
+
+    sheets = register_sheets()
+    keys = HEADERS["キー"]
+    far_right = [None] * 20 + [TOKEN]  # column U: beyond the columns read as the table's
+    sheets["キー"] = [
+        [f"キー一覧 (旧トークン {AWS})"],
+        keys,
+        ["K-1", "その他", None, None, None, None, "佐藤", "鈴木", *far_right[len(keys) :]],
+    ]
+    path = write_workbook(tmp_path / "register.xlsx", sheets)
+    places = {(f["sheet"], f["cell"]) for f in _findings(path)}
+    assert ("keys", "A1") in places and ("keys", "U3") in places
