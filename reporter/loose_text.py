@@ -43,10 +43,15 @@ _THREADED_COMMENT_TYPE = "/threadedComment"
 _TAG = re.compile(r"<[^>]*>")
 
 
+# A label is a few words ("API secret", "リフレッシュトークン"); a sentence that
+# mentions passwords ("パスワードはここに書かないでください") is not one.
+LONGEST_LABEL = 20
+
+
 def is_secret_label(text: str) -> bool:
     """Whether ``text`` is a label such as パスワード, Password, API secret."""
     token = normalize_token(text)
-    return bool(token) and any(word in token for word in _SECRET_WORDS)
+    return 0 < len(token) <= LONGEST_LABEL and any(word in token for word in _SECRET_WORDS)
 
 
 def has_labelled_secret(text: str) -> bool:
