@@ -182,7 +182,8 @@ def is_secret_header(header: str) -> bool:
 def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
     """A cell holds what looks like a secret, anywhere in the workbook.
 
-    Read: every column of the register sheets, known or not; every other sheet,
+    Read: every cell of the register sheets, in the table or not (a title row,
+    a note far to the right); every other sheet,
     hidden or not (a メモ sheet); cell comments and notes; defined names (the
     last two in .xlsx/.xlsm and, for comments, .ods; see reporter.loose_text).
     Caught: AWS access key ids (AKIA…), LWA refresh and access tokens (Atzr|…,
