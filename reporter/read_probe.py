@@ -81,6 +81,8 @@ def probe(path: Path, content: str, by_name: bool) -> None:
             stderr=subprocess.PIPE,
             timeout=PROBE_SECONDS,
             check=False,
+            # Started from a double-clicked launcher on Windows: no console window flashes up.
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
     except subprocess.TimeoutExpired:
         raise InputError("register_corrupt", path=str(path)) from None
