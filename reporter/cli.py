@@ -122,7 +122,7 @@ def friendly_errors(command: F) -> F:
         except typer.Exit:
             raise
         except ReporterError as error:
-            typer.echo(_one_line(error.render(meta[_LANG_KEY])), err=True)
+            typer.echo(error_line(error, meta[_LANG_KEY]), err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
@@ -158,6 +158,24 @@ def _bug_line(error: Exception, lang: str) -> str:
         reason = failure.strerror or type(failure).__name__
         return i18n.text("cli_bug_no_log", lang, detail=detail, reason=reason)
     return i18n.text("cli_bug", lang, detail=detail, log=str(log))
+
+
+# Params of error messages that name files: shown as given, never masked. A file
+# name such as ToolRegisterFY2026Final.xlsx looks like a token to the secret
+# check, and a path cut to ****inal.xlsx tells the user nothing.
+_FILE_PARAMS = frozenset({"path", "config", "kept"})
+
+
+def error_line(error: ReporterError, lang: str) -> str:
+    """An error as one printable line: what it quotes from the register is masked, paths are not."""
+    from reporter.output.terminal import printable
+    from reporter.rules.security import redact_value
+
+    params = {
+        name: value if name in _FILE_PARAMS else redact_value(value)
+        for name, value in error.params.items()
+    }
+    return printable(type(error)(error.key, **params).render(lang))
 
 
 def _one_line(text: str) -> str:
@@ -361,7 +379,7 @@ def report(
         code = result.exit_code(fail_on)
         say.detail(i18n.text("run_done", run.lang, code=code))
     except ReporterError as error:
-        run_log.add(error.render(ctx.meta.get(_LANG_KEY, "ja")))
+        run_log.add(error_line(error, ctx.meta.get(_LANG_KEY, "ja")), masked=True)
         raise
     finally:
         if log_path is not None:

@@ -148,6 +148,23 @@ class SheetData:
         return len(self.records)
 
 
+@dataclass(frozen=True, slots=True)
+class LooseText:
+    """Text outside the register's tables, read for SEC001 only.
+
+    A cell of a sheet that is not a register sheet (メモ, a hidden sheet), a cell
+    comment or note, or a defined name: a secret pasted there has leaked as
+    surely as one in the キー sheet.
+    """
+
+    kind: str  # "cell", "comment" or "name"
+    sheet_name: str  # the workbook's name of the sheet ('' for a workbook's defined name)
+    cell: str  # A1 reference ('' for a defined name)
+    text: str
+    label: str = ""  # the header above or the label beside a cell; a defined name's name
+    under_secret_label: bool = False  # that label says password, secret, token…
+
+
 @dataclass(slots=True)
 class Register:
     """The whole register: its sheets, keyed by canonical key."""
@@ -157,6 +174,8 @@ class Register:
     missing_sheets: list[str]  # canonical keys of register sheets not found
     sheet_names: list[str]  # every sheet of the workbook, in order
     date1904: bool = False
+    # Texts outside the register sheets' tables that could hold a secret (SEC001).
+    loose_texts: list[LooseText] = field(default_factory=list)
     # What several rules derive alike (the open notices, the active grants…), computed
     # once per run: see RuleContext.shared.
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)

@@ -295,6 +295,40 @@ def test_report_failure_is_logged(tmp_path: Path) -> None:
     assert "missing.xlsx" in log and "見つかりません" in log
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_file_name_like_a_token_is_shown_whole(tmp_path: Path, lang: str) -> None:
+    """Masking is for cell values: a long file name mixing letters and digits stays whole."""
+    folder = tmp_path / "Registers2026Archive0042xyz"
+    folder.mkdir()
+    path = folder / "ToolRegisterFY2026Final.xlsx"
+    path.write_bytes(b"not a workbook at all")
+    out = tmp_path / "out"
+    args = ["report", str(path), "--as-of", "2026-11-30", "--out", str(out), "--log"]
+    result = runner.invoke(app, [*args, "--lang", lang])
+    assert result.exit_code == 2
+    assert str(path) in result.output and "****" not in result.output
+    log = (out / "register-report-2026-11-30.log").read_text(encoding="utf-8")
+    assert str(path) in log
+
+
+def test_a_secret_quoted_in_an_error_is_still_masked() -> None:
+    from reporter.cli import error_line
+    from reporter.errors import InputError
+
+    secret = "AKIAIOSFODNN7EXAMPLE"
+    error = InputError(
+        "register_sheet_too_large",
+        path="/data/AKIAIOSFODNN7EXAMPLE.xlsx",
+        sheet=secret,
+        range="A1:XFD1048576",
+        cells="1",
+        limit="1",
+    )
+    line = error_line(error, "en")
+    assert "/data/AKIAIOSFODNN7EXAMPLE.xlsx" in line  # the file name, as given
+    assert f"sheet {secret}" not in line and "****MPLE" in line  # the sheet name, masked
+
+
 def test_report_open_uses_the_os(
     broken_register: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -70,6 +70,9 @@ REFUSED = {
     "value-in-last-cell.xlsx": "register_sheet_too_large",
     "empty-sheet.xlsx": "register_no_sheets",
     "no-sheets.xlsx": "register_no_sheets",
+    "dimension-lies.xlsx": "register_sheet_too_large",  # calamine aborted the process
+    "ods-row-repeated-a-million-times.ods": "register_sheet_repeats",  # took a minute
+    "excel4-worksheet.xls": "register_unsupported",
 }
 
 
@@ -442,3 +445,79 @@ def test_corpus_builds_by_script(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert {p.name for p in tmp_path.iterdir()} == set(CASES)
+
+
+# --- files from the wild ----------------------------------------------------------------
+
+WILD = Path(__file__).parent / "corpus" / "wild"  # origin and licence: its README.md
+# What each must give: the message (its i18n key) of a refusal, or None for a file
+# that is read (it holds no register sheet, so as it is it says that; a copy
+# with a sheet renamed キー is checked to the end).
+WILD_OUTCOMES: dict[str, str | None] = {
+    "calamine-OOM_alloc3.xls": "register_corrupt",
+    "calamine-issue_530.xlsx": None,  # zip entries named with "\\"
+    "calamine-issue_594_dos.ods": "register_sheet_repeats",
+    "calamine-minimal_package.xlsx": None,  # the workbook at the package's root
+    "calamine-pass_protected.ods": "register_encrypted",
+    "calamine-too_small.xls": "register_not_workbook",
+    "phpspreadsheet-RepeatedDataCells.ods": "register_unsupported",  # white space between cells
+    "phpspreadsheet-Zip-Windows-Directory-Separator.xlsx": None,
+    "phpspreadsheet-issue.804.ods": "register_unsupported",
+    "phpspreadsheet-maccentraleurope.biff5.xls": "register_unsupported",  # code page 10029
+    "phpspreadsheet-nomimetype.ods": "register_unsupported",
+    "phpspreadsheet-oleloop.xls": "register_corrupt",  # its sector chain loops: it aborted
+    "phpspreadsheet-rootZipFiles.xlsx": None,
+    "phpspreadsheet-utf16be.bom.xlsx": "register_unsupported",
+    "phpspreadsheet-utf16be.xlsx": "register_unsupported",
+}
+
+
+def test_every_wild_file_has_an_expected_outcome() -> None:
+    assert {p.name for p in WILD.iterdir() if p.name != "README.md"} == set(WILD_OUTCOMES)
+
+
+@pytest.mark.parametrize("name", sorted(WILD_OUTCOMES))
+def test_wild_files_end_in_one_clear_line(name: str, tmp_path: Path) -> None:
+    """Each file ends with exit 0-3 under the caps: no abort, no traceback, the right message."""
+    register = tmp_path / name
+    register.write_bytes((WILD / name).read_bytes())
+    run = _run(register, "check", tmp_path / "run")
+    output = run.stdout + run.stderr
+    assert run.code >= 0, f"killed by signal {-run.code}:\n{output[-2000:]}"
+    assert "Traceback" not in output and "panicked" not in output, output[-3000:]
+    assert run.unchanged, "the register's bytes changed"
+    expected = WILD_OUTCOMES[name] or "register_no_sheets"
+    assert run.code == 2, output[-2000:]
+    (line,) = run.lines
+    assert _message_pattern(expected, register).fullmatch(line), line
+
+
+@pytest.mark.parametrize("name", sorted(n for n, key in WILD_OUTCOMES.items() if key is None))
+def test_wild_workbooks_with_a_register_sheet_are_read(name: str, tmp_path: Path) -> None:
+    """An unusual but valid package is read to the end once a sheet has a register's name."""
+    register = _first_sheet_renamed(WILD / name, tmp_path / name, "キー")
+    run = _run(register, "check", tmp_path / "run")
+    assert run.code in (0, 1), (run.stdout + run.stderr)[-2000:]
+    data = run.json()
+    assert "keys" in data["rows"]
+    assert any(f["sheet"] == "keys" for f in data["findings"])  # its columns were looked at
+
+
+def _first_sheet_renamed(source: Path, target: Path, name: str) -> Path:
+    """A copy of an .xlsx package whose first sheet is called ``name``."""
+    with zipfile.ZipFile(source) as package:
+        workbook = package_guard.workbook_part(package)
+        members = package_guard.member_names(package)
+        assert workbook is not None
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+            for item in package.infolist():
+                data = package.read(item)
+                if item.filename == members[workbook]:
+                    data = re.sub(
+                        rb'(<(?:\w+:)?sheet\b[^>]*?\bname=")[^"]*(")',
+                        lambda m: m.group(1) + name.encode() + m.group(2),
+                        data,
+                        count=1,
+                    )
+                copy.writestr(item, data)
+    return target

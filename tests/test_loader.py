@@ -13,6 +13,8 @@ from reporter.errors import InputError
 from reporter.register.loader import load_register
 from tests.conftest import HEADERS, write_workbook
 
+DATA = Path(__file__).parent / "data"
+
 
 def _minimal(**overrides: list[list[object]]) -> dict[str, list[list[object]]]:
     sheets: dict[str, list[list[object]]] = {name: [headers] for name, headers in HEADERS.items()}
@@ -296,3 +298,98 @@ def test_filled_down_formula_without_cached_values(tmp_path: Path) -> None:
     for record in records[1:]:
         problem = record.problem("issued_on")
         assert problem is not None and problem.kind == "error", record
+
+
+# --- OLE compound files (.xls): chains that loop or run past the file ----------------
+
+
+def _ole_with(tmp_path: Path, change: Callable[[bytearray, int, list[int]], None]) -> Path:
+    """The Excel 97 sample with one change to its compound file structure."""
+    import struct
+
+    data = bytearray((DATA / "sample-saved-as-excel97.xls").read_bytes())
+    sector_bytes = 1 << struct.unpack_from("<H", data, 30)[0]
+    fat_sectors = [n for n in struct.unpack_from("<109I", data, 76) if n < 0xFFFFFFFA]
+    change(data, sector_bytes, fat_sectors)
+    path = tmp_path / "changed.xls"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _directory_loops(data: bytearray, sector_bytes: int, fat_sectors: list[int]) -> None:
+    """The directory's first sector names itself as the next: a chain with no end."""
+    import struct
+
+    first = struct.unpack_from("<I", data, 48)[0]
+    fat_offset = (fat_sectors[0] + 1) * sector_bytes
+    struct.pack_into("<I", data, fat_offset + 4 * first, first)
+
+
+def _stream_longer_than_the_file(data: bytearray, sector_bytes: int, _: list[int]) -> None:
+    """The Workbook stream declares 4 GB."""
+    import struct
+
+    first = struct.unpack_from("<I", data, 48)[0]
+    directory = (first + 1) * sector_bytes
+    for entry in range(directory, directory + sector_bytes, 128):
+        name = bytes(data[entry : entry + 64]).decode("utf-16-le").split("\x00")[0]
+        if name == "Workbook":
+            struct.pack_into("<I", data, entry + 120, 0xFFFFFFF0)
+            return
+    raise AssertionError("no Workbook stream in the first directory sector")
+
+
+@pytest.mark.parametrize("change", [_directory_loops, _stream_longer_than_the_file])
+def test_a_damaged_compound_file_is_refused_before_calamine_reads_it(
+    tmp_path: Path, change: Callable[[bytearray, int, list[int]], None]
+) -> None:
+    with pytest.raises(InputError) as refused:
+        load_register(_ole_with(tmp_path, change))
+    assert refused.value.key == "register_corrupt"
+
+
+def test_the_unchanged_compound_file_is_read(tmp_path: Path) -> None:
+    register = load_register(_ole_with(tmp_path, lambda *_: None))
+    assert register.sheets["keys"].records
+
+
+def test_utf16_xml_is_unsupported_only_where_calamine_reads_it(tmp_path: Path) -> None:
+    """A UTF-16 custom XML part (SharePoint writes one) does not stop the register being read."""
+    import zipfile
+
+    base = write_workbook(tmp_path / "base.xlsx", {name: [h] for name, h in HEADERS.items()})
+    item = '<?xml version="1.0" encoding="UTF-16"?><b:Sources/>'.encode("utf-16")
+    custom, sheet = tmp_path / "custom.xlsx", tmp_path / "sheet.xlsx"
+    with (
+        zipfile.ZipFile(base) as source,
+        zipfile.ZipFile(custom, "w") as with_custom,
+        zipfile.ZipFile(sheet, "w") as with_sheet,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            with_custom.writestr(info.filename, data)
+            if info.filename == "xl/workbook.xml":
+                data = data.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                data = data.encode("utf-16")
+            with_sheet.writestr(info.filename, data)
+        with_custom.writestr("customXml/item1.xml", item)
+    assert "keys" in load_register(custom).sheets
+    with pytest.raises(InputError) as refused:
+        load_register(sheet)
+    assert refused.value.key == "register_unsupported"
+    assert "UTF-16" in refused.value.render("en")
+
+
+def test_an_abort_while_reading_an_xls_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Without the OLE guard, the looping .xls makes calamine abort: in the child, not here."""
+    from reporter.register import loader, read_probe
+
+    monkeypatch.setattr(loader, "check_compound_file", lambda path: None)
+    monkeypatch.setattr(read_probe, "PROBE_MEMORY", 512 << 20)  # fail fast
+    looping = Path(__file__).parent / "corpus" / "wild" / "phpspreadsheet-oleloop.xls"
+    with pytest.raises(InputError) as refused:
+        load_register(looping)
+    assert refused.value.key in ("register_too_large_to_read", "register_corrupt")
+    assert "memory allocation" not in capfd.readouterr().err  # the child's report is not shown

@@ -116,3 +116,41 @@ def test_secret_typed_into_a_register_column_is_found(
     )
     cells = {f.cell for f in result.findings if f.code == "SEC001"}
     assert cells == {"B2", "G3"}  # an enum column (unreadable value) and a text column
+
+
+def _dat012(result: CheckResult, lang: str) -> dict[str, str]:
+    return {
+        r.cell: r.message + " / " + r.action for r in flatten(result, lang) if r.code == "DAT012"
+    }
+
+
+def test_dat012_suggests_a_close_header_in_the_run_language(
+    run_check: Callable[..., CheckResult],
+) -> None:
+    sheets = {name: [headers] for name, headers in HEADERS.items()}
+    sheets["キー"] = [[*HEADERS["キー"], "有効期日", "City"]]
+    result = run_check(sheets=sheets)
+    width = len(HEADERS["キー"])
+    typo, city = (f"{letter}1" for letter in ("ABCDEFGHIJKL"[width], "ABCDEFGHIJKL"[width + 1]))
+    japanese, english = _dat012(result, "ja"), _dat012(result, "en")
+    assert "近い見出し: 有効期限" in japanese[typo]
+    assert "Closest header: expires_on" in english[typo] and "有効期限" not in english[typo]
+    # Nothing close to City: no far-fetched suggestion, in either language.
+    assert "近い" not in japanese[city] and "Closest" not in english[city]
+    assert "ツールID" not in english[city] + japanese[city]
+
+
+def test_dat012_a_repeated_header_is_not_called_unknown(
+    run_check: Callable[..., CheckResult],
+) -> None:
+    sheets = {name: [headers] for name, headers in HEADERS.items()}
+    sheets["キー"] = [[*HEADERS["キー"], "担当者"]]
+    result = run_check(sheets=sheets)
+    (english,) = _dat012(result, "en").values()
+    (japanese,) = _dat012(result, "ja").values()
+    owner = "ABCDEFGHIJKL"[HEADERS["キー"].index("担当者")]
+    assert (
+        "not a register column" not in english
+        and f"repeats the register column in {owner}" in english
+    )
+    assert "台帳の項目ではない" not in japanese and f"{owner}列と同じ項目" in japanese

@@ -205,7 +205,9 @@ def finding_key(code: str, sheet: str, record_id: str, cell: str) -> str:
 
 
 def key_of(finding: Finding) -> str:
-    return finding_key(finding.code, finding.sheet, finding.record_id, finding.cell)
+    # A sheet that is not a register sheet has no key: its name tells B3 of メモ from B3 of 旧.
+    sheet = finding.sheet or (f"~{redact(finding.sheet_name)}" if finding.sheet_name else "")
+    return finding_key(finding.code, sheet, finding.record_id, finding.cell)
 
 
 def months_open(first_seen: date, as_of: date) -> int:
@@ -306,7 +308,7 @@ def history_cells(
     grid: list[list[Cell]] = [
         [MAGIC, FORMAT_VERSION],
         ["as_of", result.as_of],
-        ["register", redact(register_name)],
+        ["register", register_name],  # a file name: shown as given, never masked
         ["findings", len(result.findings)],
         [JSON_HEADER, *FINDING_FIELDS],
     ]

@@ -14,7 +14,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from reporter.output.terminal import for_terminal
+from reporter.output.terminal import for_terminal, printable
 
 
 class RunLog:
@@ -22,12 +22,13 @@ class RunLog:
         self.enabled = enabled
         self.lines: list[str] = []
 
-    def add(self, text: str) -> None:
+    def add(self, text: str, masked: bool = False) -> None:
+        """Log ``text``; ``masked`` when its register values are masked already (not its paths)."""
         if not self.enabled:
             return
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
         for line in str(text).splitlines() or [""]:
-            self.lines.append(f"{stamp} {for_terminal(line)}")
+            self.lines.append(f"{stamp} {printable(line) if masked else for_terminal(line)}")
 
     def write(self, path: Path) -> Path | None:
         """Append the collected lines to ``path``; a log that cannot be written is not fatal."""

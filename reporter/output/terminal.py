@@ -102,12 +102,14 @@ def render(result: CheckResult, lang: str, register_display: str) -> str:
         i18n.text("term_header", lang, path=printable(register_display), as_of=result.as_of),
         "",
     ]
-    for sheet_key, group in _grouped(rows):
+    for (sheet_key, other_sheet), group in _grouped(rows):
         if sheet_key:
             spec = SHEET_BY_KEY[sheet_key]
             name = group[0].sheet_name or (spec.ja if lang == "ja" else spec.en)
             if name not in (spec.ja, spec.en):
                 name = f"{name} ({spec.ja if lang == 'ja' else spec.en})"
+        elif other_sheet:
+            name = other_sheet  # a sheet that is not a register sheet (SEC001 reads them all)
         else:
             name = i18n.text("workbook", lang)
         lines.append(i18n.text("term_sheet", lang, name=name, count=len(group)))
@@ -150,11 +152,13 @@ def render(result: CheckResult, lang: str, register_display: str) -> str:
     return "\n".join(lines)
 
 
-def _grouped(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
-    order = ["", *(spec.key for spec in SHEETS)]
-    groups: dict[str, list[Row]] = {key: [] for key in order}
+def _grouped(rows: Iterable[Row]) -> list[tuple[tuple[str, str], list[Row]]]:
+    """Rows by sheet: the workbook's own first, the register sheets, then any other sheet."""
+    order = [("", ""), *((spec.key, "") for spec in SHEETS)]
+    groups: dict[tuple[str, str], list[Row]] = {key: [] for key in order}
     for row in rows:
-        groups.setdefault(row.sheet, []).append(row)
+        key = (row.sheet, "") if row.sheet else ("", row.sheet_name)
+        groups.setdefault(key, []).append(row)
     return [(key, group) for key, group in groups.items() if group]
 
 

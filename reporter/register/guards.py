@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -119,6 +119,16 @@ i18n.add(
             "take {cells} cells (limit {limit}). Delete the values far right or far down from "
             "the table (a single space is a value too) and save it again.",
         },
+        "register_sheet_repeats": {
+            "ja": "{path} のシート「{sheet}」は、同じ行やセルの繰り返し指定で{range}に広がり、"
+            "読み込むと{cells}個のセルになります。ファイルの大きさに見合わないため開きません"
+            "でした(壊れたファイルか、悪意のあるファイルの可能性があります)。LibreOfficeで開いて"
+            "余分な行を削除して保存し直すか、送ってきた人に台帳を送り直してもらってください。",
+            "en": "The sheet {sheet} of {path} repeats rows or cells over {range}: reading it "
+            "would take {cells} cells, far more than the file's size holds. It was not opened "
+            "(the file is damaged or hostile). Delete the extra rows in LibreOffice and save "
+            "it again, or ask whoever sent it for the register again.",
+        },
         "register_part_not_xml": {
             "ja": "{path} を読めません: 中の {part} がXMLではありません(ファイルが壊れています)。"
             "Excelで開けるか確認し、保存し直してください。",
@@ -129,17 +139,39 @@ i18n.add(
 )
 
 
+# What calamine cannot read in a file that is not damaged: the {what} of "register_unsupported".
+LAYOUT_ODS_WITHOUT_MIMETYPE = {
+    "ja": "形式(mimetypeのないOpenDocument)",
+    "en": "a layout (an OpenDocument package without its mimetype entry)",
+}
+LAYOUT_ODS_SPACING = {
+    "ja": "形式(要素の間に空白や改行を入れたOpenDocument)",
+    "en": "a layout (an OpenDocument file with spaces and line breaks between its elements)",
+}
+ENCODING_UTF16_XML = {"ja": "文字コード(UTF-16のXML)", "en": "a text encoding (XML in UTF-16)"}
+
+
 def inspect_package(path: Path) -> str | None:
     """What the zip at ``path`` holds: "xlsx", "xlsb", "ods", or None for no workbook.
 
-    Raises InputError when the package is damaged or looks hostile.
+    Raises InputError when the package is damaged or looks hostile, is
+    password-protected (.ods), or is laid out in a way calamine cannot read.
     """
     try:
         with zipfile.ZipFile(path) as package:
             members = package.infolist()
             _check_sizes(path, members)
+            names = {m.filename for m in members}
+            if _is_encrypted_opendocument(package, names):
+                # Its parts are ciphertext: "not XML" would call it damaged.
+                raise InputError("register_encrypted", path=str(path))
             _check_xml_heads(path, package, members)
-            return _kind(package, {m.filename for m in members})
+            kind = _kind(package, names)
+            if kind == "ods" and "mimetype" not in names:
+                raise InputError(
+                    "register_unsupported", path=str(path), what=LAYOUT_ODS_WITHOUT_MIMETYPE
+                )
+            return kind
     except InputError:
         raise
     except Exception:
@@ -170,6 +202,22 @@ def check_sheet_areas(source: Path | BinaryIO, path: Path) -> None:
     finally:
         if start is not None and not isinstance(source, Path):
             source.seek(start)  # calamine reads it next, from the start
+
+
+def _is_encrypted_opendocument(package: zipfile.ZipFile, names: set[str]) -> bool:
+    """An OpenDocument saved with a password lists how each part is encrypted in its manifest."""
+    if "META-INF/manifest.xml" not in names:
+        return False
+    return b"encryption-data" in _start_of(package, "META-INF/manifest.xml", 1 << 20)
+
+
+_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")  # with and without a BOM
+# Parts calamine never opens: custom XML (SharePoint, data bindings) and document properties.
+_NOT_READ_BY_CALAMINE = ("customxml/", "docprops/")
+
+
+def _read_by_calamine(part: str) -> bool:
+    return not part.replace("\\", "/").lower().startswith(_NOT_READ_BY_CALAMINE)
 
 
 def _check_sizes(path: Path, members: list[zipfile.ZipInfo]) -> None:
@@ -216,9 +264,15 @@ def _check_xml_heads(path: Path, package: zipfile.ZipFile, members: list[zipfile
         if member.is_dir() or not member.filename.lower().endswith(XML_SUFFIXES):
             continue
         with package.open(member) as handle:
-            head = _xml_text(handle.read(min(XML_HEAD_BYTES, member.file_size)))
+            raw = handle.read(min(XML_HEAD_BYTES, member.file_size))
+        head = _xml_text(raw)
         if not head:
             continue  # an empty part: calamine says whether it matters
+        if raw.startswith(_UTF16_STARTS) and _read_by_calamine(member.filename):
+            # Well-formed XML, but calamine reads UTF-8 only.
+            raise InputError("register_unsupported", path=str(path), what=ENCODING_UTF16_XML)
+        if raw.startswith(_UTF16_STARTS[2:]):
+            continue  # UTF-16 without a byte order mark, in a part calamine never opens
         if not head.startswith("<"):
             raise InputError("register_part_not_xml", path=str(path), part=member.filename)
         if "<!DOCTYPE" in head or "<!ENTITY" in head:
@@ -252,6 +306,139 @@ def _check_sheet_areas(
                 cells=f"{_area(*corners):,}",
                 limit=f"{MAX_SHEET_CELLS:,}",
             )
+
+
+# What a cell reference in sheet XML can hold without the sheet reaching MAX_SHEET_CELLS:
+# columns A to Z and rows up to 999,999 cover 26 × 999,999 cells at most. A
+# reference past either (a column of two letters, a row of seven digits) is rare
+# in a register and is found by one regex with a literal start, which skips
+# through the XML at about 600 MB/s.
+_SAFE_COLUMNS, _SAFE_ROWS = 26, 999_999
+_FAR_REF = re.compile(rb' r="(?:([A-Z]{2,3})(\d+)|[A-Z]?(\d{7,}))"')
+
+
+def check_sheet_xml_area(path: Path, sheet: str, xml: bytes) -> None:
+    """Refuse a sheet whose cells with values spread over more than MAX_SHEET_CELLS.
+
+    Its <dimension> is not trusted here: a damaged or crafted sheet can declare
+    A1:H2 and still hold a value in XFD1048576, which calamine would allocate the
+    whole sheet for and abort. ``xml`` is the worksheet part, unzipped.
+    """
+    if _FAR_REF.search(xml) is None:
+        return  # every reference within A1:Z999999 (nearly every register, at once)
+    columns, rows = _SAFE_COLUMNS, _SAFE_ROWS
+    for far in _FAR_REF.finditer(xml):
+        letters, row, long_row = far.groups()
+        if letters:
+            columns = max(columns, column_number(letters))
+            rows = max(rows, int(row))
+        else:
+            rows = max(rows, int(long_row))
+    if columns * rows <= MAX_SHEET_CELLS:
+        return  # e.g. a register of a million rows, none wider than Z
+    corners = _value_range_in([xml])
+    if corners is not None and _area(*corners) > MAX_SHEET_CELLS:
+        (top, left), (bottom, right) = corners
+        raise InputError(
+            "register_sheet_too_large",
+            path=str(path),
+            sheet=sheet,
+            range=f"{column_letter(left - 1)}{top}:{column_letter(right - 1)}{bottom}",
+            cells=f"{_area(*corners):,}",
+            limit=f"{MAX_SHEET_CELLS:,}",
+        )
+
+
+# OpenDocument (.ods) content: a row or cell may say it repeats N times, and
+# calamine writes each repetition out. calamine matches these prefixed names
+# literally, so a scan for them sees what calamine sees.
+_ODS_TOKEN = re.compile(
+    rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_ODS_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ODS_MAX_ROWS, _ODS_MAX_COLUMNS = 1_048_576, 16_384  # where calamine stops repeating
+# A sheet may take this many cells per byte of content.xml before its repeats count
+# as a bomb: a stored cell takes 30 bytes or more, and a run of identical rows in a
+# register is a handful of rows, not a million.
+ODS_CELLS_PER_BYTE = 20
+ODS_REPEATS_CHECKED_FROM = 1_000_000  # cells; fewer cost calamine nothing worth refusing
+
+
+def check_ods_repeats(path: Path, content: bytes) -> None:
+    """Refuse an .ods sheet whose repeated rows and cells expand far beyond the file.
+
+    calamine expands "this row 1,000,000 times" into every row, and the reader
+    then reads each: a 600-byte file took a minute. The area is worked out as
+    calamine does (from the first to the last row and column holding a value,
+    with the empty rows between), without expanding anything.
+    """
+    if _ODS_ROWS_REPEATED.search(content) is None and not _has_long_column_repeat(content):
+        return
+    sheet = ""
+    row = 0
+    top = bottom = left = right = -1
+    cells_in_row = 0
+    row_repeats = 1
+    row_has_value = False
+    row_left = row_right = -1
+    for token in _ODS_TOKEN.finditer(content):
+        closing, name, attributes, empty = token.groups()
+        if name == b"table":
+            if closing:
+                _refuse_ods_area(path, sheet, (top, left, bottom, right), len(content))
+                top = bottom = left = right = -1
+                row = 0
+            else:
+                found = _ODS_NAME.search(attributes)
+                sheet = found.group(1).decode("utf-8", "replace") if found else ""
+        elif name == b"table-row":
+            if not closing:
+                repeat = _ODS_ROWS_REPEATED.search(attributes)
+                row_repeats = int(repeat.group(1)) if repeat else 1
+                row_repeats = max(0, min(row_repeats, _ODS_MAX_ROWS - row))
+                cells_in_row, row_has_value, row_left, row_right = 0, False, -1, -1
+            if closing or empty:
+                if row_has_value:
+                    top = row if top < 0 else top
+                    bottom = row + row_repeats - 1
+                    left = row_left if left < 0 else min(left, row_left)
+                    right = max(right, row_right)
+                row += row_repeats
+        elif not closing:  # a cell
+            repeat = _ODS_COLUMNS_REPEATED.search(attributes)
+            count = int(repeat.group(1)) if repeat else 1
+            count = max(0, min(count, _ODS_MAX_COLUMNS - cells_in_row))
+            if count and (not empty or b"office:value-type" in attributes):
+                row_has_value = True
+                row_left = cells_in_row if row_left < 0 else row_left
+                row_right = cells_in_row + count - 1
+            cells_in_row += count
+
+
+def _has_long_column_repeat(content: bytes) -> bool:
+    return any(int(m.group(1)) > 1_000 for m in _ODS_COLUMNS_REPEATED.finditer(content))
+
+
+def _refuse_ods_area(
+    path: Path, sheet: str, corners: tuple[int, int, int, int], content_bytes: int
+) -> None:
+    top, left, bottom, right = corners
+    if top < 0:
+        return  # no value in the sheet
+    cells = (bottom - top + 1) * (right - left + 1)
+    if cells <= ODS_REPEATS_CHECKED_FROM:
+        return
+    if cells <= MAX_SHEET_CELLS and cells <= content_bytes * ODS_CELLS_PER_BYTE:
+        return
+    raise InputError(
+        "register_sheet_repeats",
+        path=str(path),
+        sheet=sheet,
+        range=f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}",
+        cells=f"{cells:,}",
+    )
 
 
 def is_worksheet(part: str) -> bool:
@@ -406,26 +593,40 @@ def _value_range(
     package: zipfile.ZipFile, part: str
 ) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """(row, column) of the top-left and bottom-right corners of the cells holding a value."""
+    info = package.getinfo(part)
+    with package.open(info) as handle:
+        return _value_range_in(_chunks(handle, info.file_size))
+
+
+def _chunks(handle: BinaryIO, size: int) -> Iterator[bytes]:
+    """The part in pieces of SCAN_CHUNK_BYTES, never more than ``size`` (what it declares)."""
+    remaining = size
+    while remaining > 0:
+        chunk = handle.read(min(SCAN_CHUNK_BYTES, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+        yield chunk
+
+
+def _value_range_in(chunks: Iterable[bytes]) -> tuple[tuple[int, int], tuple[int, int]] | None:
     top = left = 1 << 31
     bottom = right = 0
     rest = b""
-    info = package.getinfo(part)
-    remaining = info.file_size  # never unzip more than the directory declares
-    with package.open(info) as handle:
-        while remaining > 0:
-            chunk = handle.read(min(SCAN_CHUNK_BYTES, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            text = rest + chunk
-            cut = text.rfind(b"<") if remaining > 0 else len(text)
-            text, rest = text[:cut], text[cut:]  # a cell cut in two waits for the next chunk
-            for cell in _CELL_REF.finditer(text):
-                if cell[3]:
-                    continue  # <c r="XFD1" s="3"/>: formatting, no value
-                row, column = int(cell[2]), column_number(cell[1])
-                top, bottom = min(top, row), max(bottom, row)
-                left, right = min(left, column), max(right, column)
+    pieces = iter(chunks)
+    chunk = next(pieces, None)
+    while chunk is not None:
+        following = next(pieces, None)
+        text = rest + chunk
+        cut = text.rfind(b"<") if following is not None else len(text)
+        text, rest = text[:cut], text[cut:]  # a cell cut in two waits for the next chunk
+        for cell in _CELL_REF.finditer(text):
+            if cell[3]:
+                continue  # <c r="XFD1" s="3"/>: formatting, no value
+            row, column = int(cell[2]), column_number(cell[1])
+            top, bottom = min(top, row), max(bottom, row)
+            left, right = min(left, column), max(right, column)
+        chunk = following
     return ((top, left), (bottom, right)) if bottom else None
 
 
@@ -471,16 +672,70 @@ def _xml_text(head: bytes) -> str:
 
 
 def _kind(package: zipfile.ZipFile, names: set[str]) -> str | None:
-    if "xl/workbook.bin" in names:
-        return "xlsb"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
+    workbook = workbook_part(package)
+    if workbook is not None:
+        return "xlsb" if workbook.endswith(".bin") else "xlsx"
     if "content.xml" not in names:
         return None
     if "mimetype" in names:  # an OpenDocument text or drawing has content.xml too
         mimetype = _start_of(package, "mimetype", len(ODS_MIMETYPE) + 16)
         return "ods" if mimetype.strip().startswith(ODS_MIMETYPE) else None
     return "ods" if "META-INF/manifest.xml" in names else None
+
+
+_OFFICE_DOCUMENT = "/officeDocument"  # the end of the package relationship's type
+
+
+def member_names(package: zipfile.ZipFile) -> dict[str, str]:
+    """Each part's name with "/" separators -> its name in the zip.
+
+    Some programs write Windows separators ("xl\\workbook.xml"); Excel and
+    calamine read those packages, so the reporter does too.
+    """
+    return {name.replace("\\", "/").lstrip("/"): name for name in package.namelist()}
+
+
+def workbook_part(package: zipfile.ZipFile) -> str | None:
+    """The workbook part of an Office Open XML package ("xl/workbook.xml"), or None.
+
+    Excel writes it at xl/; other writers put it anywhere and name it in the
+    package's relationships (_rels/.rels), as the standard allows.
+    """
+    names = member_names(package)
+    for usual in ("xl/workbook.xml", "xl/workbook.bin"):
+        if usual in names:
+            return usual
+    if "_rels/.rels" not in names:
+        return None
+    from defusedxml import ElementTree
+
+    try:
+        rels = ElementTree.fromstring(_start_of(package, names["_rels/.rels"]))
+    except Exception:  # not XML: not a package the reporter can read
+        return None
+    for rel in rels:
+        if rel.get("Type", "").endswith(_OFFICE_DOCUMENT):
+            target = rel.get("Target", "").replace("\\", "/").lstrip("/")
+            if target in names and target.endswith((".xml", ".bin")):
+                return target
+    return None
+
+
+def part_relationships(part: str) -> str:
+    """The relationships part of ``part``: xl/workbook.xml -> xl/_rels/workbook.xml.rels."""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+def resolve_target(part: str, target: str) -> str:
+    """A relationship's target, relative to the part that names it, as a part name."""
+    import posixpath
+
+    target = target.replace("\\", "/")
+    if target.startswith("/"):
+        return target.lstrip("/")
+    folder = part.rpartition("/")[0]
+    return posixpath.normpath(posixpath.join(folder, target)) if folder else target
 
 
 def size_text(size: int) -> str:

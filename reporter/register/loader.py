@@ -15,22 +15,32 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import chain, islice
 from operator import itemgetter
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from reporter import i18n
 from reporter.errors import InputError
-from reporter.model import Problem, Record, Register, SheetData
+from reporter.model import LooseText, Problem, Record, Register, SheetData
 from reporter.register.guards import (
     CELL_XML,
     FORMULA_XML,
+    LAYOUT_ODS_SPACING,
     VALUE_XML,
+    check_ods_repeats,
     check_sheet_areas,
+    check_sheet_xml_area,
     column_number,
     inspect_package,
+    member_names,
+    part_relationships,
     read_part,
+    resolve_target,
+    workbook_part,
 )
+from reporter.register.loose_text import defined_names, ods_annotations, package_texts, sheet_texts
 from reporter.register.native_panic import panics_as_damaged_file
+from reporter.register.ole_guard import check_compound_file
+from reporter.register.read_probe import probe
 from reporter.register.schema import (
     BOOL,
     DATE,
@@ -81,10 +91,18 @@ i18n.add(
             "workbook (.xlsx) and give that file.",
         },
         "register_encrypted": {
-            "ja": "{path} はパスワードで保護されています。Excelでパスワードを解除して保存し直して"
-            "から実行してください。",
-            "en": "{path} is password-protected. Remove the password in Excel, save it, "
-            "and run again.",
+            "ja": "{path} はパスワードで保護されています。Excel(.odsはLibreOffice)でパスワードを"
+            "解除して保存し直してから実行してください。",
+            "en": "{path} is password-protected. Remove the password in Excel (LibreOffice "
+            "for an .ods), save it, and run again.",
+        },
+        "register_unsupported": {
+            "ja": "{path} は、このツールが読めない{what}で保存されています(ファイルは壊れて"
+            "いません)。ExcelかLibreOfficeで開いて「Excel ブック (.xlsx)」として保存し、"
+            "そのファイルを指定してください。",
+            "en": "{path} uses {what} that this reader does not support (the file is not "
+            "damaged). Open it in Excel or LibreOffice, save it as an Excel workbook (.xlsx) "
+            "and give that file.",
         },
         "register_corrupt": {
             "ja": "{path} を読めません(ファイルが壊れているか、途中までしか保存されていません)。"
@@ -128,7 +146,7 @@ def load_register(path: str | Path, progress: Progress | None = None) -> Registe
 
     with panics_as_damaged_file(path):
         try:
-            workbook = _open_workbook(path, content)
+            workbook, source = _open_workbook(path, content)
         except InputError:
             raise
         except python_calamine.PasswordError:
@@ -137,16 +155,65 @@ def load_register(path: str | Path, progress: Progress | None = None) -> Registe
             if error.errno is None:  # calamine's "failed to fill whole buffer": a damaged file
                 raise InputError("register_corrupt", path=str(path)) from None
             raise InputError("register_unreadable", path=str(path), detail=error.strerror) from None
-        except Exception:  # calamine raises several types for damaged files
-            raise InputError("register_corrupt", path=str(path)) from None
+        except Exception as error:  # calamine raises several types for damaged files
+            raise _unreadable(path, content, error) from None
         try:
-            return _read_workbook(path, workbook, progress)
+            return _read_workbook(path, workbook, progress, source, content)
         except InputError:
             raise
-        except Exception:
-            raise InputError("register_corrupt", path=str(path)) from None
+        except Exception as error:
+            raise _unreadable(path, content, error) from None
         finally:
             workbook.close()
+
+
+_CODEPAGE_NOT_FOUND = re.compile(r"Codepage ([0-9A-Fa-f]{1,4}) not found")
+
+
+def _unreadable(path: Path, content: str, error: Exception) -> InputError:
+    """Why calamine could not read the file: damaged, or written in a way it does not support.
+
+    The user's fix differs: a damaged file needs the sender, an unsupported one
+    only needs saving as .xlsx. calamine says which only in its error's text.
+    """
+    detail = str(error)
+    codepage = _CODEPAGE_NOT_FOUND.search(detail)
+    if content == "xls" and codepage is not None:
+        number = int(codepage.group(1), 16)
+        what = {
+            "ja": f"文字コード(コードページ{number})",
+            "en": f"a text encoding (code page {number})",
+        }
+        return InputError("register_unsupported", path=str(path), what=what)
+    if content == "xlsx" and "Range is missing the expected" in detail:
+        # A sheet's range written as whole columns or rows ("A:C"), which Excel never writes.
+        return InputError("register_unsupported", path=str(path), what=_LAYOUT_WHOLE_RANGE)
+    if content == "ods" and _is_well_formed_opendocument(path):
+        what = LAYOUT_ODS_SPACING if "found 'Text" in detail else _LAYOUT_ODS_OTHER
+        return InputError("register_unsupported", path=str(path), what=what)
+    return InputError("register_corrupt", path=str(path))
+
+
+_LAYOUT_WHOLE_RANGE = {
+    "ja": "形式(「A:C」のように列や行だけで範囲を書いたシート)",
+    "en": "a layout (a sheet range of whole columns or rows, such as A:C)",
+}
+_LAYOUT_ODS_OTHER = {
+    "ja": "形式(LibreOfficeとは異なる書き方のOpenDocument)",
+    "en": "a layout (an OpenDocument file written differently from LibreOffice's)",
+}
+
+
+def _is_well_formed_opendocument(path: Path) -> bool:
+    """Whether the .ods's content.xml is well-formed XML (then it is not damaged)."""
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            ElementTree.fromstring(read_part(package, member_names(package)["content.xml"]))
+    except Exception:
+        return False
+    return True
 
 
 # The reader calamine picks by the file name, and the content that reader reads.
@@ -159,24 +226,36 @@ _SUFFIX_CONTENT = {
 }
 
 
-def _open_workbook(path: Path, content: str) -> Any:
+def _open_workbook(path: Path, content: str) -> tuple[Any, Path | BinaryIO]:
+    """The workbook opened by calamine, and what it read: the file, or a compacted copy."""
     import python_calamine
 
     from reporter.register import sparse
 
     # A sheet widened by blank cells far away is read from a compacted copy in memory.
     compacted = sparse.compacted(path) if content == "xlsx" else None
+    if content == "ods":
+        with zipfile.ZipFile(path) as package:
+            names = member_names(package)
+            if "content.xml" in names:
+                check_ods_repeats(path, read_part(package, names["content.xml"]))
     if content in ("xlsx", "xlsb"):
         # calamine holds each sheet's whole used range: checked on what it will read.
         check_sheet_areas(compacted or path, path)
+    by_name = _SUFFIX_CONTENT.get(path.suffix.lower()) == content
+    # .xls, .xlsb and .ods are read once by a child process first, after the checks
+    # above: an abort there is one line here.
+    probe(path, content, by_name=by_name)
     if compacted is not None:
-        return python_calamine.CalamineWorkbook.from_filelike(compacted)
-    if _SUFFIX_CONTENT.get(path.suffix.lower()) == content:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
+        workbook = python_calamine.CalamineWorkbook.from_filelike(compacted)
+        compacted.seek(0)  # calamine holds its own copy: the sheet checks read this one
+        return workbook, compacted
+    if by_name:
+        return python_calamine.CalamineWorkbook.from_path(str(path)), path
     # Renamed files (an .ods saved as "台帳.xlsx"): calamine picks its reader by
     # the name, so give it the bytes and let it pick by what they are.
     with path.open("rb") as handle:
-        return python_calamine.CalamineWorkbook.from_filelike(handle)
+        return python_calamine.CalamineWorkbook.from_filelike(handle), path
 
 
 def _check_file(path: Path) -> str:
@@ -197,6 +276,7 @@ def _check_file(path: Path) -> str:
         # An encrypted .xlsx is an OLE container with an EncryptedPackage stream.
         if "EncryptedPackage".encode("utf-16-le") in start:
             raise InputError("register_encrypted", path=str(path))
+        check_compound_file(path)  # a looping sector chain would make calamine abort
         return "xls"
     if start.startswith(_ZIP_MAGIC):
         content = inspect_package(path)  # refuses zip bombs before calamine unzips anything
@@ -205,6 +285,9 @@ def _check_file(path: Path) -> str:
         return content
     if suffix in _SUFFIX_CONTENT and len(start) < 4:
         raise InputError("register_corrupt", path=str(path))
+    if start[:2] in _OLD_EXCEL_BOF and start[3:4] == b"\x00" and 4 <= start[2] <= 16:
+        # A worksheet of Excel 2.x to 4.0: a bare record stream, before Excel used OLE files.
+        raise InputError("register_unsupported", path=str(path), what=_LAYOUT_OLD_EXCEL)
     # Text saved under an Excel name: a CSV export, or a web page that a shop
     # system's "download as Excel" wrote.
     if _looks_like_html(start):
@@ -214,6 +297,12 @@ def _check_file(path: Path) -> str:
     raise InputError("register_not_workbook", path=str(path))
 
 
+# The first record of an Excel 2.x, 3.0 and 4.0 file: BOF, type 0x0009, 0x0209 or 0x0409.
+_OLD_EXCEL_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
+_LAYOUT_OLD_EXCEL = {
+    "ja": "形式(Excel 4.0以前のファイル)",
+    "en": "a layout (a file of Excel 4.0 or older)",
+}
 _SNIFF_BYTES = 1 << 16  # enough for an OLE directory's first sectors and a CSV's first lines
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|table|meta)\b", re.I | re.S
@@ -246,14 +335,21 @@ def _looks_like_csv(start: bytes) -> bool:
     return False
 
 
-def _read_workbook(path: Path, workbook: Any, progress: Progress | None) -> Register:
-    xml_info = _XlsxInfo(path)
+def _read_workbook(
+    path: Path,
+    workbook: Any,
+    progress: Progress | None,
+    source: Path | BinaryIO | None = None,
+    content: str = "",
+) -> Register:
+    xml_info = _XlsxInfo(path if source is None else source, path)
     chosen: dict[str, tuple[SheetSpec, Any]] = {}
     for spec, metadata in _match_sheets(workbook.sheets_metadata):
         chosen.setdefault(spec.key, (spec, metadata))  # the first match of a sheet wins
     order = xml_info.reading_order(list(chosen.values()))
 
     found: dict[str, SheetData] = {}
+    loose: list[LooseText] = []  # texts outside the tables, for SEC001
     # calamine parses a sheet without holding the GIL: sheets are read (and their
     # XML scanned for error cells) on other threads while this one turns the
     # sheets already read into records. Reading runs ahead by at most
@@ -263,13 +359,20 @@ def _read_workbook(path: Path, workbook: Any, progress: Progress | None) -> Regi
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="reporter-xml") as scanner,
     ):
         sheets: list[Future[Any] | None] = []
-        errors = [scanner.submit(xml_info.error_cells, meta.name) for _, meta in order]
+        # calamine reads a sheet only once its XML has been checked for cells far
+        # apart (it would abort on them): the scanner checks each sheet first.
+        checked: list[Future[None]] = [Future() for _ in order]
+        errors = [
+            scanner.submit(xml_info.error_cells, meta.name, checked[index])
+            for index, (_, meta) in enumerate(order)
+        ]
 
         def read_ahead(current: int) -> None:
             ahead = sum(xml_info.size(meta.name) for _, meta in order[current : len(sheets)])
             while len(sheets) < len(order) and (len(sheets) <= current or ahead < READ_AHEAD_BYTES):
                 name = order[len(sheets)][1].name
-                sheets.append(reader.submit(workbook.get_sheet_by_name, name))
+                gate = checked[len(sheets)]
+                sheets.append(reader.submit(_read_when_checked, workbook, name, gate))
                 ahead += xml_info.size(name)
 
         for index, (spec, metadata) in enumerate(order):
@@ -286,11 +389,14 @@ def _read_workbook(path: Path, workbook: Any, progress: Progress | None) -> Regi
                 errors[index].result(),
                 xml_info.date1904,
                 progress,
+                loose,
             )
             sheets[index] = None  # free calamine's copy of the sheet
             del sheet
     if not found:
         raise InputError("register_no_sheets", path=str(path))
+    register_sheets = {meta.name for _, meta in order}
+    loose.extend(_loose_texts(path, workbook, xml_info, register_sheets, content))
     ordered = {spec.key: found[spec.key] for spec in SHEETS if spec.key in found}
     missing = [spec.key for spec in SHEETS if spec.key not in found]
     return Register(
@@ -299,7 +405,45 @@ def _read_workbook(path: Path, workbook: Any, progress: Progress | None) -> Regi
         missing_sheets=missing,
         sheet_names=list(workbook.sheet_names),
         date1904=xml_info.date1904,
+        loose_texts=loose,
     )
+
+
+def _loose_texts(
+    path: Path, workbook: Any, xml_info: _XlsxInfo, register_sheets: set[str], content: str
+) -> list[LooseText]:
+    """What SEC001 reads beyond the register sheets: other sheets, comments, defined names."""
+    texts: list[LooseText] = []
+    for meta in workbook.sheets_metadata:
+        if meta.name in register_sheets or not str(meta.typ).endswith("WorkSheet"):
+            continue
+        # A sheet the register does not need never stops the register being read:
+        # one calamine cannot read, or whose cells spread too far to read, is not
+        # searched for secrets (a panic still ends the read: calamine's state is unknown).
+        try:
+            xml_info.check_area(meta.name)  # calamine would abort on cells far apart
+            sheet = workbook.get_sheet_by_name(meta.name)
+            first_column = sheet.start[1] if sheet.start else 0
+            texts.extend(sheet_texts(meta.name, sheet.iter_rows(), (0, first_column)))
+        except Exception:
+            continue
+        del sheet
+    if xml_info.workbook_part is not None:
+        texts.extend(xml_info.defined_names)
+        texts.extend(package_texts(xml_info.source, xml_info.sheet_parts))
+    elif content == "ods":
+        try:
+            with zipfile.ZipFile(path) as package:
+                names = member_names(package)
+                texts.extend(ods_annotations(read_part(package, names["content.xml"])))
+        except (KeyError, OSError, zipfile.BadZipFile):
+            pass  # calamine has read the cells; the notes are a bonus
+    return texts
+
+
+def _read_when_checked(workbook: Any, name: str, checked: Future[None]) -> Any:
+    checked.result()  # raises the check's InputError: the sheet is then never read
+    return workbook.get_sheet_by_name(name)
 
 
 def _match_sheets(metadata: Iterable[Any]) -> list[tuple[SheetSpec, Any]]:
@@ -336,7 +480,14 @@ def _read_sheet(
     error_cells: dict[int, dict[int, str]],
     date1904: bool = False,
     progress: Progress | None = None,
+    loose: list[LooseText] | None = None,
 ) -> SheetData:
+    """One register sheet as records; ``loose`` receives the texts outside its table.
+
+    Outside the table: the rows above the header (a title, a note), the cells
+    right of the columns read (SEC001 reads them, see reporter.register.loose_text), and
+    the whole sheet when it has no header row.
+    """
     start = sheet.start
     column_offset = start[1] if start else 0
     rows = sheet.iter_rows()
@@ -370,7 +521,11 @@ def _read_sheet(
         # The sheet is there but its header row cannot be found: every required
         # column is missing (DAT002) and the rules that need it are skipped.
         data.missing_columns = [c.key for c in spec.columns if c.required]
+        if loose is not None:
+            loose.extend(sheet_texts(name, chain(top, rows), (0, column_offset)))
         return data
+    if loose is not None and header_index:
+        loose.extend(sheet_texts(name, top[:header_index], (0, column_offset)))
     header = top[header_index]
     for index, cell in enumerate(header):
         text = display(cell) if not isinstance(cell, str) else cell.strip()
@@ -404,6 +559,12 @@ def _read_sheet(
         if not chunk:
             continue
         records_before = len(data.records)
+        if loose is not None and len(chunk[0]) > scanned_width:
+            # calamine's rows are as wide as the sheet's used range: wider than the
+            # columns read only when something is typed far to the right.
+            far = [row[scanned_width:] for row in chunk]
+            where = (excel_row - 1, column_offset + scanned_width)
+            loose.extend(sheet_texts(name, far, where))
         _read_chunk(data, chunk, excel_row, readers, extra_positions, error_cells, column_offset)
         excel_row += len(chunk)
         # One line each time the count of records passes a multiple of PROGRESS_EVERY.
@@ -635,15 +796,19 @@ _PREFIXED_CELL_START = re.compile(rb"<\w+:c\b")
 class _XlsxInfo:
     """Facts read from an .xlsx/.xlsm package's XML: date system and error cells."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, source: Path | BinaryIO, path: Path | None = None) -> None:
         self.date1904 = False
         self._sheet_parts: dict[str, str] = {}
         self._part_sizes: dict[str, int] = {}  # sheet name -> bytes of its XML, unzipped
-        self._path = path
-        if not zipfile.is_zipfile(path):
+        self.workbook_part: str | None = None  # "xl/workbook.xml", where the package has it
+        self.source = source  # what calamine reads: the file, or its compacted copy
+        self.defined_names: list[LooseText] = []
+        # The register, for messages.
+        self._path = path if path is not None else Path(str(getattr(source, "name", source)))
+        if not zipfile.is_zipfile(source):
             return
         try:
-            with zipfile.ZipFile(path) as package:
+            with zipfile.ZipFile(source) as package:
                 self._read_workbook_xml(package)
         except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError):
             self._sheet_parts = {}
@@ -651,26 +816,53 @@ class _XlsxInfo:
     def _read_workbook_xml(self, package: zipfile.ZipFile) -> None:
         from defusedxml import ElementTree
 
-        names = set(package.namelist())
-        if "xl/workbook.xml" not in names:
+        names = member_names(package)
+        workbook_name = workbook_part(package)
+        if workbook_name is None or not workbook_name.endswith(".xml"):
             return
-        workbook = ElementTree.fromstring(read_part(package, "xl/workbook.xml"))
-        rels = ElementTree.fromstring(read_part(package, "xl/_rels/workbook.xml.rels"))
+        self.workbook_part = workbook_name
+        workbook = ElementTree.fromstring(read_part(package, names[workbook_name]))
+        rels_name = part_relationships(workbook_name)
+        rels = (
+            ElementTree.fromstring(read_part(package, names[rels_name]))
+            if rels_name in names
+            else []
+        )
         targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+        self.defined_names = defined_names(workbook)
         for element in workbook.iter():
             tag = element.tag.rsplit("}", 1)[-1]
             if tag == "workbookPr":
                 self.date1904 = element.get("date1904", "0").lower() in ("1", "true")
             elif tag == "sheet":
                 rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-                target = targets.get(rel_id, "")
-                if target.startswith("/"):
-                    part = target.lstrip("/")
-                else:
-                    part = str(PurePosixPath("xl") / target)
-                self._sheet_parts[element.get("name", "")] = part
+                part = resolve_target(workbook_name, targets.get(rel_id, ""))
                 if part in names:
-                    self._part_sizes[element.get("name", "")] = package.getinfo(part).file_size
+                    self._sheet_parts[element.get("name", "")] = names[part]
+                    self._part_sizes[element.get("name", "")] = package.getinfo(
+                        names[part]
+                    ).file_size
+
+    def _sheet_xml(self, sheet_name: str) -> bytes | None:
+        part = self._sheet_parts.get(sheet_name)
+        if not part:
+            return None
+        try:
+            with zipfile.ZipFile(self.source) as package:
+                return read_part(package, part)
+        except (KeyError, OSError, zipfile.BadZipFile):
+            return None
+
+    def check_area(self, sheet_name: str) -> None:
+        """Raise InputError when the sheet's cells spread over more than calamine can hold."""
+        xml = self._sheet_xml(sheet_name)
+        if xml is not None:
+            check_sheet_xml_area(self._path, sheet_name, xml)
+
+    @property
+    def sheet_parts(self) -> dict[str, str]:
+        """Each sheet's name -> its worksheet part's name in the zip."""
+        return dict(self._sheet_parts)
 
     def size(self, sheet_name: str) -> int:
         """Bytes of the sheet's XML, unzipped (0 when not known: not an .xlsx)."""
@@ -688,15 +880,25 @@ class _XlsxInfo:
         ranked = sorted(sheets, key=lambda pair: -self.size(pair[1].name))
         return [ranked[-1], *ranked[:-1]]
 
-    def error_cells(self, sheet_name: str) -> dict[int, dict[int, str]]:
-        """Excel row -> {0-based column -> error text} for error cells and uncached formulas."""
-        part = self._sheet_parts.get(sheet_name)
-        if not part:
-            return {}
+    def error_cells(
+        self, sheet_name: str, checked: Future[None] | None = None
+    ) -> dict[int, dict[int, str]]:
+        """Excel row -> {0-based column -> error text} for error cells and uncached formulas.
+
+        First the sheet's cells are checked for spreading over more than calamine
+        can hold; ``checked`` is then resolved (with the InputError when they do).
+        """
         try:
-            with zipfile.ZipFile(self._path) as package:
-                xml = read_part(package, part)
-        except (KeyError, OSError, zipfile.BadZipFile):
+            xml = self._sheet_xml(sheet_name)
+            if xml is not None:
+                check_sheet_xml_area(self._path, sheet_name, xml)
+        except BaseException as error:
+            if checked is not None:
+                checked.set_exception(error)
+            raise
+        if checked is not None:
+            checked.set_result(None)
+        if xml is None:
             return {}
         errors: dict[int, dict[int, str]] = {}
         # Visit only the cells that hold an error or a formula, not every cell:

@@ -157,12 +157,14 @@ class RuleContext:
         sheet: str | None = None,
         row: int | None = None,
         column_letter: str | None = None,
+        sheet_name: str | None = None,
         **params: Any,
     ) -> Finding:
         """A finding of this rule on ``record``'s cell in column ``column_key``.
 
         For findings not on a record (a missing sheet or column), pass ``sheet``,
-        ``row`` and ``column_letter`` directly.
+        ``row`` and ``column_letter`` directly; for a sheet that is not a register
+        sheet, ``sheet`` is '' and ``sheet_name`` its name in the workbook.
         """
         if record is not None:
             sheet_key = record.sheet.key
@@ -176,7 +178,8 @@ class RuleContext:
         else:
             sheet_key = sheet or ""
             data = self.register.sheet(sheet_key) if sheet_key else None
-            sheet_name = data.name if data is not None else ""
+            if sheet_name is None:
+                sheet_name = data.name if data is not None else ""
             row_number = row
             letter = column_letter or ""
             record_id = ""

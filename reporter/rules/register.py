@@ -17,6 +17,7 @@ from reporter.model import Finding, Record, Severity, SheetData
 from reporter.register.schema import (
     CONDITIONAL_REQUIRED,
     SHEET_BY_KEY,
+    ColumnSpec,
     column_lookup,
     normalize_token,
 )
@@ -594,6 +595,17 @@ def excel_error(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+# A suggestion needs this much in common (difflib's own default cutoff): "City"
+# shares too little with any register header to be offered ツールID.
+SUGGESTION_CUTOFF = 0.6
+# Headers are compared by their first characters: no register header is longer,
+# and difflib's cost grows with the square of the length.
+COMPARED_CHARACTERS = 40
+# Suggestions are worked out for this many distinct unknown headers per sheet; a
+# sheet of 16,384 headers is a data dump, and its later headers get none.
+SUGGESTED_HEADERS = 200
+
+
 @rule(
     "DAT012",
     Severity.INFO,
@@ -604,12 +616,12 @@ def excel_error(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "知らない列見出し", "en": "Unknown column header"},
     message={
-        "ja": "列見出し「{header}」は台帳の項目ではないため、確認に使われません。{closest}",
-        "en": "The header '{header}' is not a register column, so no check reads it.{closest}",
+        "ja": "列見出し「{header}」{why}{closest}",
+        "en": "The header '{header}' {why}{closest}",
     },
     action={
-        "ja": "メモ用の列ならそのままで構いません。{rename}",
-        "en": "If it is a memo column, leave it.{rename}",
+        "ja": "{keep}{rename}",
+        "en": "{keep}{rename}",
     },
 )
 def unknown_header(ctx: RuleContext) -> Iterator[Finding]:
@@ -622,51 +634,76 @@ def unknown_header(ctx: RuleContext) -> Iterator[Finding]:
 
     for sheet in _sheets(ctx):
         spellings = column_lookup(sheet.key)
+        suggest = _Suggestions(spellings)
         for index, header in sheet.unknown_columns:
-            # The spec asks for the closest known header always.
-            close = difflib.get_close_matches(
-                normalize_token(header), list(spellings), n=1, cutoff=0.0
-            )
-            suggestion = spellings[close[0]].ja if close else ""
-            closest = (
-                {"ja": f"近い見出し: {suggestion}", "en": f" Closest header: {suggestion}"}
-                if suggestion
-                else {"ja": "", "en": ""}
-            )
-            rename = (
-                {
-                    "ja": f"台帳の項目のつもりなら見出しを「{suggestion}」などの正しい名前に直してください。",
+            column = suggest(normalize_token(header))
+            closest: dict[str, str] = {"ja": "", "en": ""}
+            rename: dict[str, str] = {"ja": "", "en": ""}
+            if column is not None:
+                closest = {"ja": f"近い見出し: {column.ja}", "en": f" Closest header: {column.key}"}
+                rename = {
+                    "ja": f"台帳の項目のつもりなら見出しを「{column.ja}」などの正しい名前に直してください。",
                     "en": f" If it is meant as a register column, give it the right name, "
-                    f"such as '{suggestion}'.",
+                    f"such as '{column.key}'.",
                 }
-                if suggestion
-                else {"ja": "", "en": ""}
-            )
             yield ctx.finding(
                 None,
                 sheet=sheet.key,
                 row=sheet.header_row,
                 column_letter=column_letter(index),
                 header=header,
+                why={
+                    "ja": "は台帳の項目ではないため、確認に使われません。",
+                    "en": "is not a register column, so no check reads it.",
+                },
                 closest=closest,
+                keep={
+                    "ja": "メモ用の列ならそのままで構いません。",
+                    "en": "If it is a memo column, leave it.",
+                },
                 rename=rename,
             )
         for index, header in sheet.duplicate_columns:
+            column = spellings.get(normalize_token(header))
+            first = sheet.column_letter(column.key) if column is not None else ""
             yield ctx.finding(
                 None,
                 sheet=sheet.key,
                 row=sheet.header_row,
                 column_letter=column_letter(index),
                 header=header,
-                closest={
-                    "ja": "同じ項目の列が2つあり、左の列だけを使います。",
-                    "en": " The same column appears twice; only the leftmost is used.",
+                why={
+                    "ja": f"は{first}列と同じ項目です。左の{first}列だけを確認に使い、この列は使いません。",
+                    "en": f"repeats the register column in {first}: only that leftmost "
+                    "column is checked, not this one.",
                 },
-                rename={
-                    "ja": "重複した列を消すか、見出しを変えてください。",
-                    "en": " Otherwise delete the duplicate or rename its header.",
+                closest={"ja": "", "en": ""},
+                keep={
+                    "ja": "重複した列を消すか、メモ用なら見出しを別の名前に変えてください。",
+                    "en": "Delete the duplicate column, or if it is a memo, give it another header.",
                 },
+                rename={"ja": "", "en": ""},
             )
+
+
+class _Suggestions:
+    """The register column closest to an unknown header, each distinct header worked out once."""
+
+    def __init__(self, spellings: dict[str, ColumnSpec]) -> None:
+        self.spellings = spellings
+        self.candidates = list(spellings)
+        self.known: dict[str, ColumnSpec | None] = {}
+
+    def __call__(self, token: str) -> ColumnSpec | None:
+        token = token[:COMPARED_CHARACTERS]
+        if token in self.known:
+            return self.known[token]
+        if len(self.known) >= SUGGESTED_HEADERS:
+            return None
+        close = difflib.get_close_matches(token, self.candidates, n=1, cutoff=SUGGESTION_CUTOFF)
+        column = self.spellings[close[0]] if close else None
+        self.known[token] = column
+        return column
 
 
 @rule(

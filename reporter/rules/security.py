@@ -15,17 +15,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from reporter.model import Finding, Record, Severity, column_letter
+from reporter.register.loose_text import has_labelled_secret
 from reporter.register.schema import ID, SECRET_HEADER_WORDS, TEXT, normalize_token
 from reporter.rules.base import RuleContext, rule
 
-# Each pattern: (name shown to the user, regex). Bounded by "not an ASCII letter or
+# Each pattern: (name shown to the user, regex). A key is matched by its structure
+# (prefix, alphabet, a least length), never one exact length: vendors lengthen
+# their keys, and a longer key is still a key. Bounded by "not an ASCII letter or
 # digit" rather than \b: in Japanese text a key follows a kana or kanji directly
 # ("鍵はAKIA…"), and \b sees no boundary between two word characters.
 SECRET_PATTERNS: tuple[tuple[dict[str, str], re.Pattern[str]], ...] = (
     (
         {"ja": "AWSアクセスキーID", "en": "an AWS access key id"},
         re.compile(
-            r"(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}(?![A-Za-z0-9])"
+            r"(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16,}(?![A-Za-z0-9])"
         ),
     ),
     (
@@ -42,15 +45,16 @@ SECRET_PATTERNS: tuple[tuple[dict[str, str], re.Pattern[str]], ...] = (
     ),
     (
         # RMS serviceSecret (SP…) and licenseKey (SL…): the shop number, "_" and 16
-        # random letters and digits. Too short for the long-token check below; the
-        # mixed case tells them from an SKU such as SP123456_BLACKLARGE2024.
+        # random letters and digits (today; a longer key is still one). Too short
+        # for the long-token check below; the mixed case tells them from an SKU
+        # such as SP123456_BLACKLARGE2024.
         {
             "ja": "楽天のサービスシークレット・ライセンスキー",
             "en": "a Rakuten service secret or license key",
         },
         re.compile(
-            r"(?<![A-Za-z0-9])S[PL]\d{4,8}_(?=[A-Za-z0-9]{0,15}[a-z])(?=[A-Za-z0-9]{0,15}[A-Z])"
-            r"[A-Za-z0-9]{16}(?![A-Za-z0-9])"
+            r"(?<![A-Za-z0-9])S[PL]\d{4,10}_(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])"
+            r"[A-Za-z0-9]{16,}(?![A-Za-z0-9])"
         ),
     ),
     (
@@ -127,7 +131,7 @@ def find_secret(text: str) -> dict[str, str] | None:
 # One search that every secret above would match: most text is let through at once.
 _CANDIDATE = re.compile(
     r"(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}|Atz[ra]\||amzn1\.oa2-cs"
-    r"|S[PL]\d{4,8}_|[Bb]earer\s|[A-Za-z0-9+/=_\-]{32,}"
+    r"|S[PL]\d{4,10}_|[Bb]earer\s|[A-Za-z0-9+/=_\-]{32,}"
 )
 
 
@@ -183,12 +187,17 @@ def is_secret_header(header: str) -> bool:
     },
 )
 def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
-    """A cell holds what looks like a secret, in any column, known or not.
+    """A cell holds what looks like a secret, anywhere in the workbook.
 
+    Read: every cell of the register sheets, in the table or not (a title row,
+    a note far to the right); every other sheet,
+    hidden or not (a メモ sheet); cell comments and notes; defined names (the
+    last two in .xlsx/.xlsm and, for comments, .ods; see reporter.register.loose_text).
     Caught: AWS access key ids (AKIA…), LWA refresh and access tokens (Atzr|…,
     Atza|…), LWA client secrets (amzn1.oa2-cs…), Rakuten service secrets and
     license keys (SP…_…, SL…_…), bearer tokens, long random tokens, and any
-    value under a header such as パスワード / password / secret / シークレット / キー値.
+    value under a header such as パスワード / password / secret / シークレット / キー値
+    (on other sheets: under such a label, or in the cell beside it).
     Why: the register is shared and emailed; a secret in it has already leaked.
     """
     for sheet in ctx.register.sheets.values():
@@ -214,6 +223,51 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
                 what=what,
                 masked=mask(text.strip()),
             )
+    yield from _loose_findings(ctx)
+
+
+def _loose_findings(ctx: RuleContext) -> Iterator[Finding]:
+    """Secrets outside the register sheets' tables: other sheets, comments, defined names.
+
+    A finding on a sheet that is not a register sheet has the sheet key '' and
+    the workbook's sheet name; a comment on a register sheet stays with that sheet.
+    """
+    register_sheets = {sheet.name: sheet.key for sheet in ctx.register.sheets.values()}
+    for loose in ctx.register.loose_texts:
+        what = find_secret(loose.text)
+        if what is None and (loose.under_secret_label or has_labelled_secret(loose.text)):
+            what = _UNDER_HEADER
+        if what is None:
+            continue
+        letters, digits = _split_reference(loose.cell)
+        place: dict[str, str] | str
+        if loose.kind == "comment":
+            place = {"ja": f"{loose.cell}のコメント", "en": f"the comment on {loose.cell}"}
+            column = place
+        elif loose.kind == "name":
+            place = {"ja": f"名前の定義『{loose.label}』", "en": f"the defined name {loose.label}"}
+            column = place
+        else:
+            place = loose.cell
+            column = loose.label or loose.cell
+        yield ctx.finding(
+            None,
+            sheet=register_sheets.get(loose.sheet_name, ""),
+            sheet_name=loose.sheet_name,
+            row=digits,
+            column_letter=letters,
+            column=column,
+            what=what,
+            masked=mask(loose.text.strip()),
+            cell=place,
+        )
+
+
+def _split_reference(reference: str) -> tuple[str, int | None]:
+    """ "B12" -> ("B", 12); '' -> ('', None)."""
+    letters = reference.rstrip("0123456789")
+    digits = reference[len(letters) :]
+    return letters, int(digits) if digits else None
 
 
 def _texts(

@@ -18,6 +18,7 @@ here is written record by record from [MS-XLSB].
 
 from __future__ import annotations
 
+import io
 import shutil
 import struct
 import sys
@@ -736,6 +737,71 @@ def impossible_dates(path: Path) -> Path:
 def non_ascii_name(path: Path) -> Path:
     """An ordinary small register under a Japanese name with an emoji and spaces."""
     return write_workbook(path, small_register())
+
+
+@case("dimension-lies.xlsx")
+def dimension_lies(path: Path) -> Path:
+    """A register whose キー sheet declares A1:H2 but holds a value in XFD1048576.
+
+    The declared used range passes every check on it; calamine allocates the
+    range of the cells it finds (17 billion) and aborts the process.
+    """
+    write_workbook(path, small_register())
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    return _replace_in_part(path, KEYS_PART, b"</sheetData>", far + b"</sheetData>")
+
+
+def _replace_in_part(path: Path, part: str, old: bytes, new: bytes) -> Path:
+    original = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == part:
+                assert old in data, part
+                data = data.replace(old, new, 1)
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+@case("ods-row-repeated-a-million-times.ods")
+def ods_row_repeated(path: Path) -> Path:
+    """A few hundred bytes of .ods whose one row of a register says it repeats 1,000,000 times.
+
+    calamine writes out every repetition and the reader reads each row: a minute
+    for a file this size.
+    """
+    row = "".join(_ods_cell(value) for value in ["K-1", "その他", "", "2026-11-01"])
+    table = (
+        f"<table:table table:name={quoteattr('キー')}>"
+        f"<table:table-row>{''.join(_ods_cell(h) for h in HEADERS['キー'])}</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="1000000">{row}</table:table-row>'
+        "</table:table>"
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{table}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("mimetype", _ODS_MIME, compress_type=zipfile.ZIP_STORED)
+        package.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+@case("excel4-worksheet.xls")
+def excel4_worksheet(path: Path) -> Path:
+    """An Excel 4.0 worksheet: BIFF4 records, no OLE container ([MS-XLS] predecessors).
+
+    BOF (0x0409: BIFF4, a worksheet), one LABEL record (0x0204) and EOF.
+    """
+    bof = struct.pack("<HHHHH", 0x0409, 6, 0, 0x0010, 0)
+    text = "キーID".encode("cp932")
+    label = struct.pack("<HHHHHH", 0x0204, 8 + len(text), 0, 0, 0, len(text)) + text
+    path.write_bytes(bof + label + struct.pack("<HH", 0x000A, 0))
+    return path
 
 
 # --- writing zips and .xlsb by hand --------------------------------------------------

@@ -559,8 +559,8 @@ def _title(result: CheckResult, lang: str, key: str) -> str:
 def _intro(result: CheckResult, lang: str, report_path: Path) -> list[str]:
     return [
         i18n.text("email_as_of", lang, as_of=result.as_of.isoformat()),
-        i18n.text("email_register", lang, name=_clean(result.path.name)),
-        i18n.text("email_report", lang, name=_clean(Path(report_path).name)),
+        i18n.text("email_register", lang, name=_clean(result.path.name, masked=False)),
+        i18n.text("email_report", lang, name=_clean(Path(report_path).name, masked=False)),
     ]
 
 
@@ -751,13 +751,15 @@ def _due(row: Row, lang: str) -> str:
     return text
 
 
-def _clean(value: str | None) -> str:
-    """Register text for one line of the email: secrets masked, control characters as spaces."""
+def _clean(value: str | None, masked: bool = True) -> str:
+    """Register text for one line of the email: secrets masked, control characters as spaces.
+
+    A file name is not masked (``masked=False``): it only loses its control characters.
+    """
     if not value:
         return ""
-    text = "".join(
-        " " if unicodedata.category(char).startswith("C") else char for char in redact(str(value))
-    )
+    shown = redact(str(value)) if masked else str(value)
+    text = "".join(" " if unicodedata.category(char).startswith("C") else char for char in shown)
     return " ".join(text.split())
 
 

@@ -258,7 +258,7 @@ def _write_changes(sheet: Sheet, comparison: Comparison, r: int) -> int:
         r += 1
         sheet.text(r, 0, _t(sheet, "xl_previous_file"), **LABEL)
         # The name only: the full path may name a person's home folder.
-        sheet.text(r, 1, safe(previous.path.name))
+        sheet.text(r, 1, previous.path.name)  # a file name: never masked
     counts = (
         ("xl_changes_new", comparison.new),
         ("xl_changes_open", comparison.still_open),
