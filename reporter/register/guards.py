@@ -92,7 +92,7 @@ i18n.add(
             "Ask whoever sent it for the register again.",
         },
         "register_zip_too_many_parts": {
-            "ja": "{path} は開きませんでした: 中のファイルが {count} 個あり、台帳としては多すぎます"
+            "ja": "{path} は開きませんでした: 中のファイルが{count}個あり、台帳としては多すぎます"
             "(上限 {limit})。台帳のファイルか確認してください。",
             "en": "Did not open {path}: it holds {count} parts, far more than a register "
             "(limit {limit}). Check that it is the register.",
@@ -113,7 +113,7 @@ i18n.add(
         },
         "register_sheet_too_large": {
             "ja": "{path} のシート「{sheet}」は、値のあるセルが {range} に広がっていて、読み込むと"
-            "{cells} 個のセルになります(上限 {limit})。表から遠く離れた右端や下端のセルに入って"
+            "{cells}個のセルになります(上限 {limit})。表から遠く離れた右端や下端のセルに入って"
             "いる値(空白1文字も値です)を削除し、保存し直してください。",
             "en": "The sheet {sheet} of {path} has values spread over {range}: reading it would "
             "take {cells} cells (limit {limit}). Delete the values far right or far down from "

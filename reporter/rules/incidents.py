@@ -216,7 +216,7 @@ def _relist_notices(ctx: RuleContext) -> Iterator[Record]:
         "{reply_days} days), {overdue} ago.",
     },
     action={
-        "ja": "すぐに対応してください。手順: {where} {advice}対応したら{cell}に返信日を記入してください。{support}",
+        "ja": "すぐに対応してください。手順: {where}{advice}対応したら{cell}に返信日を記入してください。{support}",
         "en": "Reply now: {where} {advice} Then enter the reply date in {cell}. {support}",
     },
 )
@@ -260,7 +260,7 @@ def notice_reply_overdue(ctx: RuleContext) -> Iterator[Finding]:
         "{reply_days} days); {days_left_text}",
     },
     action={
-        "ja": "{due}までに対応してください。手順: {where} {advice}対応したら{cell}に返信日を記入してください。",
+        "ja": "{due}までに対応してください。手順: {where}{advice}対応したら{cell}に返信日を記入してください。",
         "en": "Reply by {due}: {where} {advice} Then enter the reply date in {cell}.",
     },
 )
