@@ -11,6 +11,21 @@ from collections.abc import Mapping
 from typing import Any
 
 LANGS = ("ja", "en")
+# Month names in English, whatever the machine's locale (email subjects, Task Scheduler).
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 TEXTS: dict[str, dict[str, str]] = {}
 

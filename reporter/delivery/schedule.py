@@ -81,20 +81,6 @@ TASK_NAMESPACE = "http://schemas.microsoft.com/windows/2004/02/mit/task"
 LAUNCHD_LABEL = "reporter.monthly-report"
 LAUNCHERS = {"windows": "run_report.bat", "launchd": "run_report.command", "cron": "run_report.sh"}
 FORMATS = tuple(LAUNCHERS)
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def platform_format() -> str:
@@ -181,7 +167,7 @@ def task_xml(job: Job, lang: str, start: date, user: str | None = None) -> bytes
     by_month = sub(trigger, "ScheduleByMonth")
     sub(sub(by_month, "DaysOfMonth"), "Day", str(job.when.day))
     months = sub(by_month, "Months")
-    for month in _MONTHS:
+    for month in i18n.MONTHS_EN:
         sub(months, month)
 
     principal = sub(sub(task, "Principals"), "Principal", id="Author")

@@ -51,20 +51,6 @@ SUPPORT_PARAM = "support"
 _SCENE_SETTER = 24  # characters: a first sentence this short does not say what to do
 _SENTENCE_END = re.compile(r"。|(?<!e\.g)(?<!i\.e)\.\s")
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 i18n.add(
     {
@@ -543,7 +529,7 @@ def _month(result: CheckResult, lang: str, settings: EmailSettings, count: int) 
         "prefix": f"{prefix} " if prefix else "",
         "year": result.as_of.year,
         "month": result.as_of.month,
-        "month_name": _MONTHS_EN[result.as_of.month - 1],
+        "month_name": i18n.MONTHS_EN[result.as_of.month - 1],
         "count": count,
         "actions": "action" if count == 1 else "actions",
     }
@@ -552,7 +538,7 @@ def _month(result: CheckResult, lang: str, settings: EmailSettings, count: int) 
 def _title(result: CheckResult, lang: str, key: str) -> str:
     as_of = result.as_of
     return i18n.text(
-        key, lang, year=as_of.year, month=as_of.month, month_name=_MONTHS_EN[as_of.month - 1]
+        key, lang, year=as_of.year, month=as_of.month, month_name=i18n.MONTHS_EN[as_of.month - 1]
     )
 
 
