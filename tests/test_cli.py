@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -396,3 +397,12 @@ def test_the_process_exits_with_the_command_code_and_all_its_output(
     else:
         assert done.stdout == ""
         assert done.stderr.count("\n") == 1 and "no-such-register.xlsx" in done.stderr
+
+
+def test_rules_json_says_why_each_rule_matters_in_the_language_asked() -> None:
+    for lang, script in (("ja", "[ぁ-んァ-ン一-龥]"), ("en", "[A-Za-z]{3,}")):
+        result = runner.invoke(app, ["rules", "--json", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        rules = json.loads(result.stdout)["rules"]
+        assert len(rules) == 43
+        assert all(re.search(script, rule["why"]) for rule in rules), lang

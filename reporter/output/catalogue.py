@@ -24,6 +24,7 @@ i18n.add(
             "en": "Rule catalogue ({count} rules). Values and sources come from the rules file.",
         },
         "cat_reads": {"ja": "読むシート", "en": "reads"},
+        "cat_why": {"ja": "なぜ問題か", "en": "why it matters"},
         "cat_all_sheets": {"ja": "全シート", "en": "every sheet"},
         "cat_source": {"ja": "出典", "en": "source"},
         "cat_checked": {"ja": "確認日", "en": "checked"},
@@ -50,6 +51,7 @@ class Entry:
     sheets: str
     parameters: tuple[Parameter, ...]
     description: str
+    why: str
 
 
 def parameters_of(rule: Rule, settings: Any, lang: str = "ja") -> tuple[Parameter, ...]:
@@ -88,6 +90,7 @@ def entries(settings: Any, lang: str) -> list[Entry]:
                 sheets=sheets,
                 parameters=parameters_of(rule, settings, lang),
                 description=rule.doc.split("\n", 1)[0],
+                why=pick(rule.why, lang),
             )
         )
     return result
@@ -99,6 +102,7 @@ def render(settings: Any, lang: str) -> str:
     for entry in items:
         severity = pick(SEVERITY_LABEL[_severity(entry.severity)], lang)
         lines.append(f"{entry.code}  [{severity}]  {entry.title}")
+        lines.append(f"    {i18n.text('cat_why', lang)}: {entry.why}")
         lines.append(f"    {i18n.text('cat_reads', lang)}: {entry.sheets}")
         for parameter in entry.parameters:
             lines.append(
@@ -124,6 +128,7 @@ def to_json(settings: Any, lang: str) -> str:
             "title": e.title,
             "sheets": e.sheets,
             "description": e.description,
+            "why": e.why,
             "parameters": [p.__dict__ for p in e.parameters],
         }
         for e in entries(settings, lang)
