@@ -400,9 +400,11 @@ def test_the_process_exits_with_the_command_code_and_all_its_output(
 
 
 def test_rules_json_says_why_each_rule_matters_in_the_language_asked() -> None:
+    from reporter.rules import RULES
+
     for lang, script in (("ja", "[ぁ-んァ-ン一-龥]"), ("en", "[A-Za-z]{3,}")):
         result = runner.invoke(app, ["rules", "--json", "--lang", lang])
         assert result.exit_code == 0, result.output
         rules = json.loads(result.stdout)["rules"]
-        assert len(rules) == 43
+        assert [rule["code"] for rule in rules] == [rule.code for rule in RULES]
         assert all(re.search(script, rule["why"]) for rule in rules), lang
