@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reporter import i18n
 from reporter.errors import InputError
@@ -631,23 +632,54 @@ def _value_range_in(chunks: Iterable[bytes]) -> tuple[tuple[int, int], tuple[int
 
 
 def _sheet_name(package: zipfile.ZipFile, part: str) -> str:
-    """The name the user sees for a worksheet part, from workbook.xml and its relationships."""
-    from defusedxml import ElementTree
-
+    """The name the user sees for a worksheet part (the part name when it cannot be told)."""
     try:
-        workbook = ElementTree.fromstring(_start_of(package, "xl/workbook.xml"))
-        rels = ElementTree.fromstring(_start_of(package, "xl/_rels/workbook.xml.rels"))
+        found = read_workbook_xml(package)
     except Exception:  # damaged: the part name is still a clue
         return part
-    targets = {rel.get("Id"): rel.get("Target", "").lstrip("/") for rel in rels}
-    for element in workbook.iter():
+    if found is not None:
+        for name, member in found.sheet_parts.items():
+            if part in (member, member.replace("\\", "/")):
+                return name
+    return part
+
+
+@dataclass(frozen=True)
+class WorkbookXml:
+    """An .xlsx package's workbook part, parsed, and where each sheet's part is."""
+
+    part: str  # e.g. "xl/workbook.xml"
+    root: Any  # the parsed workbook.xml (defusedxml)
+    sheet_parts: dict[str, str]  # sheet name -> its member's name in the zip
+
+
+def read_workbook_xml(package: zipfile.ZipFile) -> WorkbookXml | None:
+    """The workbook part and each sheet's part, wherever the package keeps them.
+
+    None for a package without an XML workbook part (.xlsb, .ods). Raises what
+    parsing raises (KeyError, SyntaxError, zipfile errors) for a damaged one.
+    """
+    from defusedxml import ElementTree
+
+    names = member_names(package)
+    workbook_name = workbook_part(package)
+    if workbook_name is None or not workbook_name.endswith(".xml"):
+        return None
+    root = ElementTree.fromstring(read_part(package, names[workbook_name]))
+    rels_name = part_relationships(workbook_name)
+    rels = (
+        ElementTree.fromstring(read_part(package, names[rels_name])) if rels_name in names else []
+    )
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    sheet_parts: dict[str, str] = {}
+    for element in root.iter():
         if element.tag.rsplit("}", 1)[-1] != "sheet":
             continue
-        rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
-        target = targets.get(rel_id, "")
-        if part in (target, f"xl/{target}"):
-            return element.get("name", part)
-    return part
+        rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+        target = resolve_target(workbook_name, targets.get(rel_id, ""))
+        if target in names:
+            sheet_parts[element.get("name", "")] = names[target]
+    return WorkbookXml(workbook_name, root, sheet_parts)
 
 
 def column_number(letters: bytes) -> int:

@@ -32,10 +32,8 @@ from reporter.register.guards import (
     column_number,
     inspect_package,
     member_names,
-    part_relationships,
     read_part,
-    resolve_target,
-    workbook_part,
+    read_workbook_xml,
 )
 from reporter.register.loose_text import defined_names, ods_annotations, package_texts, sheet_texts
 from reporter.register.native_panic import panics_as_damaged_file
@@ -814,34 +812,18 @@ class _XlsxInfo:
             self._sheet_parts = {}
 
     def _read_workbook_xml(self, package: zipfile.ZipFile) -> None:
-        from defusedxml import ElementTree
-
-        names = member_names(package)
-        workbook_name = workbook_part(package)
-        if workbook_name is None or not workbook_name.endswith(".xml"):
+        found = read_workbook_xml(package)
+        if found is None:
             return
-        self.workbook_part = workbook_name
-        workbook = ElementTree.fromstring(read_part(package, names[workbook_name]))
-        rels_name = part_relationships(workbook_name)
-        rels = (
-            ElementTree.fromstring(read_part(package, names[rels_name]))
-            if rels_name in names
-            else []
-        )
-        targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-        self.defined_names = defined_names(workbook)
-        for element in workbook.iter():
-            tag = element.tag.rsplit("}", 1)[-1]
-            if tag == "workbookPr":
+        self.workbook_part = found.part
+        self.defined_names = defined_names(found.root)
+        for element in found.root.iter():
+            if element.tag.rsplit("}", 1)[-1] == "workbookPr":
                 self.date1904 = element.get("date1904", "0").lower() in ("1", "true")
-            elif tag == "sheet":
-                rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-                part = resolve_target(workbook_name, targets.get(rel_id, ""))
-                if part in names:
-                    self._sheet_parts[element.get("name", "")] = names[part]
-                    self._part_sizes[element.get("name", "")] = package.getinfo(
-                        names[part]
-                    ).file_size
+        self._sheet_parts = dict(found.sheet_parts)
+        self._part_sizes = {
+            name: package.getinfo(member).file_size for name, member in found.sheet_parts.items()
+        }
 
     def _sheet_xml(self, sheet_name: str) -> bytes | None:
         part = self._sheet_parts.get(sheet_name)
