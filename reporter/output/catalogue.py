@@ -191,6 +191,7 @@ i18n.add(
         "doc_sheet_only": {"ja": "「{sheet}」シート", "en": "sheet {sheet}"},
         "doc_due": {"ja": "期限 {due}", "en": "due {due}"},
         "doc_action": {"ja": "対応", "en": "What to do"},
+        "doc_unconfirmed": {"ja": "未確認", "en": "Not confirmed"},
         "doc_params_head": {
             "ja": "| 値の名前 | 値 | 出典 | 確認日 |\n|---|---|---|---|",
             "en": "| parameter | value | source | checked |\n|---|---|---|---|",
@@ -334,10 +335,18 @@ def markdown(
         if parameters:
             lines += ["", i18n.text("doc_params_head", lang)]
             lines += [
-                f"| `{p.name}` | {p.value} | [{p.source_title}]({p.source_url}) | {p.checked} |"
+                f"| `{p.name}` | {p.value} | [{p.source_title}]({p.source_url}){_unconfirmed(p, lang)}"
+                f" | {p.checked} |"
                 for p in parameters
             ]
     return "\n".join(lines) + "\n"
+
+
+def _unconfirmed(parameter: Parameter, lang: str) -> str:
+    """What the source could not confirm, under the source (the rules file says it)."""
+    if not parameter.unconfirmed:
+        return ""
+    return f"<br>**{i18n.text('doc_unconfirmed', lang)}**: {parameter.unconfirmed}"
 
 
 if __name__ == "__main__":
