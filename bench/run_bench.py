@@ -56,8 +56,8 @@ TIMEOUT = 3 * 3600  # a 1M-row report on a slow machine takes minutes, not hours
 
 # The targets (ratios measured in one run).
 HELP_LIMIT = 2.0  # reporter --help / python -c "import typer"
-CHECK_LIMIT = 2.5  # check / floor at 100k rows
-REPORT_LIMIT = 4.0  # report / floor at 100k rows
+CHECK_LIMIT = 2.0  # check / floor at 100k rows
+REPORT_LIMIT = 3.0  # report / floor at 100k rows
 GROWTH_LIMIT = 11.0  # report at 1M / report at 100k
 MEMORY_LIMIT_MB = 2048.0  # report at 1M
 # "No more than a 50-row register": these are ~0.5 s processes, whose best-of-3

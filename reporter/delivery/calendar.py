@@ -172,14 +172,16 @@ def to_ical(result: CheckResult, lang: str, stamp: datetime | None = None) -> by
     return calendar.to_ical()
 
 
-def write_calendar(result: CheckResult, report: Path, lang: str) -> Path:
+def write_calendar(result: CheckResult, report: Path, lang: str, data: bytes | None = None) -> Path:
     """Write the calendar file beside ``report``; return its path (for the email to attach).
 
+    ``data`` is :func:`to_ical`'s result when the caller has it already.
     Raises OutputError (exit 3) when it cannot be written; an older file of
     the same name is then left as it was.
     """
     target = calendar_path(report, result.as_of)
-    data = to_ical(result, lang)
+    if data is None:
+        data = to_ical(result, lang)
     try:
         write_atomically(
             target,

@@ -348,14 +348,16 @@ def _json_row(fields: list[str | int]) -> str:
     Only a register with ids or names thousands of characters long comes near the
     limit; such a finding may then not be matched next month, which is all it costs.
     """
-    text = json.dumps(fields, ensure_ascii=False)
+    text = _encode(fields)
     limit = 2_000
     while len(text) > CELL_LIMIT and limit > 0:
-        text = json.dumps(
-            [f[:limit] if isinstance(f, str) else f for f in fields], ensure_ascii=False
-        )
+        text = _encode([f[:limit] if isinstance(f, str) else f for f in fields])
         limit //= 2
     return text
+
+
+# json.dumps(..., ensure_ascii=False) builds an encoder per call: one for every finding.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 # --- the hidden sheet, read back -----------------------------------------------

@@ -925,7 +925,9 @@ class _XlsxInfo:
 def _marker_positions(xml: bytes) -> Iterator[int]:
     """Where an error type, or a formula with no cached value, may start.
 
-    A regex over a 30 MB sheet is slow; bytes.find and bytes.count are not.
+    A regex over a 30 MB sheet is slow; bytes.find and bytes.count are not,
+    but each is a pass over the whole sheet that holds the GIL while the
+    other threads read and parse: as few passes as can tell are made.
     Formulas are walked only when counting shows that some lack the cached
     <v> that Excel writes right after them. Namespace-prefixed XML (``<x:f>``,
     written by some programs) falls back to the regex.
@@ -935,9 +937,9 @@ def _marker_positions(xml: bytes) -> Iterator[int]:
         yield position
         position = xml.find(b't="e"', position + 1)
     closed = xml.count(b"</f>")
-    # <v/>, <v /> and <v></v> (written by openpyxl) hold no value either.
-    empty_values = sum(xml.count(b"</f>" + v) for v in _EMPTY_VALUES)
-    if closed != xml.count(b"</f><v") - empty_values:
+    # Excel writes <f>…</f><v>…</v>; <v></v> (openpyxl) holds no value. Anything
+    # else after a formula (<v/>, <v />, no <v>) is told apart by the walk below.
+    if closed and closed != xml.count(b"</f><v>") - xml.count(b"</f><v></v>"):
         position = xml.find(b"</f>")
         while position != -1:
             after = position + 4
@@ -945,19 +947,21 @@ def _marker_positions(xml: bytes) -> Iterator[int]:
                 yield position
             position = xml.find(b"</f>", after)
     # Self-closing formulas: the cells of a filled-down shared formula, <f t="shared" si="0"/>.
-    opened = xml.count(b"<f>") + xml.count(b"<f ") + xml.count(b"<f/>")
-    empty_after_shared = sum(xml.count(b"/>" + v) for v in _EMPTY_VALUES)
-    if opened - closed != xml.count(b"/><v") - empty_after_shared:
-        for needle in (b"<f ", b"<f/>"):
-            position = xml.find(needle)
-            while position != -1:
-                tag_end = xml.find(b">", position)
-                after = tag_end + 1
-                if xml[tag_end - 1 : tag_end] == b"/" and (
-                    not xml.startswith(b"<v", after) or xml.startswith(_EMPTY_VALUES, after)
-                ):
-                    yield position
-                position = xml.find(needle, position + 1)
-    if b":f>" in xml or b":f " in xml:
+    # As many tags starting "<f" as "</f>": every formula is closed, none self-closing.
+    if xml.count(b"<f") != closed:
+        opened = xml.count(b"<f>") + xml.count(b"<f ") + xml.count(b"<f/>")
+        empty_after_shared = sum(xml.count(b"/>" + v) for v in _EMPTY_VALUES)
+        if opened - closed != xml.count(b"/><v") - empty_after_shared:
+            for needle in (b"<f ", b"<f/>"):
+                position = xml.find(needle)
+                while position != -1:
+                    tag_end = xml.find(b">", position)
+                    after = tag_end + 1
+                    if xml[tag_end - 1 : tag_end] == b"/" and (
+                        not xml.startswith(b"<v", after) or xml.startswith(_EMPTY_VALUES, after)
+                    ):
+                        yield position
+                    position = xml.find(needle, position + 1)
+    if b":f" in xml and (b":f>" in xml or b":f " in xml):
         for match in _PREFIXED_FORMULA.finditer(xml):
             yield match.start()

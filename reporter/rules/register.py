@@ -391,8 +391,9 @@ def unknown_reference(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             target_key = "stores" if key == "store" else "tools"
             ids = known[key]
+            position = sheet.value_index[key]
             for record in sheet.records:
-                value = record[key]
+                value = record.values[position]
                 if value is None or value in ids:
                     continue
                 close = _closest_id(value, ids, closest_cache)
@@ -457,9 +458,14 @@ def date_in_future(ctx: RuleContext) -> Iterator[Finding]:
     Why: usually a mistyped year, which shifts every deadline computed from it.
     """
     for sheet_key, columns in _NOT_IN_FUTURE.items():
-        for record in ctx.records(sheet_key):
-            for key in columns:
-                value = record[key]
+        sheet = ctx.register.sheet(sheet_key)
+        if sheet is None:
+            continue
+        # Record.values by position: these loops read every row of the largest sheets.
+        positions = [(key, sheet.value_index[key]) for key in columns]
+        for record in sheet.records:
+            for key, position in positions:
+                value = record.values[position]
                 if value is not None and value > ctx.as_of:
                     yield ctx.finding(
                         record,
@@ -502,9 +508,16 @@ def dates_out_of_order(ctx: RuleContext) -> Iterator[Finding]:
     Why: one of the two is wrong, and the deadlines computed from them too.
     """
     for sheet_key, pairs in _ORDER.items():
-        for record in ctx.records(sheet_key):
-            for earlier_key, later_key in pairs:
-                earlier, later = record[earlier_key], record[later_key]
+        sheet = ctx.register.sheet(sheet_key)
+        if sheet is None:
+            continue
+        positions = [
+            (earlier_key, sheet.value_index[earlier_key], later_key, sheet.value_index[later_key])
+            for earlier_key, later_key in pairs
+        ]
+        for record in sheet.records:
+            for earlier_key, earlier_position, later_key, later_position in positions:
+                earlier, later = record.values[earlier_position], record.values[later_position]
                 if earlier is not None and later is not None and later < earlier:
                     yield ctx.finding(
                         record,
@@ -543,8 +556,11 @@ def asin_malformed(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: repeat notices for the same ASIN (INC008) cannot be matched.
     """
-    for record in ctx.records("notices"):
-        value = record["asin"]
+    sheet = ctx.register.sheet("notices")
+    assert sheet is not None  # the rule runs only with the notices sheet
+    position = sheet.value_index["asin"]
+    for record in sheet.records:
+        value = record.values[position]
         if value is not None and not _ASIN.fullmatch(unicodedata.normalize("NFKC", value)):
             yield ctx.finding(record, "asin", value=value)
 

@@ -107,8 +107,11 @@ def expiry_date(key: Record, settings: Settings) -> date | None:
     """
     if key["kind"] == "mws_access_key":
         return None
-    candidates = [d for d in (key["expires_on"], validity_end(key, settings)) if d is not None]
-    return min(candidates) if candidates else None
+    expires_on: date | None = key["expires_on"]
+    end = validity_end(key, settings)
+    if expires_on is None or end is None:
+        return end if expires_on is None else expires_on
+    return min(expires_on, end)
 
 
 def working_key_expiries(ctx: RuleContext) -> list[tuple[Record, date]]:
@@ -127,12 +130,12 @@ def renewable_keys(ctx: RuleContext) -> list[Record]:
     """The keys the RNW rules look at: every key but those registered in a cancelled tool."""
 
     def compute() -> list[Record]:
+        # As tool_of_key_cancelled, with the cancelled tools found once instead of per key.
         tools = tools_by_id(ctx.register)
-        return [
-            key
-            for key in ctx.records("keys")
-            if tool_of_key_cancelled(key, tools, ctx.as_of) is None
-        ]
+        cancelled = {
+            tool_id for tool_id, tool in tools.items() if tool_is_cancelled(tool, ctx.as_of)
+        }
+        return [key for key in ctx.records("keys") if key["tool_id"] not in cancelled]
 
     return ctx.shared("renewable_keys", compute)
 

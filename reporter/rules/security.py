@@ -117,8 +117,8 @@ _SHORTEST_SECRET = 20
 
 def find_secret(text: str) -> dict[str, str] | None:
     """What kind of secret ``text`` holds, or None."""
-    if len(text) < _SHORTEST_SECRET or _CANDIDATE.search(text) is None:
-        return None  # most text: one search instead of one per pattern
+    if len(text) < _SHORTEST_SECRET or not _might_hold_secret(text):
+        return None  # most text: one or two searches instead of one per pattern
     for name, pattern in SECRET_PATTERNS:
         if pattern.search(text):
             return name
@@ -133,6 +133,14 @@ _CANDIDATE = re.compile(
     r"(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}|Atz[ra]\||amzn1\.oa2-cs"
     r"|S[PL]\d{4,10}_|[Bb]earer\s|[A-Za-z0-9+/=_\-]{32,}"
 )
+# Every secret above holds 16 characters in a row from this set (the bearer token's
+# 16; the others more), and a search for one class is twice as fast as the one above:
+# it goes first, and most messages and actions stop there.
+_RUN_OF_16 = re.compile(r"[A-Za-z0-9+/=_\-.|~]{16}")
+
+
+def _might_hold_secret(text: str) -> bool:
+    return _RUN_OF_16.search(text) is not None and _CANDIDATE.search(text) is not None
 
 
 # Findings repeat the same texts (a label, a store, a rule's wording): each
@@ -140,7 +148,7 @@ _CANDIDATE = re.compile(
 @functools.lru_cache(maxsize=1 << 16)
 def redact(text: str) -> str:
     """``text`` with every secret-looking part masked."""
-    if len(text) < _SHORTEST_SECRET or _CANDIDATE.search(text) is None:
+    if len(text) < _SHORTEST_SECRET or not _might_hold_secret(text):
         return text
     for _, pattern in SECRET_PATTERNS:
         text = pattern.sub(lambda m: mask(m.group(0)), text)

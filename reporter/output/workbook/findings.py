@@ -168,11 +168,20 @@ def write_findings(
     # One unwrapped line: it reads across the empty cells to its right.
     sheet.text(TITLE_ROW, 0, f"{i18n.text(spec.title, lang)}  {count}", bold=True, font_size=12)
     ws.set_row(TITLE_ROW, 22)
+    # The status column holds a few texts (新規, 継続(2か月)…): each is worded once.
+    status_texts: dict[tuple[bool, int], str] = {}
+
+    def status_of(row: Row) -> str:
+        status = statuses[id(row)]
+        key = (status.new, status.months_open)
+        text = status_texts.get(key)
+        if text is None:
+            text = status_texts[key] = status_text(status, lang)
+        return text
+
     values = [
         [
-            status_text(statuses[id(row)], lang)
-            if column.kind == "status"
-            else column.value(row, lang)
+            status_of(row) if column.kind == "status" else column.value(row, lang)
             for column in spec.columns
         ]
         for row in rows

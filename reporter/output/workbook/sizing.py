@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -59,14 +60,18 @@ def row_height(cells: Sequence[tuple[Any, float]]) -> float | None:
     """
     lines = 1
     for value, col_width in cells:
-        if not isinstance(value, str) or not value:
-            continue
-        if len(value) * 2 <= col_width - 1 and "\n" not in value:
-            continue  # one line even if every character is full-width
-        usable = max(1.0, col_width - 1)
-        needed = sum(_lines(display_width(line), col_width, usable) for line in value.split("\n"))
-        lines = max(lines, needed)
+        if isinstance(value, str) and value:
+            lines = max(lines, _text_lines(value, col_width))
     return lines * LINE_HEIGHT + ROW_PADDING if lines > 1 else None
+
+
+# Titles and actions repeat down a findings table: each is measured once per width.
+@functools.lru_cache(maxsize=4096)
+def _text_lines(value: str, col_width: float) -> int:
+    if len(value) * 2 <= col_width - 1 and "\n" not in value:
+        return 1  # one line even if every character is full-width
+    usable = max(1.0, col_width - 1)
+    return sum(_lines(display_width(line), col_width, usable) for line in value.split("\n"))
 
 
 def fit_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, float]]) -> float | None:
