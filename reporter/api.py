@@ -32,8 +32,6 @@ from reporter.errors import InputError, OutputError
 from reporter.platform import Settings, load_settings
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from reporter.delivery.history import Comparison, Previous
     from reporter.engine import CheckResult
     from reporter.rules.base import Rule
@@ -190,27 +188,19 @@ def monthly_report(
     # Found before writing: a re-run for the same date replaces that date's report.
     last_report: Previous | None = history.find_previous(result.as_of, previous, target.parent)
     comparison = history.compare(result, last_report)
-    calendar_data: Future[bytes] | None = None
-    if calendar:
-        from concurrent.futures import Future
-        from threading import Thread
+    from concurrent.futures import ThreadPoolExecutor
 
-        from reporter.delivery.calendar import to_ical
-        from reporter.output.flat import flatten
+    from reporter.delivery.calendar import to_ical, write_calendar
+    from reporter.output.flat import flatten
 
-        flatten(result, lang)  # rendered once, here, for the report and the calendar alike
-        # The calendar's events are built while the report is zipped (zlib holds no GIL).
-        calendar_data = Future()
-        Thread(target=_run_into, args=(calendar_data, lambda: to_ical(result, lang))).start()
-    try:
+    flatten(result, lang)  # rendered once, here, for the report and the calendar alike
+    # The calendar's events are built while the report is zipped (zlib holds no GIL);
+    # leaving the block waits for them, and .result() raises what building them raised.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        calendar_data = pool.submit(to_ical, result, lang) if calendar else None
         written = write_report(result, target, lang, comparison)
-    finally:
-        if calendar_data is not None:
-            calendar_data.exception()  # waits; an error of its own is raised below
     calendar_file = None
     if calendar_data is not None:
-        from reporter.delivery.calendar import write_calendar
-
         calendar_file = write_calendar(result, written, lang, calendar_data.result())
     outcome = ReportOutcome(path=written, comparison=comparison, calendar=calendar_file)
     if eml is None and email is False:
@@ -224,13 +214,6 @@ def monthly_report(
         Path(eml) if eml is not None else None,
         per_owner=per_owner,
     )
-
-
-def _run_into(future: Future[bytes], work: Callable[[], bytes]) -> None:
-    try:
-        future.set_result(work())
-    except BaseException as error:  # handed to the caller, which raises it
-        future.set_exception(error)
 
 
 def _deliver(
