@@ -7,6 +7,7 @@ Rule messages live with their rules (see :mod:`reporter.rules.base`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,8 +42,16 @@ def add(table: Mapping[str, Mapping[str, str]]) -> None:
         TEXTS[key] = dict(by_lang)
 
 
+# Set by the test suite: a placeholder with no param is then an error, so a message
+# that would show "{count}" to a user fails a test instead.
+STRICT_ENV = "REPORTER_STRICT_TEXTS"
+
+
 def render(template: str, params: Mapping[str, Any]) -> str:
-    """Fill ``{name}`` placeholders; a missing param shows as its name, never crashes."""
+    """Fill ``{name}`` placeholders; a missing param shows as its name, never crashes
+    (except under the tests, see STRICT_ENV)."""
+    if os.environ.get(STRICT_ENV):
+        return template.format_map(dict(params))
     return template.format_map(_Lenient(params))
 
 

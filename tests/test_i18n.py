@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
 from pathlib import Path
@@ -55,3 +56,13 @@ def test_every_text_has_both_languages_filled() -> None:
 def test_a_missing_key_is_an_error_not_the_key_on_screen() -> None:
     with pytest.raises(KeyError):
         i18n.text("no_such_key_anywhere", "ja")
+
+
+def test_a_placeholder_without_its_param_fails_under_the_tests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert i18n.STRICT_ENV in os.environ  # set by tests/conftest.py for the whole suite
+    with pytest.raises(KeyError):
+        i18n.text("run_done", "ja")  # "終了コード {code}" without code
+    monkeypatch.delenv(i18n.STRICT_ENV)
+    assert i18n.text("run_done", "ja") == "終了コード {code}"  # users never see a crash
