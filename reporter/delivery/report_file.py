@@ -30,8 +30,14 @@ from reporter.delivery import history
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError
 from reporter.files import write_atomically
-from reporter.model import Severity
-from reporter.output.flat import CATEGORY_LABEL, SEVERITY_LABEL, flatten, most_urgent, summarize
+from reporter.output.flat import (
+    CATEGORY_LABEL,
+    SEVERITY_LABEL,
+    flatten,
+    most_urgent,
+    severity_counts,
+    summarize,
+)
 from reporter.output.terminal import for_terminal, printable
 from reporter.output.workbook import write_workbook
 from reporter.rules.base import pick
@@ -62,10 +68,7 @@ i18n.add(
             "ja": "基準日 {as_of} の件数(除外分を除く):",
             "en": "Findings as of {as_of} (excepted ones not counted):",
         },
-        "report_counts_line": {
-            "ja": "  {category}: エラー {error}件 / 警告 {warning}件 / 情報 {info}件",
-            "en": "  {category}: {error} error(s), {warning} warning(s), {info} info",
-        },
+        "report_counts_line": {"ja": "  {category}: {counts}", "en": "  {category}: {counts}"},
         "report_excepted": {
             "ja": "除外中(承認済み): {count}件",
             "en": "Excepted (accepted by the team): {count}",
@@ -266,15 +269,12 @@ def summary_lines(
         i18n.text("report_counts_header", lang, as_of=result.as_of.isoformat()),
     ]
     for category in CATEGORY_ORDER:
-        counts = summary.by_category[category]
         lines.append(
             i18n.text(
                 "report_counts_line",
                 lang,
                 category=pick(CATEGORY_LABEL[category], lang),
-                error=counts[Severity.ERROR],
-                warning=counts[Severity.WARNING],
-                info=counts[Severity.INFO],
+                counts=severity_counts(summary.by_category[category], lang),
             )
         )
     lines.append(i18n.text("report_excepted", lang, count=summary.excepted))

@@ -7,6 +7,7 @@ findings, so wording, masking and ordering are decided once.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +29,10 @@ i18n.add(
         "no_actions": {
             "ja": "対応が必要なエラー・警告はありません。",
             "en": "No error or warning needs action.",
+        },
+        "severity_counts": {
+            "ja": "エラー {error}件 / 警告 {warning}件 / 情報 {info}件",
+            "en": "{error} error(s), {warning} warning(s), {info} info",
         },
     }
 )
@@ -124,6 +129,17 @@ def summarize(result: CheckResult) -> Summary:
         by_severity={severity: severities.get(severity, 0) for severity in Severity},
         by_category=by_category,
         excepted=len(result.findings) - len(counted),
+    )
+
+
+def severity_counts(counts: Mapping[Severity, int], lang: str) -> str:
+    """ "エラー 3件 / 警告 7件 / 情報 2件": the count line of the terminal, the report run and the email."""
+    return i18n.text(
+        "severity_counts",
+        lang,
+        error=counts[Severity.ERROR],
+        warning=counts[Severity.WARNING],
+        info=counts[Severity.INFO],
     )
 
 

@@ -8,8 +8,7 @@ from collections.abc import Iterable
 
 from reporter import i18n
 from reporter.engine import CheckResult
-from reporter.model import Severity
-from reporter.output.flat import SEVERITY_LABEL, Row, flatten, summarize
+from reporter.output.flat import SEVERITY_LABEL, Row, flatten, severity_counts, summarize
 from reporter.output.text_width import display_width
 from reporter.register.schema import SHEET_BY_KEY, SHEETS
 from reporter.rules.base import pick
@@ -27,8 +26,8 @@ i18n.add(
         "term_owner": {"ja": "担当", "en": "owner"},
         "term_excepted": {"ja": "除外中: {reason}", "en": "excepted: {reason}"},
         "term_totals": {
-            "ja": "合計: エラー {error}件 / 警告 {warning}件 / 情報 {info}件(除外 {excepted}件)",
-            "en": "Total: {error} error(s), {warning} warning(s), {info} info ({excepted} excepted)",
+            "ja": "合計: {counts}(除外 {excepted}件)",
+            "en": "Total: {counts} ({excepted} excepted)",
         },
         "term_rows": {
             "ja": "行数: {sheet} 読んだ行 {read} = 問題なし {clean} + 指摘あり {flagged}",
@@ -122,9 +121,7 @@ def render(result: CheckResult, lang: str, register_display: str) -> str:
         i18n.text(
             "term_totals",
             lang,
-            error=summary.by_severity[Severity.ERROR],
-            warning=summary.by_severity[Severity.WARNING],
-            info=summary.by_severity[Severity.INFO],
+            counts=severity_counts(summary.by_severity, lang),
             excepted=summary.excepted,
         )
     )

@@ -37,6 +37,7 @@ from reporter.output.flat import (
     TOP_ACTIONS,
     Row,
     flatten,
+    severity_counts,
     summarize,
 )
 from reporter.rules import RULE_BY_CODE
@@ -98,10 +99,7 @@ i18n.add(
             "ja": "件数(除外分を除く)",
             "en": "Findings (excepted ones not counted)",
         },
-        "email_counts_line": {
-            "ja": "{category}: エラー {error}件 / 警告 {warning}件 / 情報 {info}件",
-            "en": "{category}: {error} error(s), {warning} warning(s), {info} info",
-        },
+        "email_counts_line": {"ja": "{category}: {counts}", "en": "{category}: {counts}"},
         "email_col_category": {"ja": "区分", "en": "Category"},
         "email_total": {"ja": "合計", "en": "Total"},
         "email_excepted": {
@@ -601,13 +599,10 @@ class _Body:
         t, e = self.t, html.escape
         self.text += ["", t("email_counts_header")]
         for category in CATEGORY_ORDER:
-            counts = summary.by_category[category]
             line = t(
                 "email_counts_line",
                 category=pick(CATEGORY_LABEL[category], self.lang),
-                error=counts[Severity.ERROR],
-                warning=counts[Severity.WARNING],
-                info=counts[Severity.INFO],
+                counts=severity_counts(summary.by_category[category], self.lang),
             )
             self.text.append(f"  {line}")
         excepted = t("email_excepted", count=summary.excepted)
