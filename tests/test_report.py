@@ -22,7 +22,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reporter import files
-from reporter.delivery import report_file as report
+from reporter.delivery import report_file
 from reporter.delivery.report_file import summary_lines
 from reporter.engine import CheckResult, count_rows, urgency_key
 from reporter.errors import EXIT_OUTPUT, OutputError
@@ -666,7 +666,7 @@ def test_failure_while_writing_leaves_no_temp_file(
     def disk_full(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(report, "write_workbook", disk_full)
+    monkeypatch.setattr(report_file, "write_workbook", disk_full)
     folder = tmp_path / "reports"
     with pytest.raises(OutputError) as caught:
         write_report(full_result, folder, "en")
