@@ -181,12 +181,12 @@ i18n.add(
             "{hint}{kept}",
         },
         "email_hint_graph_denied": {
-            "ja": "アプリに Microsoft Graph の Mail.Send(アプリケーションの許可)と管理者の同意があるか、"
-            "アプリのアクセス制限(Application Access Policy または RBAC for Applications)に"
-            "from のメールボックス {sender} が含まれているか確認してください。",
-            "en": "Check that the application has Microsoft Graph's Mail.Send application "
-            "permission with admin consent, and that its access policy (Application Access Policy "
-            "or RBAC for Applications) includes the from mailbox {sender}.",
+            "ja": "Exchange Online で、アプリに「Application Mail.Send」の役割が割り当てられ"
+            "(RBAC for Applications)、その範囲に from のメールボックス {sender} が含まれているか"
+            "確認してください(Test-ServicePrincipalAuthorization で確かめられます)。",
+            "en": "Check in Exchange Online that the application is assigned the "
+            '"Application Mail.Send" role (RBAC for Applications) and that its scope includes '
+            "the from mailbox {sender} (Test-ServicePrincipalAuthorization shows it).",
         },
         "email_hint_graph_mailbox": {
             "ja": "from のアドレス {sender} が、このテナントのメールボックス(ライセンスのあるユーザーか共有"
