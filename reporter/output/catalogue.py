@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reporter import i18n
-from reporter.output.flat import SEVERITY_LABEL
+from reporter.output.flat import CATEGORY_LABEL, SEVERITY_LABEL
 from reporter.register.schema import SHEET_BY_KEY
 from reporter.rules import RULES, Rule
 from reporter.rules.base import pick
@@ -196,11 +196,6 @@ i18n.add(
             "ja": "| 値の名前 | 値 | 出典 | 確認日 |\n|---|---|---|---|",
             "en": "| parameter | value | source | checked |\n|---|---|---|---|",
         },
-        "doc_cat_renewal": {"ja": "更新期限", "en": "renewals"},
-        "doc_cat_revocation": {"ja": "権限取消", "en": "revocations"},
-        "doc_cat_follow_up": {"ja": "通知対応", "en": "follow-ups"},
-        "doc_cat_register": {"ja": "台帳の問題", "en": "register problems"},
-        "doc_cat_security": {"ja": "秘密の値", "en": "secrets"},
     }
 )
 
@@ -320,7 +315,7 @@ def markdown(
             "doc_meta",
             lang,
             severity=pick(SEVERITY_LABEL[rule.severity], lang),
-            category=i18n.text(f"doc_cat_{rule.category}", lang),
+            category=pick(CATEGORY_LABEL[rule.category], lang),
             sheets=sheets,
         )
         lines += ["", f"## {rule.code}", "", f"**{pick(rule.title, lang)}**  ", meta]
