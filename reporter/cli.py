@@ -129,7 +129,9 @@ def friendly_errors(command: F) -> F:
         except Exception as error:
             if os.environ.get("REPORTER_DEBUG"):
                 raise
-            typer.echo(_one_line(_bug_line(error, meta[_LANG_KEY])), err=True)
+            # The line holds the error's type and the log's path, nothing from the register:
+            # printable, not masked (a path is never masked).
+            typer.echo(_printable_lines(_bug_line(error, meta[_LANG_KEY])), err=True)
             raise typer.Exit(EXIT_BUG) from None
 
     return wrapper  # type: ignore[return-value]
@@ -176,13 +178,6 @@ def error_line(error: ReporterError, lang: str) -> str:
         for name, value in error.params.items()
     }
     return printable(type(error)(error.key, **params).render(lang))
-
-
-def _one_line(text: str) -> str:
-    """An error for the terminal: it may quote the register, so secrets masked and printable."""
-    from reporter.output.terminal import for_terminal
-
-    return for_terminal(text)
 
 
 def _printable_lines(text: str) -> str:
