@@ -16,11 +16,9 @@ and no password is stored with the task.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import plistlib
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +27,7 @@ from pathlib import Path
 from reporter import i18n
 from reporter.config import Config, ScheduleSettings
 from reporter.errors import InputError, OutputError
+from reporter.files import write_atomically
 
 i18n.add(
     {
@@ -221,25 +220,14 @@ def windows_user() -> str | None:
 
 def write_task_file(data: bytes, target: Path) -> Path:
     """Write the task file through a temporary file; OutputError (exit 3) when it cannot."""
-    temporary: Path | None = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=".task-", suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-        temporary = None
+        write_atomically(target, lambda temporary: temporary.write_bytes(data), prefix=".task-")
     except OSError as error:
         raise OutputError(
             "schedule_unwritable",
             path=str(target),
             detail=error.strerror or str(error) or type(error).__name__,
         ) from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
     return target
 
 
