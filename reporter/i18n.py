@@ -45,12 +45,13 @@ def add(table: Mapping[str, Mapping[str, str]]) -> None:
 # Set by the test suite: a placeholder with no param is then an error, so a message
 # that would show "{count}" to a user fails a test instead.
 STRICT_ENV = "REPORTER_STRICT_TEXTS"
+STRICT = bool(os.environ.get(STRICT_ENV))  # read once: render() is on the hot path
 
 
 def render(template: str, params: Mapping[str, Any]) -> str:
     """Fill ``{name}`` placeholders; a missing param shows as its name, never crashes
     (except under the tests, see STRICT_ENV)."""
-    if os.environ.get(STRICT_ENV):
+    if STRICT:
         return template.format_map(dict(params))
     return template.format_map(_Lenient(params))
 

@@ -22,6 +22,7 @@ AS_OF = date(2026, 11, 30)
 # A message placeholder without its param fails the test that shows it (reporter.i18n):
 # the user would otherwise read "{count}". Set for every process the tests start too.
 os.environ[i18n.STRICT_ENV] = "1"
+i18n.STRICT = True
 
 # The smallest complete register: the four required sheets with their headers.
 HEADERS: dict[str, list[str]] = {
