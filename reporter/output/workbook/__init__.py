@@ -7,9 +7,10 @@ catalogue (:mod:`.rules_sheet`). A seventh, hidden sheet carries what next
 month's report compares with (:mod:`.history_sheet`); its layout belongs to
 :mod:`reporter.delivery.history`, and it holds plain values only.
 
-Safety: every cell goes through the typed writers of :mod:`.cells`, which never
-let a text become a formula or a link; the workbook options below turn off
-xlsxwriter's own string-to-formula/url/number guessing as a second line of defence.
+Safety: every cell goes through the typed writers of :mod:`.cells`, or is added
+as a typed value to a :class:`.bulk.BulkSheet` row; neither lets a text become a
+formula or a link. The workbook options below turn off xlsxwriter's own
+string-to-formula/url/number guessing as a second line of defence.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from reporter.delivery import history
 from reporter.delivery.history import Comparison
 from reporter.engine import CheckResult
 from reporter.output.flat import flatten
+from reporter.output.workbook.bulk import BulkSheet
 from reporter.output.workbook.cells import FONT, HEADER_ROW, TITLE_ROW, Formats, Sheet
 from reporter.output.workbook.findings import FINDING_SHEETS, write_findings
 from reporter.output.workbook.history_sheet import write_history
@@ -81,15 +83,17 @@ def write_workbook(
     # Rows are re-sorted per sheet; their status follows them by identity.
     statuses = {id(row): s for row, s in zip(rows, comparison.statuses, strict=True)}
 
-    def add_sheet(name: str) -> Sheet:
-        return Sheet(workbook.add_worksheet(name), formats, lang)
+    def add_sheet(name: str, bulk: bool = False) -> Sheet:
+        # The sheets with a row per finding take their rows whole (see bulk.py).
+        worksheet_class = BulkSheet if bulk else None
+        return Sheet(workbook.add_worksheet(name, worksheet_class), formats, lang)
 
     summary = add_sheet(i18n.text("xl_sheet_summary", lang))
     write_summary(workbook, summary, result, rows, register_name, register_sha256, comparison)
     print_setup(summary.ws, page_footer, repeat=(TITLE_ROW, TITLE_ROW))
 
     for spec in FINDING_SHEETS:
-        sheet = add_sheet(i18n.text(spec.name, lang))
+        sheet = add_sheet(i18n.text(spec.name, lang), bulk=True)
         chosen = spec.order([r for r in rows if r.category in spec.categories])
         write_findings(sheet, spec, chosen, result.as_of, statuses)
         print_setup(sheet.ws, page_footer, repeat=(HEADER_ROW, HEADER_ROW))
@@ -99,7 +103,7 @@ def write_workbook(
     print_setup(rules.ws, page_footer, repeat=(HEADER_ROW, HEADER_ROW))
 
     write_history(
-        add_sheet(history.HISTORY_SHEET),
+        add_sheet(history.HISTORY_SHEET, bulk=True),
         history.history_cells(result, rows, comparison, register_name),
     )
 

@@ -12,6 +12,7 @@ from reporter import i18n
 from reporter.delivery.history import Status
 from reporter.model import Category, Severity
 from reporter.output.flat import Row
+from reporter.output.workbook.bulk import BulkSheet
 from reporter.output.workbook.cells import (
     DATE_FORMAT,
     DAYS_FORMAT,
@@ -29,7 +30,7 @@ from reporter.output.workbook.columns import (
     Column,
     status_text,
 )
-from reporter.output.workbook.sizing import fit_row, widths
+from reporter.output.workbook.sizing import row_height, widths
 
 i18n.add(
     {
@@ -124,7 +125,8 @@ FINDING_SHEETS: tuple[FindingSheet, ...] = (
     ),
 )
 
-_NUMBER_KINDS = frozenset({"number", "days"})
+# Columns whose values are written as they are: a day, or a number.
+_TYPED_KINDS = frozenset({"date", "number", "days"})
 # Per cell of a row style: (format of a value, of a blank, of text that needs a quote prefix).
 _CellFormats = tuple[Format, Format, Format]
 
@@ -161,6 +163,8 @@ def write_findings(
 ) -> None:
     """The title line, then the table of ``rows``; ``statuses`` by ``id(row)``."""
     ws = sheet.ws
+    # Tens of thousands of rows: added whole (see bulk.py), below the title and header.
+    assert isinstance(ws, BulkSheet)
     lang = sheet.lang
     headers = [i18n.text(c.header, lang) for c in spec.columns]
     excepted = sum(1 for r in rows if r.excepted)
@@ -206,7 +210,8 @@ def write_findings(
     wrapped = [c for c, column in enumerate(spec.columns) if column.kind == "wrap"]
     kinds = [column.kind for column in spec.columns]
     # A large register has tens of thousands of findings: the formats of each row
-    # style are looked up once, and cells go straight to the typed writers.
+    # style are looked up once, and each row is added whole. Text that would start a
+    # formula gets the quote-prefix format, as Sheet.text gives it.
     styles: dict[tuple[Severity, bool, bool], list[_CellFormats]] = {}
     for r, (row, row_values) in enumerate(zip(rows, values, strict=True), start=FIRST_DATA_ROW):
         new = statuses[id(row)].new
@@ -214,19 +219,18 @@ def write_findings(
         cell_formats = styles.get(style)
         if cell_formats is None:
             cell_formats = styles[style] = _cell_formats(sheet, spec.columns, row, new)
+        cells: list[tuple[object, Format]] = []
         for c, value in enumerate(row_values):
             value_format, blank_format, quoted_format = cell_formats[c]
             if value is None or value == "":
-                ws.write_blank(r, c, None, blank_format)
-            elif kinds[c] == "date":
-                ws.write_datetime(r, c, value, value_format)
-            elif kinds[c] in _NUMBER_KINDS:
-                ws.write_number(r, c, value, value_format)
+                cells.append((None, blank_format))
+            elif kinds[c] in _TYPED_KINDS:
+                cells.append((value, value_format))
             else:
                 text = str(value)
-                quoted = quoted_format if needs_quote_prefix(text) else value_format
-                ws.write_string(r, c, text, quoted)
-        fit_row(ws, r, [(row_values[c], column_widths[c]) for c in wrapped])
+                cells.append((text, quoted_format if needs_quote_prefix(text) else value_format))
+        height = row_height([(row_values[c], column_widths[c]) for c in wrapped])
+        ws.add_row(r, cells, height)
     if not rows:
         # xlsxwriter needs one data row in a table; it carries the "nothing found" note,
         # unwrapped so it reads across the empty cells beside it.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from xlsxwriter.format import Format
+
 from reporter.delivery import history
+from reporter.output.workbook.bulk import BulkSheet
 from reporter.output.workbook.cells import DATE_FORMAT, Sheet, needs_quote_prefix
 
 
@@ -16,21 +19,24 @@ def write_history(sheet: Sheet, grid: list[list[history.Cell]]) -> None:
     keyboard, which would spoil next month's comparison.
     """
     ws = sheet.ws
-    # One row per finding: written with the formats looked up once, since a
-    # large register has tens of thousands of findings.
+    assert isinstance(ws, BulkSheet)
+    # One row per finding, added whole (see bulk.py); the formats are looked up once.
     quoted = sheet.formats.get(quote_prefix=True)
     day = sheet.formats.get(num_format=DATE_FORMAT)
     for r, values in enumerate(grid):
-        for c, value in enumerate(values):
+        cells: list[tuple[object, Format | None]] = []
+        for value in values:
             if isinstance(value, str):
                 # Masked already by history_cells; masking the keys again here
                 # could change them and break next month's matching.
-                if value:
-                    ws.write_string(r, c, value, quoted if needs_quote_prefix(value) else None)
+                cells.append((value, quoted if needs_quote_prefix(value) else None))
             elif isinstance(value, date):
-                ws.write_datetime(r, c, value, day)
-            elif isinstance(value, int | float):
-                ws.write_number(r, c, value)
+                cells.append((value, day))
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                cells.append((value, None))
+            else:
+                cells.append((None, None))
+        ws.add_row(r, cells)
     ws.set_column(0, 0, 40)
     ws.set_column(1, len(history.FINDING_FIELDS), 14)
     ws.protect()

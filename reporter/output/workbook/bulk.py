@@ -1,0 +1,158 @@
+"""A worksheet that takes its table body as whole rows of XML.
+
+xlsxwriter keeps every cell as an object, then writes it through a general
+routine and every text through the shared string table: about 10 µs a cell,
+1.5 s of a 100k-row register's report for the findings tables and the history
+sheet alone. Those rows are regular (a value and a format per cell), so
+:class:`BulkSheet` turns each into its XML text when it is added, with the text
+inline (``t="inlineStr"``, which Excel, LibreOffice, openpyxl and calamine all
+read; see :data:`_EXCEL_ESCAPED` for the exception) and writes the lot after xlsxwriter's own rows. Everything else on the
+sheet (the title, the table's header, widths, the table, print set-up) goes
+through xlsxwriter as usual.
+
+The sheet is made with ``workbook.add_worksheet(name, worksheet_class=BulkSheet)``,
+the subclassing xlsxwriter documents. It also leans on private parts: it
+overrides ``_write_sheet_data``, and uses ``_check_dimensions``, ``row_info``,
+``_xml_start_tag`` / ``_xml_end_tag``, the shared string table's
+``_get_shared_string_index`` and a format's ``_get_xf_index``, as they are in
+xlsxwriter 3.3 (hence the version range in pyproject.toml; 3.2 names row
+heights differently and does not round them to pixels). tests/test_bulk_sheet.py
+writes the same cells both ways and compares what a reader sees, so a change in
+any of them fails a test rather than a report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+_MARKUP = re.compile(r"[&<>]")
+# Text Excel writes with its _xHHHH_ escapes: control characters, the two
+# non-characters, and text that already looks like such an escape. openpyxl (so
+# pandas) undoes those escapes in shared strings but not in inline ones, so such
+# text, rare in a register, goes to the shared string table as xlsxwriter's own
+# writers would put it.
+_EXCEL_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_1900_EPOCH = date(1899, 12, 30).toordinal()  # serial 1 is 1900-01-01; Excel counts 1900-02-29
+_1904_EPOCH = date(1904, 1, 1).toordinal()
+_MARCH_1900 = 61  # 1900-03-01, the first day on which Excel's count is right again
+
+
+def xml_text(text: str) -> str:
+    """``text`` (with nothing :data:`_EXCEL_ESCAPED` in it) as the content of an element."""
+    if not _MARKUP.search(text):
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def excel_serial(day: date, date_1904: bool = False) -> int:
+    """The Excel serial number of a day (its time of day, if any, is dropped)."""
+    if date_1904:
+        return day.toordinal() - _1904_EPOCH
+    serial = day.toordinal() - _1900_EPOCH
+    # Excel's 1900 calendar has a 29 February that never was: days before March are one less.
+    return serial - 1 if serial < _MARCH_1900 else serial
+
+
+class BulkSheet(Worksheet):
+    """A worksheet whose rows from some row down are added whole with :meth:`add_row`.
+
+    Rows written the ordinary way (``write_string``, ``set_row``…) must all lie
+    above the first added row: XML rows go in order, and the added ones are
+    written after xlsxwriter's.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._added_rows: list[str] = []
+        self._first_added_row: int | None = None
+        self._last_added_row = -1
+        self._column_names: list[str] = []
+
+    def add_row(
+        self, row: int, cells: Iterable[tuple[Any, Format | None]], height: float | None = None
+    ) -> None:
+        """Add row ``row`` (0-based, below every row added before) from column A.
+
+        Each cell is (value, format): a ``str`` is text (an empty one a blank),
+        an ``int`` or ``float`` a number, a ``date`` a day, ``None`` a blank. A
+        blank is written only when it has a format (it keeps the row's colour
+        and borders). ``height`` in points; None leaves the default height.
+        """
+        if row <= self._last_added_row:
+            raise ValueError(f"row {row} is not below row {self._last_added_row}")
+        names = self._column_names
+        reference_row = str(row + 1)
+        parts = []
+        first_col = last_col = -1
+        for col, (value, cell_format) in enumerate(cells):
+            if col >= len(names):
+                names.append(xl_col_to_name(col))
+            style = f' s="{cell_format._get_xf_index()}"' if cell_format is not None else ""
+            kind = type(value)
+            if kind is str and value:
+                if _EXCEL_ESCAPED.search(value):
+                    index = self.str_table._get_shared_string_index(value)
+                    parts.append(
+                        f'<c r="{names[col]}{reference_row}"{style} t="s"><v>{index}</v></c>'
+                    )
+                else:
+                    space = (
+                        ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+                    )
+                    parts.append(
+                        f'<c r="{names[col]}{reference_row}"{style} t="inlineStr">'
+                        f"<is><t{space}>{xml_text(value)}</t></is></c>"
+                    )
+            elif value is None or kind is str:
+                if not style:
+                    continue
+                parts.append(f'<c r="{names[col]}{reference_row}"{style}/>')
+            elif isinstance(value, date):
+                serial = excel_serial(value, self.date_1904)
+                parts.append(f'<c r="{names[col]}{reference_row}"{style}><v>{serial}</v></c>')
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                parts.append(f'<c r="{names[col]}{reference_row}"{style}><v>{value:.16G}</v></c>')
+            else:
+                raise TypeError(f"cannot write {kind.__name__} to a cell")
+            if first_col < 0:
+                first_col = col
+            last_col = col
+        if last_col < 0 and height is None:
+            return
+        for col in {max(first_col, 0), max(last_col, 0)}:
+            if self._check_dimensions(row, col) == -1:
+                raise ValueError(f"row {row} is outside the worksheet")
+        size = ""
+        if height is not None:
+            # Whole pixels at 96 dpi, as Excel keeps a row's height (and xlsxwriter writes it).
+            points = 0.75 * int(height * 4.0 / 3.0 + 0.5)
+            size = f' ht="{points:.16g}" customHeight="1"'
+
+        self._added_rows.append(f'<row r="{reference_row}"{size}>{"".join(parts)}</row>')
+        if self._first_added_row is None:
+            self._first_added_row = row
+        self._last_added_row = row
+
+    def _write_sheet_data(self) -> None:
+        if self._first_added_row is None:
+            super()._write_sheet_data()
+            return
+        ordinary_rows = [r for r, cells in self.table.items() if cells]
+        ordinary_rows.extend(self.row_info)
+        if ordinary_rows and max(ordinary_rows) >= self._first_added_row:
+            raise ValueError(
+                f"row {max(ordinary_rows)} was written the ordinary way below row "
+                f"{self._first_added_row}, the first row added whole"
+            )
+        self._xml_start_tag("sheetData")
+        if ordinary_rows:
+            self._write_rows()
+        self.fh.writelines(self._added_rows)
+        self._xml_end_tag("sheetData")
