@@ -33,6 +33,8 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 _MARKUP = re.compile(r"[&<>]")
+# Either of the two below: most text has neither, and is told so by one search.
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 # Text Excel writes with its _xHHHH_ escapes: control characters, the two
 # non-characters, and text that already looks like such an escape. openpyxl (so
 # pandas) undoes those escapes in shared strings but not in inline ones, so such
@@ -74,6 +76,7 @@ class BulkSheet(Worksheet):
         self._first_added_row: int | None = None
         self._last_added_row = -1
         self._column_names: list[str] = []
+        self._style_attributes: dict[int, str] = {}  # by id(format)
 
     def add_row(
         self, row: int, cells: Iterable[tuple[Any, Format | None]], height: float | None = None
@@ -88,37 +91,41 @@ class BulkSheet(Worksheet):
         if row <= self._last_added_row:
             raise ValueError(f"row {row} is not below row {self._last_added_row}")
         names = self._column_names
+        styles = self._style_attributes
         reference_row = str(row + 1)
         parts = []
         first_col = last_col = -1
         for col, (value, cell_format) in enumerate(cells):
             if col >= len(names):
                 names.append(xl_col_to_name(col))
-            style = f' s="{cell_format._get_xf_index()}"' if cell_format is not None else ""
+            style = "" if cell_format is None else styles.get(id(cell_format))
+            if style is None:
+                style = styles[id(cell_format)] = f' s="{cell_format._get_xf_index()}"'
             kind = type(value)
+            ref = names[col] + reference_row
             if kind is str and value:
-                if _EXCEL_ESCAPED.search(value):
+                special = _SPECIAL.search(value) is not None
+                if special and _EXCEL_ESCAPED.search(value):
                     index = self.str_table._get_shared_string_index(value)
-                    parts.append(
-                        f'<c r="{names[col]}{reference_row}"{style} t="s"><v>{index}</v></c>'
-                    )
+                    parts.append(f'<c r="{ref}"{style} t="s"><v>{index}</v></c>')
                 else:
+                    text = xml_text(value) if special else value
                     space = (
                         ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
                     )
                     parts.append(
-                        f'<c r="{names[col]}{reference_row}"{style} t="inlineStr">'
-                        f"<is><t{space}>{xml_text(value)}</t></is></c>"
+                        f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
                     )
             elif value is None or kind is str:
                 if not style:
                     continue
-                parts.append(f'<c r="{names[col]}{reference_row}"{style}/>')
+                parts.append(f'<c r="{ref}"{style}/>')
             elif isinstance(value, date):
-                serial = excel_serial(value, self.date_1904)
-                parts.append(f'<c r="{names[col]}{reference_row}"{style}><v>{serial}</v></c>')
+                parts.append(
+                    f'<c r="{ref}"{style}><v>{excel_serial(value, self.date_1904)}</v></c>'
+                )
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                parts.append(f'<c r="{names[col]}{reference_row}"{style}><v>{value:.16G}</v></c>')
+                parts.append(f'<c r="{ref}"{style}><v>{value:.16G}</v></c>')
             else:
                 raise TypeError(f"cannot write {kind.__name__} to a cell")
             if first_col < 0:
