@@ -7,14 +7,23 @@ from __future__ import annotations
 
 from reporter.model import Record, Register
 
+# Keys of Register.derived: what depends on the register alone, not on the run's date.
+_TOOLS_BY_ID = "lookups.tools_by_id"
+_STORES_BY_NAME = "lookups.stores_by_name"
+
 
 def tools_by_id(register: Register) -> dict[str, Record]:
-    """The tools sheet by tool_id (first row wins; duplicates are DAT006's business)."""
-    tools: dict[str, Record] = {}
-    for tool in register.records("tools"):
-        tool_id = tool["tool_id"]
-        if tool_id is not None:
-            tools.setdefault(tool_id, tool)
+    """The tools sheet by tool_id (first row wins; duplicates are DAT006's business).
+
+    Worked out once per register (a dozen rules ask); do not modify it.
+    """
+    tools: dict[str, Record] | None = register.derived.get(_TOOLS_BY_ID)
+    if tools is None:
+        tools = register.derived[_TOOLS_BY_ID] = {}
+        for tool in register.records("tools"):
+            tool_id = tool["tool_id"]
+            if tool_id is not None:
+                tools.setdefault(tool_id, tool)
     return tools
 
 
@@ -22,10 +31,13 @@ def store_record(register: Register, store: str | None) -> Record | None:
     """The row of ``store`` on the stores sheet (None when the name is blank or not there)."""
     if store is None:
         return None
-    for record in register.records("stores"):
-        if record["store"] == store:
-            return record
-    return None
+    stores: dict[str, Record] | None = register.derived.get(_STORES_BY_NAME)
+    if stores is None:
+        stores = register.derived[_STORES_BY_NAME] = {}
+        for record in register.records("stores"):
+            if record["store"] is not None:
+                stores.setdefault(record["store"], record)
+    return stores.get(store)
 
 
 def store_platform(register: Register, store: str | None) -> str | None:
