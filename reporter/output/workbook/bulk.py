@@ -33,8 +33,9 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 _MARKUP = re.compile(r"[&<>]")
-# Either of the two below: most text has neither, and is told so by one search.
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+# Characters that either of the two below looks for (their "_x" part aside): a search
+# for one class of characters is quick, and most text has none of them.
+_SPECIAL_CHARACTERS = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
 # Text Excel writes with its _xHHHH_ escapes: control characters, the two
 # non-characters, and text that already looks like such an escape. openpyxl (so
 # pandas) undoes those escapes in shared strings but not in inline ones, so such
@@ -104,7 +105,7 @@ class BulkSheet(Worksheet):
             kind = type(value)
             ref = names[col] + reference_row
             if kind is str and value:
-                special = _SPECIAL.search(value) is not None
+                special = "_x" in value or _SPECIAL_CHARACTERS.search(value) is not None
                 if special and _EXCEL_ESCAPED.search(value):
                     index = self.str_table._get_shared_string_index(value)
                     parts.append(f'<c r="{ref}"{style} t="s"><v>{index}</v></c>')
