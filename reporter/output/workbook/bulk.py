@@ -6,9 +6,9 @@ routine and every text through the shared string table: about 10 µs a cell,
 sheet alone. Those rows are regular (a value and a format per cell), so
 :class:`BulkSheet` turns each into its XML text when it is added, with the text
 inline (``t="inlineStr"``, which Excel, LibreOffice, openpyxl and calamine all
-read; see :data:`_EXCEL_ESCAPED` for the exception) and writes the lot after xlsxwriter's own rows. Everything else on the
-sheet (the title, the table's header, widths, the table, print set-up) goes
-through xlsxwriter as usual.
+read; see :data:`_EXCEL_ESCAPED` for the exception), and writes them after
+xlsxwriter's own rows. Everything else on the sheet (the title, the table's
+header, widths, the table, print set-up) goes through xlsxwriter as usual.
 
 The sheet is made with ``workbook.add_worksheet(name, worksheet_class=BulkSheet)``,
 the subclassing xlsxwriter documents. It also leans on private parts: it
@@ -33,15 +33,15 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 _MARKUP = re.compile(r"[&<>]")
-# Characters that either of the two below looks for (their "_x" part aside): a search
-# for one class of characters is quick, and most text has none of them.
-_SPECIAL_CHARACTERS = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
 # Text Excel writes with its _xHHHH_ escapes: control characters, the two
 # non-characters, and text that already looks like such an escape. openpyxl (so
 # pandas) undoes those escapes in shared strings but not in inline ones, so such
 # text, rare in a register, goes to the shared string table as xlsxwriter's own
 # writers would put it.
 _EXCEL_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+# The characters of both patterns above: text without them, and without "_x", needs
+# neither (most text; one search for a class of characters is quick).
+_SPECIAL_CHARACTERS = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _1900_EPOCH = date(1899, 12, 30).toordinal()  # serial 1 is 1900-01-01; Excel counts 1900-02-29
 _1904_EPOCH = date(1904, 1, 1).toordinal()
 _MARCH_1900 = 61  # 1900-03-01, the first day on which Excel's count is right again
