@@ -188,20 +188,28 @@ def monthly_report(
     # Found before writing: a re-run for the same date replaces that date's report.
     last_report: Previous | None = history.find_previous(result.as_of, previous, target.parent)
     comparison = history.compare(result, last_report)
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from reporter.delivery.calendar import to_ical, write_calendar
     from reporter.output.flat import flatten
 
     flatten(result, lang)  # rendered once, here, for the report and the calendar alike
-    # The calendar's events are built while the report is zipped (zlib holds no GIL);
-    # leaving the block waits for them, and .result() raises what building them raised.
+    # The calendar's events are built while the report is zipped: zlib holds no GIL,
+    # and started any earlier the thread would only slow the writing of the cells.
+    # Leaving the block waits for them; .result() raises what building them raised.
+    calendar_data: list[Future[bytes]] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
-        calendar_data = pool.submit(to_ical, result, lang) if calendar else None
-        written = write_report(result, target, lang, comparison)
+
+        def build_calendar() -> None:
+            calendar_data.append(pool.submit(to_ical, result, lang))
+
+        written = write_report(
+            result, target, lang, comparison, before_close=build_calendar if calendar else None
+        )
     calendar_file = None
-    if calendar_data is not None:
-        calendar_file = write_calendar(result, written, lang, calendar_data.result())
+    if calendar:
+        data = calendar_data[0].result() if calendar_data else None
+        calendar_file = write_calendar(result, written, lang, data)
     outcome = ReportOutcome(path=written, comparison=comparison, calendar=calendar_file)
     if eml is None and email is False:
         return outcome

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -183,11 +184,13 @@ def write_report(
     target: Path,
     lang: str,
     comparison: history.Comparison,
+    before_close: Callable[[], None] | None = None,
 ) -> Path:
     """Write the report workbook for ``result`` to ``target``; return it.
 
     ``comparison`` is this run's comparison with last month's report
-    (:func:`reporter.delivery.history.compare`). Raises OutputError (exit 3) when the
+    (:func:`reporter.delivery.history.compare`). ``before_close`` is called when
+    the cells are written and the workbook is about to be zipped. Raises OutputError (exit 3) when the
     path is the register itself or cannot be written; the previous report at that
     path, if any, is left untouched.
     """
@@ -197,7 +200,7 @@ def write_report(
     sha256 = sha256_of(register)
 
     def write(temporary: Path) -> None:
-        write_workbook(result, temporary, lang, register.name, sha256, comparison)
+        write_workbook(result, temporary, lang, register.name, sha256, comparison, before_close)
 
     try:
         write_atomically(target, write, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)

@@ -15,6 +15,7 @@ string-to-formula/url/number guessing as a second line of defence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import xlsxwriter
@@ -49,8 +50,12 @@ def write_workbook(
     register_name: str,
     register_sha256: str,
     comparison: Comparison | None = None,
+    before_close: Callable[[], None] | None = None,
 ) -> None:
     """Write the report for ``result`` to ``path`` (overwriting it).
+
+    ``before_close`` is called once every cell is written, just before the
+    workbook is zipped (mostly zlib, which lets other threads run).
 
     ``comparison`` is ``result`` against the previous report (see
     :func:`reporter.delivery.history.compare`); without it this is the first report and
@@ -108,6 +113,8 @@ def write_workbook(
     )
 
     summary.ws.activate()
+    if before_close is not None:
+        before_close()
     try:
         workbook.close()
     except FileCreateError as error:
