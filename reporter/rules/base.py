@@ -108,7 +108,10 @@ def localize_params(finding: Finding, lang: str) -> dict[str, Any]:
         "due": finding.due.isoformat() if finding.due else "",
     }
     for name, value in finding.params.items():
-        if isinstance(value, Mapping) and "ja" in value:
+        kind = value.__class__
+        if kind is str or kind is int:
+            pass  # most params: as they are (the checks below cost more than the loop)
+        elif (kind is dict or isinstance(value, Mapping)) and "ja" in value:
             value = pick(value, lang)
         elif isinstance(value, date):
             value = value.isoformat()
