@@ -330,7 +330,10 @@ def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
             continue
         # Count first: duplicates are few, so only their rows are gathered.
         position = sheet.value_index[id_key]
-        counts = Counter(record.values[position] for record in sheet.records)
+        ids = [record.values[position] for record in sheet.records]
+        if len(set(ids)) == len(ids):
+            continue  # every id once (the usual case), told without counting them
+        counts = Counter(ids)
         repeated = {value for value, count in counts.items() if count > 1 and value is not None}
         if not repeated:
             continue
