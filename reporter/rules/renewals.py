@@ -79,6 +79,11 @@ def key_is_active(key: Record) -> bool:
     return key["status"] != "retired"
 
 
+def status_has_working_key(status: str | None) -> bool:
+    """Active and not awaiting approval (see :func:`key_has_working_key`), by the status alone."""
+    return status != "retired" and status != "awaiting_approval"
+
+
 def key_in_use(key: Record) -> bool:
     """Spec: in use is status in_use (or blank) or update_requested."""
     return key["status"] in (None, "in_use", "update_requested")
@@ -87,14 +92,17 @@ def key_in_use(key: Record) -> bool:
 def key_has_working_key(key: Record) -> bool:
     """Active and not awaiting approval: a key awaiting approval has not been issued yet,
     so it has nothing that can expire (RNW003 covers it instead)."""
-    return key_is_active(key) and key["status"] != "awaiting_approval"
+    return status_has_working_key(key["status"])
 
 
 def validity_end(key: Record, settings: Settings) -> date | None:
     """issued_on + the validity of the key's kind, or None (no issue date, or a kind that
     does not expire on a schedule: mws_access_key, other)."""
-    issued_on: date | None = key["issued_on"]
-    days = settings.validity_days.get(key["kind"] or "")
+    return _validity_end(key["kind"], key["issued_on"], settings)
+
+
+def _validity_end(kind: str | None, issued_on: date | None, settings: Settings) -> date | None:
+    days = settings.validity_days.get(kind or "")
     if issued_on is None or days is None:
         return None
     return issued_on + timedelta(days=days)
@@ -105,10 +113,15 @@ def expiry_date(key: Record, settings: Settings) -> date | None:
 
     MWS keys have no expiry date: MWS itself is gone, which RNW005 reports.
     """
-    if key["kind"] == "mws_access_key":
+    return _expiry_date(key["kind"], key["issued_on"], key["expires_on"], settings)
+
+
+def _expiry_date(
+    kind: str | None, issued_on: date | None, expires_on: date | None, settings: Settings
+) -> date | None:
+    if kind == "mws_access_key":
         return None
-    expires_on: date | None = key["expires_on"]
-    end = validity_end(key, settings)
+    end = _validity_end(kind, issued_on, settings)
     if expires_on is None or end is None:
         return end if expires_on is None else expires_on
     return min(expires_on, end)
@@ -116,14 +129,29 @@ def expiry_date(key: Record, settings: Settings) -> date | None:
 
 def working_key_expiries(ctx: RuleContext) -> list[tuple[Record, date]]:
     """(key, expiry date) of every issued, renewable key whose expiry is known, once a run."""
-    return ctx.shared(
-        "working_key_expiries",
-        lambda: [
+
+    def compute() -> list[tuple[Record, date]]:
+        keys = renewable_keys(ctx)
+        if not keys:
+            return []
+        # Read by position: this goes over every key of the register.
+        index = keys[0].sheet.value_index
+        status, kind = index["status"], index["kind"]
+        issued_on, expires_on = index["issued_on"], index["expires_on"]
+        settings = ctx.settings
+        return [
             (key, expiry)
-            for key in renewable_keys(ctx)
-            if key_has_working_key(key) and (expiry := expiry_date(key, ctx.settings)) is not None
-        ],
-    )
+            for key in keys
+            if status_has_working_key((values := key.values)[status])
+            and (
+                expiry := _expiry_date(
+                    values[kind], values[issued_on], values[expires_on], settings
+                )
+            )
+            is not None
+        ]
+
+    return ctx.shared("working_key_expiries", compute)
 
 
 def renewable_keys(ctx: RuleContext) -> list[Record]:
