@@ -17,11 +17,11 @@ from reporter.rules.base import RuleContext, rule
 from reporter.rules.lookups import store_platform, store_record, tools_by_id
 from reporter.rules.renewals import (
     Text,
+    cancelled_tools,
     day_count,
     key_is_active,
     key_subject,
     owner_name,
-    tool_is_cancelled,
     tool_label,
     tool_of_key_cancelled,
 )
@@ -176,9 +176,10 @@ def grant_to_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
     Why: cancelling the contract does not end the vendor's access; the grant does.
     """
     tools = tools_by_id(ctx.register)
+    cancelled_by_id = cancelled_tools(ctx)
     for grant in _active_grants(ctx):
-        tool = tools.get(grant["tool_id"]) if grant["tool_id"] is not None else None
-        if tool is None or not tool_is_cancelled(tool, ctx.as_of):
+        tool = cancelled_by_id.get(grant["tool_id"])
+        if tool is None:
             continue
         cancelled_on: date | None = tool["cancelled_on"]
         if cancelled_on is None:
@@ -480,7 +481,7 @@ def key_of_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
     for key in ctx.records("keys"):
         if not key_is_active(key):
             continue
-        tool = tool_of_key_cancelled(key, tools, ctx.as_of)
+        tool = tool_of_key_cancelled(key, ctx)
         if tool is None:
             continue
         cancelled_on: date | None = tool["cancelled_on"]

@@ -158,14 +158,22 @@ def renewable_keys(ctx: RuleContext) -> list[Record]:
     """The keys the RNW rules look at: every key but those registered in a cancelled tool."""
 
     def compute() -> list[Record]:
-        # As tool_of_key_cancelled, with the cancelled tools found once instead of per key.
-        tools = tools_by_id(ctx.register)
-        cancelled = {
-            tool_id for tool_id, tool in tools.items() if tool_is_cancelled(tool, ctx.as_of)
-        }
+        cancelled = cancelled_tools(ctx)
         return [key for key in ctx.records("keys") if key["tool_id"] not in cancelled]
 
     return ctx.shared("renewable_keys", compute)
+
+
+def cancelled_tools(ctx: RuleContext) -> dict[str, Record]:
+    """The cancelled tools (:func:`tool_is_cancelled`) by tool_id, worked out once a run."""
+    return ctx.shared(
+        "cancelled_tools",
+        lambda: {
+            tool_id: tool
+            for tool_id, tool in tools_by_id(ctx.register).items()
+            if tool_is_cancelled(tool, ctx.as_of)
+        },
+    )
 
 
 def expiry_basis(key: Record, settings: Settings) -> Text:
@@ -210,11 +218,9 @@ def tool_is_cancelled(tool: Record, as_of: date) -> bool:
     return tool["status"] == "cancelled" or (cancelled_on is not None and cancelled_on <= as_of)
 
 
-def tool_of_key_cancelled(key: Record, tools: Mapping[str, Record], as_of: date) -> Record | None:
+def tool_of_key_cancelled(key: Record, ctx: RuleContext) -> Record | None:
     """The cancelled tool ``key`` is registered in, or None (no tool, or not cancelled)."""
-    tool_id = key["tool_id"]
-    tool = tools.get(tool_id) if tool_id is not None else None
-    return tool if tool is not None and tool_is_cancelled(tool, as_of) else None
+    return cancelled_tools(ctx).get(key["tool_id"])
 
 
 def tool_label(tool_id: str | None, tools: Mapping[str, Record]) -> Text:
