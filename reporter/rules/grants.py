@@ -295,10 +295,10 @@ def developer_grant_not_needed(ctx: RuleContext) -> Iterator[Finding]:
     """
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):
-        tool = tools.get(grant["tool_id"]) if grant["tool_id"] is not None else None
-        if grant["grant_kind"] != "developer" or tool is None:
+        if grant["grant_kind"] != "developer":
             continue
-        if tool["purpose"] != "price_research":
+        tool = tools.get(grant["tool_id"])  # None for no tool id: no tool has none
+        if tool is None or tool["purpose"] != "price_research":
             continue
         yield ctx.finding(
             grant,

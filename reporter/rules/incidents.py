@@ -599,9 +599,15 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
     complaint after "stop selling" means another SKU or FBA stock still sells it.
     """
     groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
-    for notice in listing_cancellations(ctx):
-        if notice["asin"] is not None:
-            groups[(notice["store"] or "", asin_key(notice["asin"]))].append(notice)
+    cancellations = listing_cancellations(ctx)
+    if cancellations:
+        # Read by position: this goes over every listing cancellation of the register.
+        index = cancellations[0].sheet.value_index
+        asin_at, store_at = index["asin"], index["store"]
+        for notice in cancellations:
+            asin = notice.values[asin_at]
+            if asin is not None:
+                groups[(notice.values[store_at] or "", asin_key(asin))].append(notice)
     for (store, asin), notices in groups.items():
         if len(notices) < 2:
             continue
