@@ -593,11 +593,11 @@ def expiry_beyond_validity(ctx: RuleContext) -> Iterator[Finding]:
     Retired keys are not checked: their dates no longer drive any deadline.
     """
     for key in renewable_keys(ctx):
-        if not key_is_active(key):
+        expires_on: date | None = key["expires_on"]
+        if expires_on is None or not key_is_active(key):
             continue
         computed = validity_end(key, ctx.settings)
-        expires_on: date | None = key["expires_on"]
-        if computed is None or expires_on is None or expires_on <= computed:
+        if computed is None or expires_on <= computed:
             continue
         yield ctx.finding(
             key,
