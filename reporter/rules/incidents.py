@@ -226,8 +226,10 @@ def notice_reply_overdue(ctx: RuleContext) -> Iterator[Finding]:
     Why: an unanswered notice counts against the account; further complaints can close it.
     """
     for notice in open_listing_cancellations(ctx):
+        if notice["replied_on"] is not None:
+            continue
         due = reply_deadline(notice, ctx.settings)
-        if notice["replied_on"] is not None or due is None or due >= ctx.as_of:
+        if due is None or due >= ctx.as_of:
             continue
         yield ctx.finding(
             notice,
