@@ -23,7 +23,6 @@ from reporter.rules.renewals import (
     key_subject,
     owner_name,
     tool_label,
-    tool_of_key_cancelled,
 )
 
 GRANT_KIND_NAMES: Mapping[str, Text] = {
@@ -478,11 +477,10 @@ def key_of_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
     be wrong (no RNW finding is raised for it), and while it works the vendor keeps access.
     """
     tools = tools_by_id(ctx.register)
+    cancelled_by_id = cancelled_tools(ctx)
     for key in ctx.records("keys"):
-        if not key_is_active(key):
-            continue
-        tool = tool_of_key_cancelled(key, ctx)
-        if tool is None:
+        tool = cancelled_by_id.get(key["tool_id"])  # the cancelled tool the key is in
+        if tool is None or not key_is_active(key):
             continue
         cancelled_on: date | None = tool["cancelled_on"]
         if cancelled_on is None:

@@ -218,11 +218,6 @@ def tool_is_cancelled(tool: Record, as_of: date) -> bool:
     return tool["status"] == "cancelled" or (cancelled_on is not None and cancelled_on <= as_of)
 
 
-def tool_of_key_cancelled(key: Record, ctx: RuleContext) -> Record | None:
-    """The cancelled tool ``key`` is registered in, or None (no tool, or not cancelled)."""
-    return cancelled_tools(ctx).get(key["tool_id"])
-
-
 def tool_label(tool_id: str | None, tools: Mapping[str, Record]) -> Text:
     """The tool's name as the team knows it, falling back to its id."""
     if tool_id is None:
