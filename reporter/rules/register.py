@@ -200,13 +200,23 @@ def _condition(sheet: str, key: str) -> dict[str, str]:
 
 
 def _problems(ctx: RuleContext, kinds: tuple[str, ...]) -> Iterator[tuple[Record, str, object]]:
-    for sheet in _sheets(ctx):
-        for record in sheet.records:
-            if record.problems is None:
-                continue
-            for key, problem in record.problems.items():
-                if problem.kind in kinds:
-                    yield record, key, problem
+    for record in _rows_with_problems(ctx):
+        for key, problem in record.problems.items():
+            if problem.kind in kinds:
+                yield record, key, problem
+
+
+def _rows_with_problems(ctx: RuleContext) -> list[Record]:
+    """The rows with a cell that could not be read, sheet by sheet: found once a run."""
+    return ctx.shared(
+        "rows_with_problems",
+        lambda: [
+            record
+            for sheet in _sheets(ctx)
+            for record in sheet.records
+            if record.problems is not None
+        ],
+    )
 
 
 @rule(
