@@ -56,6 +56,9 @@ def _write(path: Path, bulk: bool, options: dict[str, Any] | None = None) -> Non
     quoted = workbook.add_format({"bg_color": "#F8D7DA", "quote_prefix": True})
     ws.write_string(0, 0, "title above the table")  # an ordinary row above the added ones
     ws.set_row(0, 22)
+    # The table over the header (row 1, written by xlsxwriter) and the rows added below it.
+    headers = [{"header": name} for name in ("text", "day", "days", "blank", "empty")]
+    ws.add_table(1, 0, 1 + len(_rows()), 4, {"name": "Findings", "columns": headers})
     for r, (text, day_value, number, _none, empty) in enumerate(_rows(), start=2):
         text_format = quoted if text.startswith("=") else fill
         height = 30.0 + r if r % 2 else None
@@ -102,6 +105,8 @@ def _cells(path: Path) -> list[tuple[Any, ...]]:
     heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
     seen.append(("heights", heights))
     seen.append(("dimension", ws.dimensions))
+    tables = [(t.name, t.ref, t.autoFilter.ref, t.headerRowCount) for t in ws.tables.values()]
+    seen.append(("tables", tables))
     return seen
 
 
@@ -129,6 +134,17 @@ def test_no_text_becomes_a_formula(tmp_path: Path) -> None:
     assert cell.value == TEXTS[7]
     assert cell.data_type == "s"
     assert cell.quotePrefix
+
+
+def test_one_table_of_its_own(tmp_path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    ws = workbook.add_worksheet("S", BulkSheet)
+    with pytest.raises(ValueError, match="formulas"):
+        ws.add_table(0, 0, 9, 1, {"columns": [{"header": "a", "formula": "=1"}, {"header": "b"}]})
+    ws.add_table(0, 0, 9, 1)
+    with pytest.raises(ValueError, match="one table"):
+        ws.add_table(20, 0, 29, 1)
+    workbook.close()
 
 
 def test_rows_must_go_down(tmp_path: Path) -> None:
