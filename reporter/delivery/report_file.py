@@ -190,9 +190,9 @@ def write_report(
 
     ``comparison`` is this run's comparison with last month's report
     (:func:`reporter.delivery.history.compare`). ``before_close`` is called when
-    the cells are written and the workbook is about to be zipped. Raises OutputError (exit 3) when the
-    path is the register itself or cannot be written; the previous report at that
-    path, if any, is left untouched.
+    the cells are written and the workbook is about to be zipped. Raises
+    OutputError (exit 3) when the path is the register itself or cannot be
+    written; the previous report at that path, if any, is left untouched.
     """
     register = result.path
     if is_same_file(target, register):
