@@ -15,6 +15,14 @@ EXIT_OUTPUT = 3
 EXIT_BUG = 70
 
 
+def os_detail(error: BaseException) -> str:
+    """What went wrong, for a one-line message: the system's words for an OSError
+    ("Permission denied"), else the error's own text, else its type's name."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
 class ReporterError(Exception):
     """A problem to tell the user in one line, with an exit code."""
 

@@ -26,7 +26,7 @@ from icalendar import Calendar, Event
 from reporter import i18n
 from reporter.delivery.history import finding_key
 from reporter.engine import CheckResult
-from reporter.errors import OutputError
+from reporter.errors import OutputError, os_detail
 from reporter.files import write_atomically
 from reporter.output.flat import Row, flatten
 from reporter.rules.security import redact
@@ -194,6 +194,6 @@ def write_calendar(result: CheckResult, report: Path, lang: str, data: bytes | N
         raise OutputError(
             "ics_unwritable",
             path=str(target),
-            detail=error.strerror or str(error) or type(error).__name__,
+            detail=os_detail(error),
         ) from None
     return target

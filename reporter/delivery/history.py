@@ -32,7 +32,7 @@ from typing import Any
 
 from reporter import i18n
 from reporter.engine import CATEGORY_ORDER, CheckResult
-from reporter.errors import InputError
+from reporter.errors import InputError, os_detail
 from reporter.model import Category, Finding, Severity
 from reporter.output.flat import Row, summarize
 from reporter.rules.security import redact
@@ -549,8 +549,9 @@ def _given(as_of: date, path: Path) -> Previous:
     try:
         found = read_previous(path)
     except OSError as error:
-        detail = error.strerror or str(error) or type(error).__name__
-        raise InputError("history_previous_unreadable", path=str(path), detail=detail) from None
+        raise InputError(
+            "history_previous_unreadable", path=str(path), detail=os_detail(error)
+        ) from None
     except NewerFormat as error:
         raise InputError(
             "history_previous_newer_format", path=str(path), version=error.version

@@ -29,7 +29,7 @@ from pathlib import Path
 from reporter import i18n
 from reporter.delivery import history
 from reporter.engine import CATEGORY_ORDER, CheckResult
-from reporter.errors import InputError, OutputError
+from reporter.errors import InputError, OutputError, os_detail
 from reporter.files import write_atomically
 from reporter.output.flat import (
     CATEGORY_LABEL,
@@ -135,7 +135,7 @@ def sha256_of(path: Path) -> str:
                 digest.update(chunk)
     except OSError as error:
         raise InputError(
-            "report_register_unreadable", path=str(path), detail=_detail(error)
+            "report_register_unreadable", path=str(path), detail=os_detail(error)
         ) from None
     return digest.hexdigest()
 
@@ -208,7 +208,7 @@ def write_report(
         raise OutputError(
             "report_unwritable",
             path=str(target),
-            detail=_detail(error),
+            detail=os_detail(error),
             hint=_hint(error, target),
         ) from None
     remove_stale_temporaries(target.parent)
@@ -238,10 +238,6 @@ def remove_stale_temporaries(folder: Path, now: float | None = None) -> list[Pat
         except OSError:
             continue
     return removed
-
-
-def _detail(error: OSError) -> str:
-    return error.strerror or str(error) or type(error).__name__
 
 
 def _hint(error: OSError, target: Path) -> dict[str, str]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from reporter import i18n
 from reporter.config import Config, ScheduleSettings
-from reporter.errors import InputError, OutputError
+from reporter.errors import InputError, OutputError, os_detail
 from reporter.files import write_atomically
 
 i18n.add(
@@ -226,7 +226,7 @@ def write_task_file(data: bytes, target: Path) -> Path:
         raise OutputError(
             "schedule_unwritable",
             path=str(target),
-            detail=error.strerror or str(error) or type(error).__name__,
+            detail=os_detail(error),
         ) from None
     return target
 

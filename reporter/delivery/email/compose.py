@@ -28,7 +28,7 @@ from typing import Any
 from reporter import i18n
 from reporter.config import DEFAULT_NAME, EmailSettings
 from reporter.engine import CATEGORY_ORDER, CheckResult
-from reporter.errors import InputError, OutputError
+from reporter.errors import InputError, OutputError, os_detail
 from reporter.i18n import render
 from reporter.model import Severity
 from reporter.output.flat import (
@@ -806,9 +806,3 @@ def config_name(config_path: Path | None) -> str | Mapping[str, str]:
 def localized(key: str, **params: Any) -> Mapping[str, str]:
     """A text in every language, for a param of another message."""
     return {lang: i18n.text(key, lang, **params) for lang in i18n.LANGS}
-
-
-def os_detail(error: BaseException) -> str:
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return str(error) or type(error).__name__

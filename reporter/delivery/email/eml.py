@@ -11,8 +11,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from reporter import i18n
-from reporter.delivery.email.compose import os_detail
-from reporter.errors import OutputError
+from reporter.errors import OutputError, os_detail
 from reporter.files import write_atomically
 
 i18n.add(

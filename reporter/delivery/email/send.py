@@ -38,8 +38,8 @@ from urllib.parse import quote
 
 from reporter import i18n
 from reporter.config import DEFAULT_NAME, SECURITY_CHOICES, EmailSettings
-from reporter.delivery.email.compose import check_settings, localized, os_detail
-from reporter.errors import InputError, OutputError
+from reporter.delivery.email.compose import check_settings, localized
+from reporter.errors import InputError, OutputError, os_detail
 
 KEYRING_SERVICE = "reporter"
 # Exchange Online's SMTP submission endpoint for method = "smtp-oauth".
@@ -222,20 +222,18 @@ def resolve_password(settings: EmailSettings) -> str | None:
     The keyring is optional: when the package is missing or its backend fails,
     the password is simply not found there.
     """
-    if settings.password_env:
-        value = os.environ.get(settings.password_env)
-        if value:
-            return value
-    return _from_keyring(settings.username)
+    return _secret(settings.password_env, settings.username)
 
 
 def resolve_client_secret(settings: EmailSettings) -> str | None:
     """The client secret (or certificate passphrase): ``client_secret_env``, else the keyring."""
-    if settings.client_secret_env:
-        value = os.environ.get(settings.client_secret_env)
-        if value:
-            return value
-    return _from_keyring(settings.client_id)
+    return _secret(settings.client_secret_env, settings.client_id)
+
+
+def _secret(variable: str, account: str) -> str | None:
+    """The environment variable ``variable`` when set and not empty, else the keyring's."""
+    value = os.environ.get(variable) if variable else None
+    return value or _from_keyring(account)
 
 
 def _from_keyring(account: str) -> str | None:
@@ -430,7 +428,7 @@ def _send_smtp(run: _Delivery, messages: Sequence[EmailMessage], password: str |
         raise failed(str(error) or type(error).__name__, "email_hint_tls") from None
     except (smtplib.SMTPException, OSError, ValueError, OverflowError) as error:
         raise failed(
-            os_detail(error) if isinstance(error, OSError) else str(error) or type(error).__name__,
+            os_detail(error),
             "email_hint_connect"
             if isinstance(error, (OSError, OverflowError))
             else "email_hint_other",
