@@ -68,12 +68,7 @@ def insert_counts_chart(
     # Categories top-down in the table's order, the value axis at the bottom.
     chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _chart_font()})
     chart.set_x_axis(_value_axis(widest))
-    chart.set_legend({"position": "bottom", "font": _chart_font()})
-    chart.set_chartarea({"border": {"color": BORDER_COLOR}})
-    chart.set_size({"width": 620, "height": CHART_ROWS * 20 - 10})
-    ws.insert_chart(
-        anchor_row, _CHART_COLUMN, chart, {"x_offset": 12, "y_offset": 0, "object_position": 2}
-    )
+    _place(ws, chart, anchor_row, CHART_ROWS)
 
 
 def insert_trend_chart(
@@ -109,9 +104,14 @@ def insert_trend_chart(
     # for every day between two monthly reports.
     chart.set_x_axis({"text_axis": True, "num_format": DATE_FORMAT, "num_font": _chart_font()})
     chart.set_y_axis(_value_axis(widest))
+    _place(ws, chart, anchor_row, TREND_CHART_ROWS)
+
+
+def _place(ws: Worksheet, chart: Any, anchor_row: int, rows: int) -> None:
+    """Legend, frame and size every Summary chart shares; then the chart, beside the table."""
     chart.set_legend({"position": "bottom", "font": _chart_font()})
     chart.set_chartarea({"border": {"color": BORDER_COLOR}})
-    chart.set_size({"width": 620, "height": TREND_CHART_ROWS * 20 - 10})
+    chart.set_size({"width": 620, "height": rows * 20 - 10})
     ws.insert_chart(
         anchor_row, _CHART_COLUMN, chart, {"x_offset": 12, "y_offset": 0, "object_position": 2}
     )
