@@ -154,3 +154,19 @@ def test_dat012_a_repeated_header_is_not_called_unknown(
         and f"repeats the register column in {owner}" in english
     )
     assert "台帳の項目ではない" not in japanese and f"{owner}列と同じ項目" in japanese
+
+
+def test_a_contract_without_tool_id_is_named_by_its_tool_name(
+    run_check: Callable[..., CheckResult],
+) -> None:
+    tool = {
+        "ツール名": "受注さん",
+        "用途": "受注管理",
+        "状態": "利用中",
+        "契約更新日": "2026-12-05",
+    }
+    result = run_check(tools=[tool])  # as of 2026-11-30: notice due by the renewal day
+    (renewal,) = [row for row in flatten(result, "ja") if row.code == "RNW008"]
+    assert "受注さん" in renewal.message
+    assert "ツール未記入" not in renewal.message
+    assert any(f.code == "DAT003" and f.cell == "A2" for f in result.findings)

@@ -653,8 +653,15 @@ def live_tools_with_renewal(ctx: RuleContext) -> Iterator[tuple[Record, date]]:
 
 
 def tool_subject(tool: Record) -> Text:
-    """'受注さん(ツールID T-1)' / 'the contract for 受注さん (tool id T-1)'."""
-    label = tool_label(tool["tool_id"], {tool["tool_id"]: tool} if tool["tool_id"] else {})
+    """'受注さん(ツールID T-1)' / 'the contract for 受注さん (tool id T-1)'.
+
+    A row without a tool id (DAT003 reports it) is named by its tool name.
+    """
+    tool_id, name = tool["tool_id"], tool["tool_name"]
+    if tool_id is None and name is not None:
+        label: Text = {"ja": name, "en": name}
+    else:
+        label = tool_label(tool_id, {tool_id: tool} if tool_id else {})
     return {"ja": label["ja"], "en": f"The contract for {label['en']}"}
 
 
