@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from reporter import i18n
 from reporter.config import Config, EmailSettings, load_config
 from reporter.errors import InputError, OutputError
 from reporter.platform import Settings, load_settings
@@ -38,26 +37,6 @@ if TYPE_CHECKING:
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
-i18n.add(
-    {
-        "cli_bad_as_of": {
-            "ja": "--as-of の「{value}」を日付として読めません。2026-11-30 の形で指定してください。",
-            "en": "Cannot read '{value}' given to --as-of as a date. Use the form 2026-11-30.",
-        },
-        "cli_eml_is_register": {
-            "ja": "--eml の保存先が台帳そのものです({path})。台帳を上書きしないよう、"
-            "別のファイル名(例: report.eml)を指定してください。",
-            "en": "--eml names the register itself ({path}). Give another file name, "
-            "such as report.eml, so that the register is not overwritten.",
-        },
-        "cli_eml_is_report": {
-            "ja": "--eml の保存先がレポートそのものです({path})。"
-            "別のファイル名(例: report.eml)を指定してください。",
-            "en": "--eml names the report itself ({path}). Give another file name, "
-            "such as report.eml.",
-        },
-    }
-)
 
 Progress = Callable[[str, int], None]
 

@@ -33,37 +33,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-i18n.add(
-    {
-        "cli_bad_lang": {
-            "ja": "--lang には ja か en を指定してください(指定: {value})。",
-            "en": "--lang takes ja or en (given: {value}).",
-        },
-        "cli_bad_fail_on": {
-            "ja": "--fail-on には error、warning、info、never のどれかを指定してください(指定: {value})。",
-            "en": "--fail-on takes error, warning, info or never (given: {value}).",
-        },
-        "cli_no_register": {
-            "ja": "台帳のファイルが指定されていません。reporter check 台帳.xlsx のように指定するか、"
-            "設定ファイル(reporter.toml)に register を書いてください。",
-            "en": "No register given. Run e.g. reporter check register.xlsx, or set 'register' "
-            "in the config file (reporter.toml).",
-        },
-        "cli_bug": {
-            "ja": "reporterの不具合で止まりました({detail})。台帳は変更されていません。"
-            "詳細を {log} に書きました。このファイルを管理者に送ってください。",
-            "en": "Stopped by a bug in reporter ({detail}). The register was not changed. "
-            "The details are in {log}; please send that file to the maintainer.",
-        },
-        "cli_bug_no_log": {
-            "ja": "reporterの不具合で止まりました({detail})。台帳は変更されていません。"
-            "このメッセージを管理者に伝えてください(詳細のログは書けませんでした: {reason})。",
-            "en": "Stopped by a bug in reporter ({detail}). The register was not changed. "
-            "Please pass this message on to the maintainer (the details could not be "
-            "written to a log: {reason}).",
-        },
-    }
-)
 
 LangOption = Annotated[
     str | None, typer.Option("--lang", help="ja (日本語, default) or en.", show_default=False)
@@ -438,36 +407,6 @@ class _Printer:
         return show
 
 
-i18n.add(
-    {
-        "run_start": {
-            "ja": "台帳 {path} を確認しています(基準日 {as_of})…",
-            "en": "Checking the register {path} (as of {as_of})…",
-        },
-        "run_progress": {
-            "ja": "  読み込み中: {sheet} {rows}行",
-            "en": "  reading: {sheet} {rows} rows",
-        },
-        "run_done": {"ja": "終了コード {code}", "en": "exit code {code}"},
-        "open_failed": {
-            "ja": "レポートを自動で開けませんでした。{path} を手で開いてください。",
-            "en": "Could not open the report automatically; open {path} by hand.",
-        },
-        "email_sent": {"ja": "メールを送りました: {to}", "en": "Emailed the report to {to}"},
-        "cli_log_is_register": {
-            "ja": "ログの保存先 {path} が台帳そのものです。台帳を上書きしないよう、"
-            "--out で別のフォルダを指定するか、台帳のファイル名を変えてください。",
-            "en": "The log would be written to {path}, which is the register. Give another "
-            "folder with --out, or rename the register, so that it is not overwritten.",
-        },
-        "email_eml_written": {
-            "ja": "メールをファイルに書きました: {path}(Outlookなどで開いて送れます)",
-            "en": "Wrote the email to {path} (open it in Outlook or similar to send).",
-        },
-    }
-)
-
-
 @app.command()
 @friendly_errors
 def init(
@@ -485,16 +424,6 @@ def init(
     # The instructions sheet quotes the validity periods in force.
     write_blank_register(path, run.lang, overwrite=force, validity_days=run.settings.validity_days)
     typer.echo(i18n.text("init_done", run.lang, path=str(path)))
-
-
-i18n.add(
-    {
-        "init_done": {
-            "ja": "空の台帳を作りました: {path}(「説明」シートに書き方があります)",
-            "en": "Wrote a blank register: {path} (see the Instructions sheet).",
-        }
-    }
-)
 
 
 @app.command("rules")
@@ -554,16 +483,6 @@ def schedule_command(
     from reporter.delivery.schedule import schedule
 
     typer.echo(schedule(run.config, run.lang, chosen[0] if chosen else None, out, launcher))
-
-
-i18n.add(
-    {
-        "cli_schedule_one_kind": {
-            "ja": "--windows・--launchd・--cron はどれか一つを指定してください。",
-            "en": "Give one of --windows, --launchd and --cron.",
-        }
-    }
-)
 
 
 def main() -> None:

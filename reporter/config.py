@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from reporter import i18n
 from reporter.errors import InputError
 
 DEFAULT_NAME = "reporter.toml"
@@ -25,40 +24,6 @@ METHOD_CHOICES = ("smtp", "graph", "smtp-oauth")
 LOGIN_URL = "https://login.microsoftonline.com"
 GRAPH_URL = "https://graph.microsoft.com"
 
-i18n.add(
-    {
-        "config_missing": {
-            "ja": "設定ファイル {path} が見つかりません。パスを確認するか --config を外してください。",
-            "en": "The config file {path} does not exist. Check the path or leave out --config.",
-        },
-        "config_invalid": {
-            "ja": "設定ファイル {path} を読めません: {detail}。ファイルを直してください。",
-            "en": "Cannot read the config file {path}: {detail}. Fix the file.",
-        },
-        "config_unknown_key": {
-            "ja": "設定ファイル {path} の「{key}」は使えない項目です。綴りを確認するか行を消してください"
-            "(使える項目: {allowed})。",
-            "en": "'{key}' in the config file {path} is not a setting. Check the spelling or "
-            "delete it (settings: {allowed}).",
-        },
-        "config_wrong_type": {
-            "ja": "設定ファイル {path} の「{key}」は{expected}で書いてください(今は {value})。",
-            "en": "'{key}' in the config file {path} must be {expected} (it is {value}).",
-        },
-        "config_password_in_file": {
-            "ja": "設定ファイル {path} にパスワードを書かないでください。「password_env」に環境変数名を"
-            "書き、パスワードはその環境変数かOSのキーチェーンに保存してください。",
-            "en": "Do not put a password in the config file {path}. Name an environment "
-            "variable in 'password_env' and keep the password there or in the OS keyring.",
-        },
-        "config_secret_in_file": {
-            "ja": "設定ファイル {path} にクライアントシークレットを書かないでください。「client_secret_env」に"
-            "環境変数名を書き、シークレットはその環境変数かOSのキーチェーンに保存してください。",
-            "en": "Do not put the client secret in the config file {path}. Name an environment "
-            "variable in 'client_secret_env' and keep the secret there or in the OS keyring.",
-        },
-    }
-)
 
 _TYPE_NAMES = {
     str: {"ja": '文字列("...")', "en": "a string"},

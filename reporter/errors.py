@@ -1,6 +1,6 @@
 """Errors the user can fix, each with the exit code of spec section 6.
 
-Raise these with a message key from :mod:`reporter.i18n` and its params; the
+Raise these with a message key of the catalogue (:mod:`reporter.i18n`) and its params; the
 CLI renders them as one plain line in the run's language, never a traceback.
 """
 

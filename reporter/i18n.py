@@ -1,14 +1,19 @@
 """User-facing wording, Japanese first, English with ``--lang en``.
 
-Each module that talks to the user keeps its own wording beside its code and
-adds it here with :func:`add`; :func:`text` renders a key in a language.
-Rule messages live with their rules (see :mod:`reporter.rules.base`).
+Every message the product shows, apart from the rules' own wording, is in one
+catalogue: the TOML files of ``reporter/messages/`` (one file per part of the
+pipeline, a table per key with ``ja`` and ``en``), loaded with this module, so a
+key raised anywhere renders whichever modules were imported. :func:`text`
+renders a key in a language. Rule messages live with their rules (see
+:mod:`reporter.rules.base`).
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 LANGS = ("ja", "en")
@@ -28,18 +33,26 @@ MONTHS_EN = (
     "December",
 )
 
-TEXTS: dict[str, dict[str, str]] = {}
+CATALOGUE = Path(__file__).with_name("messages")
 
 
-def add(table: Mapping[str, Mapping[str, str]]) -> None:
-    """Add wording; a key defined twice is a programming error."""
-    for key, by_lang in table.items():
-        if key in TEXTS and TEXTS[key] != by_lang:
-            raise KeyError(f"text {key!r} defined twice")
-        missing = [lang for lang in LANGS if lang not in by_lang]
-        if missing:
-            raise KeyError(f"text {key!r} lacks {missing}")
-        TEXTS[key] = dict(by_lang)
+def load_catalogue(folder: Path = CATALOGUE) -> dict[str, dict[str, str]]:
+    """Every message of the catalogue; a key in two files, or lacking a language, is a
+    programming error (KeyError), caught by the tests before a user sees it."""
+    texts: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as handle:
+            for key, by_lang in tomllib.load(handle).items():
+                if key in texts:
+                    raise KeyError(f"text {key!r} defined twice ({path.name})")
+                missing = [lang for lang in LANGS if lang not in by_lang]
+                if missing:
+                    raise KeyError(f"text {key!r} lacks {missing} ({path.name})")
+                texts[key] = by_lang
+    return texts
+
+
+TEXTS: dict[str, dict[str, str]] = load_catalogue()
 
 
 # Set by the test suite: a placeholder with no param is then an error, so a message
@@ -59,7 +72,7 @@ def render(template: str, params: Mapping[str, Any]) -> str:
 def text(key: str, lang: str = "ja", /, **params: Any) -> str:
     """The wording ``key`` in ``lang``, filled with ``params``.
 
-    A key that no module added is a programming error (KeyError), never shown
+    A key missing from the catalogue is a programming error (KeyError), never shown
     to the user as the bare key: tests/test_i18n.py checks every key the code uses.
     """
     by_lang = TEXTS[key]

@@ -68,19 +68,6 @@ from reporter import i18n
 from reporter.errors import InputError
 from reporter.register.schema import KEY_KIND
 
-i18n.add(
-    {
-        "rules_file_missing": {
-            "ja": "ルールファイル {path} が見つかりません。パスを確認するか --rules を外してください。",
-            "en": "The rules file {path} does not exist. Check the path or leave out --rules.",
-        },
-        "rules_file_invalid": {
-            "ja": "ルールファイル {path} を読めません: {detail}。ファイルを直すか --rules を外してください。",
-            "en": "Cannot read the rules file {path}: {detail}. Fix the file or leave out --rules.",
-        },
-    }
-)
-
 RULES_FILE = "rules.toml"
 LANGS = i18n.LANGS
 Text = Mapping[str, str]  # {"ja": ..., "en": ...}

@@ -1,11 +1,16 @@
-"""Wording cannot go missing: every key the code uses is defined, in both languages."""
+"""Wording cannot go missing: every key the code uses is in the catalogue, in both
+languages, and renders whichever module raised it, imported alone."""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import pkgutil
 import re
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,11 +25,18 @@ _USED = re.compile(
 )
 
 
-def _import_everything() -> None:
-    for module in pkgutil.walk_packages([str(PACKAGE)], prefix="reporter."):
-        if module.name in ("reporter.__main__",):
-            continue
-        importlib.import_module(module.name)
+def _modules() -> list[str]:
+    return [
+        module.name
+        for module in pkgutil.walk_packages([str(PACKAGE)], prefix="reporter.")
+        if module.name != "reporter.__main__"
+    ]
+
+
+def _module_file(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin)
 
 
 def used_keys() -> dict[str, list[str]]:
@@ -36,15 +48,66 @@ def used_keys() -> dict[str, list[str]]:
 
 
 def test_every_key_used_in_the_code_is_defined() -> None:
-    _import_everything()
     used = used_keys()
     assert len(used) > 50  # the scan sees the code's keys
     missing = {key: where for key, where in used.items() if key not in i18n.TEXTS}
     assert missing == {}
 
 
+# Run in a fresh interpreter: import one module, nothing else, and render every key it
+# names, in both languages (params left out show as their names: the lenient renderer).
+_RENDER_ALONE = """
+import importlib, sys
+importlib.import_module(sys.argv[1])
+from reporter import i18n
+for key in sys.argv[2:]:
+    for lang in i18n.LANGS:
+        assert i18n.text(key, lang), key
+"""
+
+
+@pytest.mark.parametrize("module", _modules())
+def test_each_module_alone_renders_every_key_it_raises(module: str) -> None:
+    keys = sorted(set(_USED.findall(_module_file(module).read_text(encoding="utf-8"))))
+    env = {k: v for k, v in os.environ.items() if k != i18n.STRICT_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", _RENDER_ALONE, module, *keys],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_damaged_package_is_a_message_with_only_the_guards_imported(tmp_path: Path) -> None:
+    # The crash of issue 18: guards raised a key that only the loader's import defined.
+    whole = tmp_path / "whole.xlsx"
+    with zipfile.ZipFile(whole, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>" * 200)
+        package.writestr("xl/workbook.xml", "<workbook/>" * 200)
+    damaged = tmp_path / "台帳.xlsx"
+    data = bytearray(whole.read_bytes())
+    data[60:70] = b"\xff" * 10  # the first part's compressed bytes: a bad checksum
+    damaged.write_bytes(bytes(data))
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from reporter.register import guards\n"
+        "from reporter.errors import InputError\n"
+        "try:\n"
+        "    guards.inspect_package(Path(sys.argv[1]))\n"
+        "except InputError as error:\n"
+        "    print(error.render('ja'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(damaged)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "台帳.xlsx" in done.stdout and "Traceback" not in done.stdout + done.stderr
+
+
 def test_every_text_has_both_languages_filled() -> None:
-    _import_everything()
     empty = [
         key
         for key, by_lang in i18n.TEXTS.items()

@@ -31,32 +31,6 @@ from reporter.files import write_atomically
 from reporter.output.flat import Row, flatten
 from reporter.rules.security import redact
 
-i18n.add(
-    {
-        "ics_calendar_name": {"ja": "台帳の期限", "en": "Register deadlines"},
-        "ics_summary": {
-            "ja": "{owner}: {title} {record} — {action}",
-            "en": "{owner}: {title} {record} — {action}",
-        },
-        "ics_no_owner": {"ja": "担当者未定", "en": "No owner"},
-        "ics_written": {
-            "ja": "期限の予定表を書きました: {path}",
-            "en": "Wrote the deadlines calendar: {path}",
-        },
-        "ics_description": {
-            "ja": "{message}\n\n次の対応: {action}\n\n場所: {place}\nコード: {code}\n基準日 {as_of} のレポートより",
-            "en": "{message}\n\nNext action: {action}\n\nWhere: {place}\nCode: {code}\n"
-            "From the report as of {as_of}",
-        },
-        "ics_unwritable": {
-            "ja": "予定表ファイルを書き込めませんでした: {path}({detail})。レポートは書き込み済みです。"
-            "保存先のフォルダーを確認して、もう一度実行してください(予定表が不要なら --no-ics)。",
-            "en": "Could not write the calendar file: {path} ({detail}). The report is written. "
-            "Check the output folder and run again (or leave the calendar out with --no-ics).",
-        },
-    }
-)
-
 PRODID = "-//reporter//Register deadlines//EN"
 TEMP_PREFIX = ".register-deadlines-"
 TEMP_SUFFIX = ".tmp"

@@ -30,56 +30,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from reporter import i18n
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, os_detail
 from reporter.model import Category, Finding, Severity
 from reporter.output.flat import Row, summarize
 from reporter.rules.security import redact
-
-i18n.add(
-    {
-        "history_previous_missing": {
-            "ja": "--previous に指定したファイル {path} が見つかりません。前回のレポート"
-            "(register-report-YYYY-MM-DD.xlsx)を指定するか、--previous を外してください。",
-            "en": "The file given to --previous, {path}, does not exist. Give last month's "
-            "report (register-report-YYYY-MM-DD.xlsx), or leave --previous out.",
-        },
-        "history_previous_folder": {
-            "ja": "--previous に指定した {path} はフォルダーです。前回のレポートのファイル(.xlsx)を"
-            "指定してください。",
-            "en": "{path}, given to --previous, is a folder. Give last month's report file "
-            "(.xlsx) instead.",
-        },
-        "history_previous_unreadable": {
-            "ja": "--previous に指定したファイル {path} を開けません({detail})。"
-            "他のプログラムで使用中でないか、読み取り権限があるか確認してください。",
-            "en": "Cannot open {path}, given to --previous ({detail}). Check that no other "
-            "program locks it and that you may read it.",
-        },
-        "history_previous_not_report": {
-            "ja": "--previous に指定した {path} は reporter のレポートではないか、壊れています"
-            "(前回との比較に使う情報がありません)。reporter report で書いた "
-            "register-report-YYYY-MM-DD.xlsx を指定するか、--previous を外してください。",
-            "en": "{path}, given to --previous, is not a report written by reporter, or it is "
-            "damaged (it lacks the data used for the comparison). Give a "
-            "register-report-YYYY-MM-DD.xlsx written by reporter report, or leave "
-            "--previous out.",
-        },
-        "history_previous_newer_format": {
-            "ja": "--previous に指定した {path} は新しい版の reporter で書かれています"
-            "(形式 {version})。reporter を更新してから実行してください。",
-            "en": "{path}, given to --previous, was written by a newer reporter (format "
-            "{version}). Update reporter and run again.",
-        },
-        "history_previous_not_earlier": {
-            "ja": "--previous に指定したレポートの基準日({previous})が、今回の基準日({as_of})より"
-            "後です。前の月のレポートを指定してください。",
-            "en": "The report given to --previous is as of {previous}, after this run's as-of "
-            "date {as_of}. Give an earlier month's report.",
-        },
-    }
-)
 
 HISTORY_SHEET = "_history"
 # 1: one cell per field of a finding. 2: the findings table holds one cell per

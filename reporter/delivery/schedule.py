@@ -29,51 +29,6 @@ from reporter.config import Config, ScheduleSettings
 from reporter.errors import InputError, OutputError, os_detail
 from reporter.files import write_atomically
 
-i18n.add(
-    {
-        "schedule_task_description": {
-            "ja": "台帳レポートを毎月作ります(reporter)。",
-            "en": "Makes the monthly register report (reporter).",
-        },
-        "schedule_no_launcher": {
-            "ja": "起動用ファイル {name} が見つかりません(探した場所: {searched})。"
-            "--launcher でその場所を指定してください。",
-            "en": "The launcher {name} was not found (looked in: {searched}). "
-            "Give its path with --launcher.",
-        },
-        "schedule_unwritable": {
-            "ja": "タスクのファイルを書き込めませんでした: {path}({detail})。"
-            "書き込めるフォルダーを --out で指定してください。",
-            "en": "Could not write the task file: {path} ({detail}). "
-            "Choose a folder you can write to with --out.",
-        },
-        "schedule_written": {
-            "ja": "タスクのファイルを書きました: {path}\n"
-            "毎月{day}日 {time} に実行します。登録するには、次のコマンドを実行してください:\n"
-            '  schtasks /create /tn "{name}" /xml "{path}"',
-            "en": "Wrote the task file: {path}\n"
-            "It runs on day {day} of every month at {time}. To register it, run:\n"
-            '  schtasks /create /tn "{name}" /xml "{path}"',
-        },
-        "schedule_launchd_hint": {
-            "ja": "# 毎月{day}日 {time} に実行します。このファイルを {path} に保存し、"
-            "`launchctl load {path}` を実行してください。",
-            "en": "# Runs on day {day} of every month at {time}. Save this as {path} "
-            "and run `launchctl load {path}`.",
-        },
-        "schedule_cron_hint": {
-            "ja": "# 毎月{day}日 {time} に実行します。`crontab -e` で次の行を追加してください。",
-            "en": "# Runs on day {day} of every month at {time}. Add this line with `crontab -e`.",
-        },
-        "schedule_no_email": {
-            "ja": "メールの設定([email] の smtp_host と to)がないため、メールは送りません"
-            "(レポートだけ作ります)。",
-            "en": "Email is not set up ([email] smtp_host and to), so the run only writes "
-            "the report.",
-        },
-    }
-)
-
 TASK_NAME = "台帳レポート"
 TASK_FILE = "register-report-task.xml"
 TASK_NAMESPACE = "http://schemas.microsoft.com/windows/2004/02/mit/task"

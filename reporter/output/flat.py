@@ -23,19 +23,6 @@ from reporter.rules.base import localize_params, pick
 TOP_ACTIONS = 10
 
 # Wording every output shares (terminal, report, email).
-i18n.add(
-    {
-        "workbook": {"ja": "ブック全体", "en": "Workbook"},
-        "no_actions": {
-            "ja": "対応が必要なエラー・警告はありません。",
-            "en": "No error or warning needs action.",
-        },
-        "severity_counts": {
-            "ja": "エラー {error}件 / 警告 {warning}件 / 情報 {info}件",
-            "en": "{error} error(s), {warning} warning(s), {info} info",
-        },
-    }
-)
 
 SEVERITY_LABEL: dict[Severity, dict[str, str]] = {
     Severity.ERROR: {"ja": "エラー", "en": "error"},

@@ -14,37 +14,6 @@ from reporter.register.schema import SHEET_BY_KEY, SHEETS
 from reporter.rules.base import pick
 from reporter.rules.security import redact
 
-i18n.add(
-    {
-        "term_header": {
-            "ja": "台帳チェック: {path}(基準日 {as_of})",
-            "en": "Register check: {path} (as of {as_of})",
-        },
-        "term_sheet": {"ja": "■ {name}  {count}件", "en": "■ {name}  {count} finding(s)"},
-        "term_action": {"ja": "対応", "en": "Do"},
-        "term_due": {"ja": "期限", "en": "due"},
-        "term_owner": {"ja": "担当", "en": "owner"},
-        "term_excepted": {"ja": "除外中: {reason}", "en": "excepted: {reason}"},
-        "term_totals": {
-            "ja": "合計: {counts}(除外 {excepted}件)",
-            "en": "Total: {counts} ({excepted} excepted)",
-        },
-        "term_rows": {
-            "ja": "行数: {sheet} 読んだ行 {read} = 問題なし {clean} + 指摘あり {flagged}",
-            "en": "Rows: {sheet} read {read} = clean {clean} + with findings {flagged}",
-        },
-        "term_skipped": {
-            "ja": "実行できなかったルール: {code}({reason})",
-            "en": "Rule not run: {code} ({reason})",
-        },
-        "term_clean": {
-            "ja": "問題は見つかりませんでした。",
-            "en": "No problems found.",
-        },
-    }
-)
-
-
 # Escape sequences a terminal acts on: CSI (colours, cursor moves, "erase line"),
 # OSC (window titles, OSC-8 hyperlinks) and the other two-character ESC codes, in
 # their 7-bit (ESC …) and 8-bit (C1) forms. Removed whole, so that no half of one

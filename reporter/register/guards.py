@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from reporter import i18n
 from reporter.errors import InputError
 from reporter.model import column_letter
 
@@ -73,71 +72,6 @@ _CALAMINE_LAST_ROW = 0x0010_0000
 XML_SUFFIXES = (".xml", ".rels")
 UTF8_BOM = b"\xef\xbb\xbf"  # the XML of some generators starts with one
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-
-i18n.add(
-    {
-        "register_zip_too_large": {
-            "ja": "{path} は開きませんでした: 展開すると {size} になり、台帳としては大きすぎます"
-            "(上限 {limit})。壊れたファイルか、悪意のあるファイル(zip爆弾)の可能性があります。"
-            "送ってきた人に台帳を送り直してもらってください。",
-            "en": "Did not open {path}: it unzips to {size}, far more than a register holds "
-            "(limit {limit}). The file is damaged or hostile (a zip bomb). Ask whoever sent "
-            "it for the register again.",
-        },
-        "register_zip_ratio": {
-            "ja": "{path} は開きませんでした: 中の {part} が {compressed} から {size} に展開され"
-            "ます(圧縮率 {ratio}:1、台帳は通常 10:1 程度)。壊れたファイルか、悪意のあるファイル"
-            "(zip爆弾)の可能性があります。送ってきた人に台帳を送り直してもらってください。",
-            "en": "Did not open {path}: its part {part} unzips from {compressed} to {size} "
-            "({ratio}:1; a register is about 10:1). The file is damaged or hostile (a zip bomb). "
-            "Ask whoever sent it for the register again.",
-        },
-        "register_zip_too_many_parts": {
-            "ja": "{path} は開きませんでした: 中のファイルが{count}個あり、台帳としては多すぎます"
-            "(上限 {limit})。台帳のファイルか確認してください。",
-            "en": "Did not open {path}: it holds {count} parts, far more than a register "
-            "(limit {limit}). Check that it is the register.",
-        },
-        "register_zip_method": {
-            "ja": "{path} の中の {part} は、ExcelやLibreOfficeが使わない方法で圧縮されています。"
-            "Excelで開いて保存し直したファイルを指定してください。",
-            "en": "The part {part} of {path} is compressed in a way Excel and LibreOffice never "
-            "use. Open the file in Excel, save it again and give that file.",
-        },
-        "register_xml_doctype": {
-            "ja": "{path} は開きませんでした: 中の {part} にDOCTYPE宣言(XMLのエンティティ定義)が"
-            "あります。ExcelやLibreOfficeはこれを書かず、巨大な展開やファイルの読み取りに悪用"
-            "されることがあります。送ってきた人に台帳を送り直してもらってください。",
-            "en": "Did not open {path}: its part {part} has a DOCTYPE (XML entity "
-            "declarations). Excel and LibreOffice never write one, and it can be used to "
-            "expand to gigabytes or read files. Ask whoever sent it for the register again.",
-        },
-        "register_sheet_too_large": {
-            "ja": "{path} のシート「{sheet}」は、値のあるセルが {range} に広がっていて、読み込むと"
-            "{cells}個のセルになります(上限 {limit})。表から遠く離れた右端や下端のセルに入って"
-            "いる値(空白1文字も値です)を削除し、保存し直してください。",
-            "en": "The sheet {sheet} of {path} has values spread over {range}: reading it would "
-            "take {cells} cells (limit {limit}). Delete the values far right or far down from "
-            "the table (a single space is a value too) and save it again.",
-        },
-        "register_sheet_repeats": {
-            "ja": "{path} のシート「{sheet}」は、同じ行やセルの繰り返し指定で{range}に広がり、"
-            "読み込むと{cells}個のセルになります。ファイルの大きさに見合わないため開きません"
-            "でした(壊れたファイルか、悪意のあるファイルの可能性があります)。LibreOfficeで開いて"
-            "余分な行を削除して保存し直すか、送ってきた人に台帳を送り直してもらってください。",
-            "en": "The sheet {sheet} of {path} repeats rows or cells over {range}: reading it "
-            "would take {cells} cells, far more than the file's size holds. It was not opened "
-            "(the file is damaged or hostile). Delete the extra rows in LibreOffice and save "
-            "it again, or ask whoever sent it for the register again.",
-        },
-        "register_part_not_xml": {
-            "ja": "{path} を読めません: 中の {part} がXMLではありません(ファイルが壊れています)。"
-            "Excelで開けるか確認し、保存し直してください。",
-            "en": "Cannot read {path}: its part {part} is not XML (the file is damaged). Check "
-            "that Excel opens it, and save it again.",
-        },
-    }
-)
 
 
 # What calamine cannot read in a file that is not damaged: the {what} of "register_unsupported".

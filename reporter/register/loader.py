@@ -18,7 +18,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from reporter import i18n
 from reporter.errors import InputError
 from reporter.model import LooseText, Problem, Record, Register, SheetData
 from reporter.register.guards import (
@@ -57,71 +56,6 @@ from reporter.register.values import BadValue, display, parser_for
 HEADER_SEARCH_ROWS = 10  # spec: the header row is within the top 10 rows
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-
-i18n.add(
-    {
-        "register_missing": {
-            "ja": "台帳ファイル {path} が見つかりません。ファイル名と場所を確認してください。",
-            "en": "The register {path} does not exist. Check the file name and folder.",
-        },
-        "register_is_folder": {
-            "ja": "{path} はフォルダーです。台帳のExcelファイル(.xlsx)を指定してください。",
-            "en": "{path} is a folder. Give the register's Excel file (.xlsx) instead.",
-        },
-        "register_is_csv": {
-            "ja": "{path} はCSVファイルです。Excelで開いて「Excel ブック (.xlsx)」として保存し、"
-            "そのファイルを指定してください。",
-            "en": "{path} is a CSV file. Open it in Excel, save it as an Excel workbook (.xlsx) "
-            "and give that file.",
-        },
-        "register_not_workbook": {
-            "ja": "{path} はExcelのブックではありません(対応形式: .xlsx .xlsm .xlsb .xls .ods)。"
-            "台帳のファイルを指定してください。",
-            "en": "{path} is not a spreadsheet workbook (.xlsx .xlsm .xlsb .xls .ods). "
-            "Give the register's workbook.",
-        },
-        "register_is_html": {
-            "ja": "{path} はWebページ(HTML)で、Excelのブックではありません(管理画面から"
-            "ダウンロードした .xls によくあります)。Excelで開いて「Excel ブック (.xlsx)」として"
-            "保存し、そのファイルを指定してください。",
-            "en": "{path} is a web page (HTML), not a workbook (common for .xls files "
-            "downloaded from a web admin screen). Open it in Excel, save it as an Excel "
-            "workbook (.xlsx) and give that file.",
-        },
-        "register_encrypted": {
-            "ja": "{path} はパスワードで保護されています。Excel(.odsはLibreOffice)でパスワードを"
-            "解除して保存し直してから実行してください。",
-            "en": "{path} is password-protected. Remove the password in Excel (LibreOffice "
-            "for an .ods), save it, and run again.",
-        },
-        "register_unsupported": {
-            "ja": "{path} は、このツールが読めない{what}で保存されています(ファイルは壊れて"
-            "いません)。ExcelかLibreOfficeで開いて「Excel ブック (.xlsx)」として保存し、"
-            "そのファイルを指定してください。",
-            "en": "{path} uses {what} that this reader does not support (the file is not "
-            "damaged). Open it in Excel or LibreOffice, save it as an Excel workbook (.xlsx) "
-            "and give that file.",
-        },
-        "register_corrupt": {
-            "ja": "{path} を読めません(ファイルが壊れているか、途中までしか保存されていません)。"
-            "Excelで開けるか確認し、保存し直してください。",
-            "en": "Cannot read {path}: the file is damaged or incomplete. Check that Excel "
-            "opens it, and save it again.",
-        },
-        "register_unreadable": {
-            "ja": "{path} を開けません: {detail}。ファイルが他のプログラムで使用中でないか、"
-            "読み取り権限があるか確認してください。",
-            "en": "Cannot open {path}: {detail}. Check that no other program locks it and "
-            "that you may read it.",
-        },
-        "register_no_sheets": {
-            "ja": "{path} に台帳のシートが1つもありません(ツール・キー・権限・通知など)。"
-            "台帳のファイルか確認するか、reporter init で新しい台帳を作ってください。",
-            "en": "{path} has none of the register's sheets (Tools, Keys, Grants, Notices…). "
-            "Check it is the register, or create one with reporter init.",
-        },
-    }
-)
 
 
 Progress = Callable[[str, int], None]  # (sheet name, data rows read so far)

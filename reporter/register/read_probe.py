@@ -22,7 +22,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reporter import i18n
 from reporter.errors import InputError
 
 PROBED_CONTENT = frozenset({"xls", "xlsb", "ods"})
@@ -48,19 +47,6 @@ else:
 for name in workbook.sheet_names:
     workbook.get_sheet_by_name(name)
 """
-
-i18n.add(
-    {
-        "register_too_large_to_read": {
-            "ja": "{path} は読み込むのに大きすぎるメモリを必要とするため、開きませんでした"
-            "(壊れたファイルの可能性があります)。Excelで開けるか確認し、「Excel ブック (.xlsx)」"
-            "として保存し直したファイルを指定してください。",
-            "en": "Did not open {path}: reading it needs far more memory than a register "
-            "(the file may be damaged). Check that Excel opens it, save it as an Excel workbook "
-            "(.xlsx) and give that file.",
-        },
-    }
-)
 
 
 def probe(path: Path, content: str, by_name: bool) -> None:

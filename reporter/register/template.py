@@ -52,33 +52,6 @@ BOOL_CHOICES = {"ja": ("はい", "いいえ"), "en": ("yes", "no")}
 # an ASIN such as 0123456789 or a SKU such as 001 keeps its leading zeros.
 CODE_TEXT_COLUMNS = {("notices", "asin"), ("notices", "sku")}
 
-i18n.add(
-    {
-        "init_exists": {
-            "ja": "{path} はすでにあります。別のファイル名を指定するか、"
-            "上書きしてよければ --force を付けて実行してください。",
-            "en": "{path} already exists. Give another file name, or add --force to replace it.",
-        },
-        "init_unwritable": {
-            "ja": "{path} に書き込めません: {detail}。フォルダーがあるか、書き込み権限があるか、"
-            "同じファイルをExcelで開いていないか確認してください。",
-            "en": "Cannot write {path}: {detail}. Check that the folder exists, that you may "
-            "write to it, and that the file is not open in Excel.",
-        },
-        "init_is_folder": {
-            "ja": "{path} はフォルダーです。"
-            "作る台帳のファイル名(例: 台帳.xlsx)を指定してください。",
-            "en": "{path} is a folder. Give the file name of the register to create "
-            "(e.g. register.xlsx).",
-        },
-        "init_not_xlsx": {
-            "ja": "{path} の拡張子が .xlsx ではありません。ファイル名を .xlsx で終わるように"
-            "してください(例: 台帳.xlsx)。",
-            "en": "{path} does not end in .xlsx. Give a file name ending in .xlsx "
-            "(e.g. register.xlsx).",
-        },
-    }
-)
 
 # One line per column for the instructions sheet, used where schema.py's
 # ColumnSpec has no note of its own.

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from reporter import i18n
-from reporter.config import DEFAULT_NAME, EmailSettings
+from reporter.config import EmailSettings
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError, os_detail
 from reporter.i18n import render
@@ -52,129 +52,6 @@ SUPPORT_PARAM = "support"
 _SCENE_SETTER = 24  # characters: a first sentence this short does not say what to do
 _SENTENCE_END = re.compile(r"。|(?<!e\.g)(?<!i\.e)\.\s")
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-
-i18n.add(
-    {
-        # --- errors: one plain line each, saying what to do -------------------------------
-        "email_not_configured": {
-            "ja": "メールの設定が足りません: 設定ファイル {config} の [email] に {keys} を書いてください。",
-            "en": "Email is not set up: add {keys} to the [email] table of the config file {config}.",
-        },
-        "email_report_unreadable": {
-            "ja": "メールに添付するレポートを読めませんでした: {path}({detail})。"
-            "レポートがあるか確認して、もう一度実行してください。",
-            "en": "Could not read the report to attach: {path} ({detail}). Check that the file "
-            "is there and run again.",
-        },
-        "email_bad_setting": {
-            "ja": "設定ファイル {config} の [email] の {key} をメールの見出しにできません"
-            "({detail})。値を直してください。",
-            "en": "{key} in the [email] table of the config file {config} cannot be used in an "
-            "email header ({detail}). Fix the value.",
-        },
-        "email_not_address": {
-            "ja": "メールアドレス(name@example.com の形)ではありません: {value}",
-            "en": "not an email address like name@example.com: {value}",
-        },
-        "email_config_default": {
-            "ja": f"{DEFAULT_NAME}(または --config で指定したファイル)",
-            "en": f"{DEFAULT_NAME} (or the file given with --config)",
-        },
-        # --- the message -------------------------------------------------------------------
-        "email_subject": {
-            "ja": "{prefix}{year}年{month}月 台帳レポート: 対応 {count}件",
-            "en": "{prefix}Register report {month_name} {year}: {count} {actions}",
-        },
-        "email_title": {
-            "ja": "台帳レポート {year}年{month}月",
-            "en": "Register report, {month_name} {year}",
-        },
-        "email_as_of": {"ja": "基準日: {as_of}", "en": "As of: {as_of}"},
-        "email_register": {"ja": "台帳: {name}", "en": "Register: {name}"},
-        "email_report": {
-            "ja": "レポート: {name}(このメールに添付)",
-            "en": "Report: {name} (attached to this email)",
-        },
-        "email_counts_header": {
-            "ja": "件数(除外分を除く)",
-            "en": "Findings (excepted ones not counted)",
-        },
-        "email_counts_line": {"ja": "{category}: {counts}", "en": "{category}: {counts}"},
-        "email_col_category": {"ja": "区分", "en": "Category"},
-        "email_total": {"ja": "合計", "en": "Total"},
-        "email_excepted": {
-            "ja": "除外中(承認済み): {count}件",
-            "en": "Excepted (accepted by the team): {count}",
-        },
-        "email_top_header": {
-            "ja": "最優先の対応(エラーと警告 {count}件のうち上位 {shown}件)",
-            "en": "Do these first (the top {shown} of {count} errors and warnings)",
-        },
-        "email_top_more": {
-            "ja": "ほか {count}件は添付のレポートを見てください。",
-            "en": "{count} more in the attached report.",
-        },
-        "email_col_severity": {"ja": "重大度", "en": "Severity"},
-        "email_col_code": {"ja": "コード", "en": "Code"},
-        "email_col_place": {"ja": "場所", "en": "Place"},
-        "email_col_owner": {"ja": "担当", "en": "Owner"},
-        "email_col_due": {"ja": "期限", "en": "Due"},
-        "email_col_action": {"ja": "次の対応", "en": "Next action"},
-        "email_overdue": {"ja": "({days}日超過)", "en": " ({days} days overdue)"},
-        "email_footer": {
-            "ja": "詳しくは添付のレポートを見てください。このメールは reporter が自動で送っています。",
-            "en": "See the attached report for every finding. This email was sent by reporter.",
-        },
-        "email_support_header": {
-            "ja": "出品者サポートに相談する場合(店舗ごと)",
-            "en": "Asking seller support (per store)",
-        },
-        # --- one mail per owner (--per-owner) ----------------------------------------------
-        "email_owner_subject": {
-            "ja": "{prefix}{year}年{month}月 台帳レポート: {names}さんの対応 {count}件",
-            "en": "{prefix}Register report {month_name} {year}: {count} {actions} for {names}",
-        },
-        "email_owner_title": {
-            "ja": "{names}さんの対応 {year}年{month}月",
-            "en": "Actions for {names}, {month_name} {year}",
-        },
-        "email_owner_intro": {
-            "ja": "台帳の担当者が「{names}」の対応だけをお送りします。チーム全体の状況は添付のレポートにあります。",
-            "en": "Only the actions whose owner in the register is {names}. The attached report "
-            "has the whole team's.",
-        },
-        "email_owner_header": {
-            "ja": "担当の対応({count}件)",
-            "en": "Your actions ({count})",
-        },
-        "email_summary_sent_header": {
-            "ja": "担当者ごとのメール",
-            "en": "Emails to each owner",
-        },
-        "email_summary_sent_none": {
-            "ja": "担当者ごとに送ったメールはありません。",
-            "en": "No owner was sent an email of their own.",
-        },
-        "email_summary_sent_line": {
-            "ja": "{names} / {address} / {count}件",
-            "en": "{names} / {address} / {count} action(s)",
-        },
-        "email_col_address": {"ja": "宛先", "en": "Address"},
-        "email_col_count": {"ja": "件数", "en": "Actions"},
-        "email_summary_here": {"ja": "このメールに記載", "en": "in this email"},
-        "email_summary_rest_header": {
-            "ja": "このメールの対応(担当者のアドレスがない分など {count}件のうち上位 {shown}件)",
-            "en": "Actions in this email (the top {shown} of {count} with no owner address, or "
-            "whose owner gets this email)",
-        },
-        "email_per_owner_no_owners": {
-            "ja": "--per-owner には担当者のアドレスが必要です。設定ファイル {config} に [email.owners] の表を作り、"
-            '「"佐藤" = "sato@example.com"」のように担当者名(引用符で囲む)とアドレスを書いてください。',
-            "en": "--per-owner needs the owners' addresses: add an [email.owners] table to the "
-            'config file {config}, with lines like "佐藤" = "sato@example.com" (the name in quotes).',
-        },
-    }
-)
 
 
 # --- settings -------------------------------------------------------------------------------------

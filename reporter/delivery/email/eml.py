@@ -10,20 +10,8 @@ import email.policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from reporter import i18n
 from reporter.errors import OutputError, os_detail
 from reporter.files import write_atomically
-
-i18n.add(
-    {
-        "email_eml_unwritable": {
-            "ja": "メールのファイルを書き込めませんでした: {path}({detail})。"
-            "書き込めるフォルダーとファイル名を --eml で指定してください。",
-            "en": "Could not write the email file {path} ({detail}). Give --eml a file in a "
-            "folder you can write to.",
-        },
-    }
-)
 
 
 def write_eml(message: EmailMessage, path: Path) -> None:

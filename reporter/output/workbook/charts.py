@@ -11,16 +11,6 @@ from xlsxwriter.worksheet import Worksheet
 from reporter import i18n
 from reporter.output.workbook.cells import BORDER_COLOR, CHART_FILL, DATE_FORMAT, FONT, SEVERITIES
 
-i18n.add(
-    {
-        "xl_chart_title": {
-            "ja": "対応件数(カテゴリ別・重大度別)",
-            "en": "Actions by category and severity",
-        },
-        "xl_trend_chart_title": {"ja": "件数の推移", "en": "Findings per report"},
-    }
-)
-
 CHART_ROWS = 16  # the counts chart's height in default rows (20 px each)
 TREND_CHART_ROWS = 13  # the trend chart's height in default rows
 _CHART_COLUMN = 5  # both charts stand in column F, right of the tables

@@ -13,33 +13,6 @@ from reporter.output.workbook.cells import safe
 from reporter.register.schema import SHEET_BY_KEY
 from reporter.rules.base import pick
 
-i18n.add(
-    {
-        # Column headers of the findings tables (the Summary's and the Rules sheet's too).
-        "xl_col_severity": {"ja": "重大度", "en": "Severity"},
-        "xl_col_code": {"ja": "コード", "en": "Code"},
-        "xl_col_title": {"ja": "内容", "en": "Title"},
-        "xl_col_record": {"ja": "対象ID", "en": "Record ID"},
-        "xl_col_owner": {"ja": "担当者", "en": "Owner"},
-        "xl_col_due": {"ja": "期限", "en": "Due"},
-        "xl_col_days": {"ja": "超過日数", "en": "Days overdue"},
-        "xl_col_place": {"ja": "場所", "en": "Sheet/cell"},
-        "xl_col_sheet": {"ja": "シート", "en": "Sheet"},
-        "xl_col_row": {"ja": "行", "en": "Row"},
-        "xl_col_cell": {"ja": "セル", "en": "Cell"},
-        "xl_col_message": {"ja": "詳細", "en": "Message"},
-        "xl_col_action": {"ja": "次の対応", "en": "Next action"},
-        "xl_col_excepted": {"ja": "除外(理由)", "en": "Excepted (reason)"},
-        "xl_col_status": {"ja": "状況", "en": "Status"},
-        "xl_col_first_seen": {"ja": "初回検出", "en": "First seen"},
-        "xl_col_target": {"ja": "対象", "en": "Record/cell"},
-        # What the Status column shows.
-        "xl_status_new": {"ja": "新規", "en": "New"},
-        "xl_status_open": {"ja": "継続({months}か月)", "en": "Open ({months} months)"},
-        "xl_status_open_one": {"ja": "継続(1か月)", "en": "Open (1 month)"},
-    }
-)
-
 WRAP_CAP = 50  # widest a wrapped long-text column gets, in character widths
 
 

@@ -32,43 +32,6 @@ from reporter.output.workbook.columns import (
 )
 from reporter.output.workbook.sizing import row_height, widths
 
-i18n.add(
-    {
-        # Sheet names (at most 31 characters, none of []:*?/\).
-        "xl_sheet_renewals": {"ja": "更新期限", "en": "Renewals"},
-        "xl_sheet_revocations": {"ja": "権限取消", "en": "Revocations"},
-        "xl_sheet_followups": {"ja": "通知対応", "en": "Follow-ups"},
-        "xl_sheet_problems": {"ja": "台帳の問題", "en": "Register problems"},
-        # Titles above each findings table.
-        "xl_title_renewals": {
-            "ja": "更新期限(RNW): 期限切れ・期限間近のキー。期限の早い順。",
-            "en": "Renewals (RNW): keys expired or expiring, earliest due first.",
-        },
-        "xl_title_revocations": {
-            "ja": "権限取消(GRT): 取り消すべき権限と、取り消す場所。",
-            "en": "Revocations (GRT): access to revoke, and where to revoke it.",
-        },
-        "xl_title_followups": {
-            "ja": "通知対応(INC): 未対応の通知、次の対応・期限・不足書類・問い合わせ窓口。",
-            "en": "Follow-ups (INC): open notices, the next step, deadline, "
-            "missing documents and support channel.",
-        },
-        "xl_title_problems": {
-            "ja": "台帳の問題(DAT・SEC): 台帳そのものの問題。シート・行・セルを示します。",
-            "en": "Register problems (DAT, SEC): problems in the register itself, "
-            "with sheet, row and cell.",
-        },
-        "xl_count": {
-            "ja": "{count}件(うち除外 {excepted}件)・基準日 {as_of}",
-            "en": "{count} finding(s) ({excepted} excepted), as of {as_of}",
-        },
-        "xl_none": {
-            "ja": "該当する指摘はありません。",
-            "en": "Nothing found.",
-        },
-    }
-)
-
 
 def _earliest_due_first(rows: list[Row]) -> list[Row]:
     # Most overdue first; excepted ones (accepted by the team) after the rest;

@@ -17,8 +17,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from reporter import i18n
 
-i18n.add({"xl_footer_as_of": {"ja": "基準日", "en": "As of"}})
-
 
 def footer(as_of: date, lang: str) -> str:
     # Header/footer text is ours only; '&' would start a control code, so none is used.

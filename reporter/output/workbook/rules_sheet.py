@@ -23,23 +23,6 @@ from reporter.output.workbook.cells import (
 from reporter.output.workbook.sizing import fit_row, value_width
 from reporter.rules.base import pick
 
-i18n.add(
-    {
-        "xl_sheet_rules": {"ja": "ルール一覧", "en": "Rules"},
-        "xl_title_rules": {
-            "ja": "ルール一覧: 各ルールの重大度、読むシート、使った値と出典。",
-            "en": "Rules: each rule's severity, the sheets it reads, the values used "
-            "and their source.",
-        },
-        "xl_col_reads": {"ja": "読むシート", "en": "Sheets read"},
-        "xl_col_params": {"ja": "使った値", "en": "Parameter"},
-        "xl_col_value": {"ja": "値", "en": "Value in force"},
-        "xl_col_source": {"ja": "出典", "en": "Source"},
-        "xl_col_url": {"ja": "URL", "en": "URL"},
-        "xl_col_checked": {"ja": "確認日", "en": "Checked"},
-    }
-)
-
 # One row per rule and parameter in force, the rule's columns repeated, so that
 # each value sits beside its own source and a filter on the code shows them all.
 _RULE_COLUMNS: tuple[tuple[str, int, bool], ...] = (  # (header key, widest, wrap)
