@@ -272,6 +272,10 @@ def report(
             help="With --email / --eml: one mail per owner in [email.owners], a summary to 'to'.",
         ),
     ] = False,
+    chat: Annotated[
+        bool,
+        typer.Option("--chat", help="Post the summary to the chat channels of [chat] channels."),
+    ] = False,
     previous: Annotated[
         Path | None,
         typer.Option(
@@ -317,27 +321,39 @@ def report(
             progress=say.progress(run.lang),
         )
         result.release_rows()  # the report is written from the findings alone
-        outcome = api.monthly_report(
+        # Channels are made before the report is written: a config that names no chat channel,
+        # or an unknown one, is refused before anything is written.
+        channels = api.report_channels(
+            run.config, email=email, eml=eml, per_owner=per_owner, chat=chat
+        )
+        outcome = api.write_monthly_report(
             result,
             out,
             lang=run.lang,
             previous=previous,
             config=run.config,
-            email=email,
             eml=eml,
-            per_owner=per_owner,
             calendar=not no_ics,
         )
         from reporter.delivery.report_file import summary_lines
 
+        # What was written is said first: a channel that then fails leaves it in place.
         for line in summary_lines(result, run.lang, outcome.path, comparison=outcome.comparison):
             say.info(line)
         if outcome.calendar is not None:
             say.info(i18n.text("ics_written", run.lang, path=str(outcome.calendar)))
-        for path in outcome.eml_files:
-            say.info(i18n.text("email_eml_written", run.lang, path=str(path)))
-        for recipients in outcome.emailed:
-            say.info(i18n.text("email_sent", run.lang, to=", ".join(recipients)))
+        refusals = []
+        if channels:
+            outcome, deliveries = api.deliver(result, outcome, run.lang, channels)
+            for line in outcome.lines:
+                say.info(line)
+            refusals = deliveries.refused
+        for refusal in refusals:
+            line = error_line(refusal, run.lang)
+            run_log.add(line, masked=True)
+            typer.echo(line, err=True)
+        if refusals:
+            raise typer.Exit(refusals[0].exit_code)
         if open_report:
             open_file(outcome.path, run.lang)
         code = result.exit_code(fail_on)

@@ -73,6 +73,203 @@ class ScheduleSettings:
         return int(self.time.split(":")[1])
 
 
+# --- [chat] and [remind] (register-spec.md section 8) ---------------------------------------------
+
+# The chat channels `[chat] channels` may name.
+CHAT_CHOICES = ("teams", "slack", "chatwork")
+CHATWORK_API_URL = "https://api.chatwork.com/v2"
+# A *_env value names an environment variable: letters, digits and underscores.
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A deadline further than ten years away is a typing mistake, not a reminder threshold.
+_MAX_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    webhook_env: str = "REPORTER_TEAMS_WEBHOOK"  # the variable holding the Workflows webhook URL
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    webhook_env: str = "REPORTER_SLACK_WEBHOOK"  # the variable holding the incoming-webhook URL
+
+
+@dataclass(frozen=True)
+class ChatworkSettings:
+    room_id: int = 0
+    token_env: str = "REPORTER_CHATWORK_TOKEN"  # the variable holding the API token
+    api_url: str = CHATWORK_API_URL
+    tasks: bool = False  # one Chatwork task per action with a due date
+    # [chat.chatwork.members]: 担当者 name -> Chatwork account id, in the file's order.
+    members: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    channels: tuple[str, ...] = ()
+    teams: TeamsSettings = field(default_factory=TeamsSettings)
+    slack: SlackSettings = field(default_factory=SlackSettings)
+    chatwork: ChatworkSettings = field(default_factory=ChatworkSettings)
+
+
+@dataclass(frozen=True)
+class RemindSettings:
+    days: tuple[int, ...] = (30, 14, 7, 3, 1, 0)  # remind when a deadline is this many days away
+    overdue_every_days: int = 7  # and every this many days while it is overdue (0: never)
+    state: str = "reminders.sqlite"  # what was sent; a relative path is under output_dir
+
+
+_CHAT = {"channels": list, "teams": dict, "slack": dict, "chatwork": dict}
+_CHAT_TEAMS = {"webhook_env": str}
+_CHAT_SLACK = {"webhook_env": str}
+_CHAT_CHATWORK = {
+    "room_id": int,
+    "token_env": str,
+    "api_url": str,
+    "tasks": bool,
+    "members": dict,
+}
+_REMIND = {"days": list, "overdue_every_days": int, "state": str}
+# Keys that would put a secret in the file: refused with a line saying where it goes instead.
+_CHAT_SECRETS = {
+    "teams": ("webhook", "webhook_url", "url"),
+    "slack": ("webhook", "webhook_url", "url"),
+    "chatwork": ("token", "api_token"),
+}
+
+
+def _chat(path: Path, table: Any) -> ChatSettings:
+    _check_table(path, table, _CHAT, "chat.")
+    channels = table.get("channels", [])
+    for name in channels:
+        if name not in CHAT_CHOICES:
+            raise InputError(
+                "config_wrong_type",
+                path=str(path),
+                key="chat.channels",
+                expected=" / ".join(CHAT_CHOICES),
+                value=repr(name),
+            )
+    for channel, keys in _CHAT_SECRETS.items():
+        sub = table.get(channel, {})
+        for key in keys:
+            if isinstance(sub, dict) and key in sub:
+                raise InputError(
+                    "config_chat_secret_in_file", path=str(path), key=f"chat.{channel}.{key}"
+                )
+    teams = table.get("teams", {})
+    _check_table(path, teams, _CHAT_TEAMS, "chat.teams.")
+    slack = table.get("slack", {})
+    _check_table(path, slack, _CHAT_SLACK, "chat.slack.")
+    chatwork = table.get("chatwork", {})
+    _check_table(path, chatwork, _CHAT_CHATWORK, "chat.chatwork.")
+    for key, value in (
+        ("chat.teams.webhook_env", teams.get("webhook_env")),
+        ("chat.slack.webhook_env", slack.get("webhook_env")),
+        ("chat.chatwork.token_env", chatwork.get("token_env")),
+    ):
+        if value is not None and not _ENV_NAME.fullmatch(value):
+            raise InputError(
+                "config_wrong_type",
+                path=str(path),
+                key=key,
+                expected={
+                    "ja": "環境変数の名前(英数字と _)",
+                    "en": "the name of an environment variable (letters, digits, _)",
+                },
+                value="…",
+            )
+    room_id = chatwork.get("room_id", 0)
+    if room_id < 0:
+        raise InputError(
+            "config_wrong_type",
+            path=str(path),
+            key="chat.chatwork.room_id",
+            expected={"ja": "ルームID(正の整数)", "en": "a room id (a positive whole number)"},
+            value=room_id,
+        )
+    api_url = chatwork.get("api_url", CHATWORK_API_URL).strip()
+    if not api_url.lower().startswith("https://"):
+        raise InputError(
+            "config_wrong_type",
+            path=str(path),
+            key="chat.chatwork.api_url",
+            expected={"ja": "https:// で始まるURL", "en": "a URL starting with https://"},
+            value=repr(api_url),
+        )
+    members = chatwork.get("members", {})
+    for name, account in members.items():
+        if not isinstance(account, int) or isinstance(account, bool) or account <= 0:
+            raise InputError(
+                "config_wrong_type",
+                path=str(path),
+                key=f"chat.chatwork.members.{name}",
+                expected={
+                    "ja": "Chatwork のアカウントID(正の整数)",
+                    "en": "a Chatwork account id (a positive whole number)",
+                },
+                value=repr(account),
+            )
+    return ChatSettings(
+        channels=tuple(dict.fromkeys(channels)),
+        teams=TeamsSettings(webhook_env=teams.get("webhook_env", TeamsSettings.webhook_env)),
+        slack=SlackSettings(webhook_env=slack.get("webhook_env", SlackSettings.webhook_env)),
+        chatwork=ChatworkSettings(
+            room_id=room_id,
+            token_env=chatwork.get("token_env", ChatworkSettings.token_env),
+            api_url=api_url,
+            tasks=chatwork.get("tasks", False),
+            members=tuple((name.strip(), account) for name, account in members.items()),
+        ),
+    )
+
+
+def _remind(path: Path, table: Any) -> RemindSettings:
+    _check_table(path, table, _REMIND, "remind.")
+    days = table.get("days", list(RemindSettings.days))
+    within = {
+        "ja": f"0から{_MAX_DAYS}までの整数のリスト",
+        "en": f"a list of whole numbers from 0 to {_MAX_DAYS}",
+    }
+    if not all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= _MAX_DAYS for d in days
+    ):
+        raise InputError(
+            "config_wrong_type",
+            path=str(path),
+            key="remind.days",
+            expected=within,
+            value=repr(days),
+        )
+    every = table.get("overdue_every_days", RemindSettings.overdue_every_days)
+    if not 0 <= every <= _MAX_DAYS:
+        raise InputError(
+            "config_wrong_type",
+            path=str(path),
+            key="remind.overdue_every_days",
+            expected={
+                "ja": f"0から{_MAX_DAYS}までの整数",
+                "en": f"a whole number from 0 to {_MAX_DAYS}",
+            },
+            value=every,
+        )
+    state = table.get("state", RemindSettings.state)
+    if not state.strip() or any(ord(char) < 32 or ord(char) == 127 for char in state):
+        raise InputError(
+            "config_wrong_type",
+            path=str(path),
+            key="remind.state",
+            expected={
+                "ja": "ファイル名(制御文字なし)",
+                "en": "a file name (no control characters)",
+            },
+            value="…",
+        )
+    return RemindSettings(
+        days=tuple(sorted(set(days), reverse=True)), overdue_every_days=every, state=state
+    )
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None
@@ -82,6 +279,8 @@ class Config:
     windows: dict[str, int] = field(default_factory=dict)
     email: EmailSettings = field(default_factory=EmailSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    chat: ChatSettings = field(default_factory=ChatSettings)
+    remind: RemindSettings = field(default_factory=RemindSettings)
 
     def resolve(self, value: str | None) -> str | None:
         """A path from the config, relative to the config file's folder."""
@@ -107,6 +306,8 @@ _TOP = {
     "windows": dict,
     "email": dict,
     "schedule": dict,
+    "chat": dict,
+    "remind": dict,
 }
 _WINDOWS = {"renewal_warning_days": int, "reply_days": int}
 _SCHEDULE = {"day": int, "time": str}
@@ -225,6 +426,8 @@ def load_config(path: str | Path | None, *, explicit: bool = True) -> Config:
             owners=tuple((name.strip(), address) for name, address in owners.items()),
         ),
         schedule=schedule,
+        chat=_chat(path, data.get("chat", {})),
+        remind=_remind(path, data.get("remind", {})),
     )
 
 
