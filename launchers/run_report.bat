@@ -10,8 +10,9 @@ rem and reinstall only when pyproject.toml or the reporter folder changed.
 rem Every run: reporter report --config reporter.toml --open --log, with the reporter.toml
 rem beside this file (else the one in the project folder). On failure: a message, then pause.
 rem
-rem Arguments: --scheduled (Task Scheduler: do not open the report, never pause); any other
-rem argument is passed on to reporter report (e.g. --email).
+rem Arguments: --scheduled (Task Scheduler: do not open the report, never pause); --remind
+rem (run reporter remind, the daily reminders, instead of the report); any other argument is
+rem passed on to reporter report (e.g. --email).
 rem Environment (all optional): REPORTER_ARGS (more options for reporter report),
 rem REPORTER_PYTHON (the python.exe that creates the venv), REPORTER_VENV (the venv folder),
 rem REPORTER_VENV_ARGS (more options for python -m venv), REPORTER_PIP_ARGS (for pip install).
@@ -33,6 +34,8 @@ set "VENV_ARGS=%REPORTER_VENV_ARGS%"
 set "PIP_ARGS=%REPORTER_PIP_ARGS%"
 set "SCHEDULED="
 set "OPEN=--open"
+set "COMMAND=report"
+set "LOG=--log"
 set "ARGS="
 set "RC=0"
 pushd "%HERE%"
@@ -40,6 +43,7 @@ pushd "%HERE%"
 :args
 if "%~1"=="" goto args_done
 if /i "%~1"=="--scheduled" goto arg_scheduled
+if /i "%~1"=="--remind" goto arg_remind
 set "ARGS=%ARGS% %1"
 shift /1
 goto args
@@ -47,6 +51,13 @@ goto args
 :arg_scheduled
 set "SCHEDULED=1"
 set "OPEN="
+shift /1
+goto args
+
+:arg_remind
+set "COMMAND=remind"
+set "OPEN="
+set "LOG="
 shift /1
 goto args
 
@@ -129,7 +140,7 @@ if errorlevel 1 goto install_failed
 
 rem 4. The report.
 :run
-"%VENV%\Scripts\reporter.exe" report --config "%CONFIG%" %OPEN% --log %EXTRA% %ARGS%
+"%VENV%\Scripts\reporter.exe" %COMMAND% --config "%CONFIG%" %OPEN% %LOG% %EXTRA% %ARGS%
 set "RC=%ERRORLEVEL%"
 if "%RC%"=="0" goto finish
 if "%RC%"=="1" goto failed_findings

@@ -10,7 +10,8 @@
 # On failure: a message in Japanese, then wait for Enter (only on a terminal).
 #
 # Arguments: --scheduled (for cron: do not open the report, never wait for a
-#   key); any other argument is passed on to `reporter report` (e.g. --email).
+#   key); --remind (run `reporter remind`, the daily reminders, instead of the
+#   report); any other argument is passed on to `reporter report` (e.g. --email).
 # Environment (all optional):
 #   REPORTER_ARGS       more options for `reporter report`, e.g. "--email"
 #   REPORTER_PYTHON     the Python that creates the venv (default: the newest python3 >= 3.11)
@@ -30,12 +31,18 @@ STAMP_PY="import hashlib, pathlib, sys; r = pathlib.Path(sys.argv[1]); h = hashl
 PYCHECK="import sys, venv; sys.exit(sys.version_info < (3, 11))"
 
 SCHEDULED=""
+COMMAND=report
 OPEN=(--open)
+LOG=(--log)
 ARGS=()
 for arg in "$@"; do
     if [ "$arg" = "--scheduled" ]; then
         SCHEDULED=1
         OPEN=()
+    elif [ "$arg" = "--remind" ]; then
+        COMMAND=remind
+        OPEN=()
+        LOG=()
     else
         ARGS+=("$arg")
     fi
@@ -123,7 +130,7 @@ fi
 
 # 4. The report.
 cd "$HERE" || finish 4
-"$VENV/bin/reporter" report --config "$CONFIG" "${OPEN[@]}" --log "${EXTRA[@]}" "${ARGS[@]}"
+"$VENV/bin/reporter" "$COMMAND" --config "$CONFIG" "${OPEN[@]}" "${LOG[@]}" "${EXTRA[@]}" "${ARGS[@]}"
 RC=$?
 case "$RC" in
     0) finish 0 ;;

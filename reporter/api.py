@@ -249,9 +249,26 @@ def report_channels(
     return chosen
 
 
+def remind_channels(
+    config: Config, *, email: bool = False, per_owner: bool = False
+) -> list[Channel]:
+    """The channels reminders go to: ``[chat] channels``, and email with ``email``.
+
+    Raises InputError ``remind_no_channel`` (exit 2) when there is none.
+    """
+    from reporter.delivery import channels
+
+    chosen = [channels.make(name, config) for name in config.chat.channels]
+    if email:
+        chosen.append(channels.make("email", config, per_owner=per_owner))
+    if not chosen:
+        raise InputError("remind_no_channel", config=str(config.path or "reporter.toml"))
+    return chosen
+
+
 def chat_channel_names(config: Config) -> list[str]:
     """``[chat] channels``, refused (exit 2) when empty: --chat without a channel sends nothing."""
-    names = list(getattr(config, "chat", None).channels) if getattr(config, "chat", None) else []
+    names = list(config.chat.channels)
     if not names:
         raise InputError("chat_no_channels", config=str(config.path or "reporter.toml"))
     return names

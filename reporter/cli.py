@@ -367,6 +367,51 @@ def report(
     raise typer.Exit(code)
 
 
+@app.command()
+@friendly_errors
+def remind(
+    ctx: typer.Context,
+    register: RegisterArgument = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+    email: Annotated[
+        bool, typer.Option("--email", help="Also email the reminders with the config's [email].")
+    ] = False,
+    per_owner: Annotated[
+        bool,
+        typer.Option("--per-owner", help="With --email: one mail per owner in [email.owners]."),
+    ] = False,
+    config: ConfigOption = None,
+    rules: RulesOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """期限が近づいた対応だけを、チャットとメールで一度ずつ知らせます(毎日の実行用)。 / Send the reminders due today (run daily)."""
+    from reporter import api
+    from reporter.delivery.remind import send_reminders
+    from reporter.delivery.state import state_path
+
+    run = prepare(ctx, lang, as_of, config, rules)
+    path = register_path(register, run)
+    say = _Printer(quiet, False, _NoLog())
+    channels = api.remind_channels(run.config, email=email, per_owner=per_owner)
+    result = api.check(path, as_of=run.as_of, config=run.config, rules=run.settings)
+    result.release_rows()
+    state_file = state_path(run.config, Path.cwd())
+    outcome = send_reminders(result, run.config, run.lang, channels, state_file)
+    for line in outcome.lines:
+        say.info(line)
+    if outcome.sent:
+        say.info(i18n.text("remind_sent", run.lang, count=outcome.sent))
+    for refusal in outcome.refused:
+        typer.echo(error_line(refusal, run.lang), err=True)
+    raise typer.Exit(outcome.refused[0].exit_code if outcome.refused else 0)
+
+
+class _NoLog:
+    def add(self, text: str, masked: bool = False) -> None:
+        """remind keeps no log file: what it sent is in the state file."""
+
+
 def _refuse_log_over_register(log_path: Path, register: Path) -> None:
     """Checked before the run: a register named like the log would have the log appended to it."""
     from reporter.delivery.report_file import is_same_file
@@ -484,6 +529,10 @@ def schedule_command(
             "--launcher", help="The launcher to start (default: found beside the config)."
         ),
     ] = None,
+    remind: Annotated[
+        bool,
+        typer.Option("--remind", help="Set up the daily reminder run (reporter remind) instead."),
+    ] = False,
     lang: LangOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -498,7 +547,8 @@ def schedule_command(
         raise InputError("cli_schedule_one_kind")
     from reporter.delivery.schedule import schedule
 
-    typer.echo(schedule(run.config, run.lang, chosen[0] if chosen else None, out, launcher))
+    kind = chosen[0] if chosen else None
+    typer.echo(schedule(run.config, run.lang, kind, out, launcher, remind=remind))
 
 
 def main() -> None:

@@ -45,6 +45,8 @@ class Action:
     step: str
     support: str
     finding: Finding | None = None
+    note: str = ""  # a reminder's "7 days left" / "3 days overdue"
+    key: str = ""  # what a channel that records deliveries records (a reminder's key)
 
 
 @dataclass(frozen=True)
@@ -59,15 +61,18 @@ class Digest:
     procedures: tuple[dict[str, Any], ...] = ()  # the procedures the actions use, once each
     report_path: Path | None = None
     calendar_path: Path | None = None
+    # "report": the month's summary; "remind": only the reminders due today.
+    kind: str = "report"
 
     @property
     def top(self) -> tuple[Action, ...]:
-        """The actions a post lists first; the rest are in the report."""
-        return self.actions[:TOP_ACTIONS]
+        """The actions a post lists: the first TOP_ACTIONS of a report (the rest are in
+        the report); every reminder of a reminder run (one not shown would be lost)."""
+        return self.actions if self.kind == "remind" else self.actions[:TOP_ACTIONS]
 
     @property
     def more(self) -> int:
-        return max(0, len(self.actions) - TOP_ACTIONS)
+        return len(self.actions) - len(self.top)
 
     @property
     def action_count(self) -> int:
@@ -204,6 +209,26 @@ def procedures_for(findings: Sequence[Finding], lang: str) -> list[dict[str, Any
         return []
     used = getattr(module, "procedures_used", None)
     return list(used(list(findings), lang)) if used is not None else []
+
+
+def procedure_line(procedure: Mapping[str, Any]) -> str:
+    """A procedure's heading: its id, platform and screen."""
+    parts = [str(procedure.get(key, "") or "") for key in ("id", "platform", "screen")]
+    return " ".join(clean(part, masked=False) for part in parts if part)
+
+
+def procedure_steps(procedure: Mapping[str, Any]) -> list[str]:
+    """A procedure's steps, one per line, then its source and the date it was checked."""
+    steps = procedure.get("steps") or []
+    if isinstance(steps, str):
+        steps = [steps]
+    lines = [clean(str(step), masked=False) for step in steps if str(step).strip()]
+    source = " ".join(
+        clean(str(procedure.get(key) or ""), masked=False) for key in ("source", "checked")
+    ).strip()
+    if source:
+        lines.append(f"({source})")
+    return lines
 
 
 # --- wording shared by every channel --------------------------------------------------------------

@@ -37,8 +37,6 @@ class Delivered:
     emailed: tuple[tuple[str, ...], ...] = ()
     # The files written instead of sending (the .eml files).
     files: tuple[Path, ...] = ()
-    # What was accepted, by key (a reminder, a Chatwork task): recorded only once accepted.
-    accepted: tuple[str, ...] = ()
 
 
 class Channel(Protocol):

@@ -36,6 +36,8 @@ from reporter.delivery.digest import (
     localized,
     names,
     place,
+    procedure_line,
+    procedure_steps,
     procedures_for,
     shares,
     supports,
@@ -130,10 +132,11 @@ class ActionList:
 
     header: str
     listed: Sequence[Action]
+    limit: int | None = TOP_ACTIONS  # None: every action (the reminders)
 
     @property
     def top(self) -> list[Action]:
-        return list(self.listed[:TOP_ACTIONS])
+        return list(self.listed if self.limit is None else self.listed[: self.limit])
 
     @property
     def more(self) -> int:
@@ -158,6 +161,7 @@ class Document:
     title: str
     intro: Sequence[str]
     sections: Sequence[Section]
+    footer: str = "email_footer"  # the key of the closing line
 
 
 def build_message(
@@ -195,13 +199,14 @@ def team_message(
     files = _attachments(digest)
     _check_addresses(settings, config_path)
     lang, count = digest.lang, digest.action_count
-    header = i18n.text("email_top_header", lang, count=count, shown=min(count, TOP_ACTIONS))
-    document = Document(
-        lang,
-        _title(digest, "email_title"),
-        _intro(digest),
-        [Counts(digest.summary), ActionList(header, digest.actions)],
-    )
+    if digest.kind == "remind":
+        header = i18n.text("remind_header", lang, count=count)
+        sections: list[Section] = [ActionList(header, digest.actions, limit=None)]
+    else:
+        header = i18n.text("email_top_header", lang, count=count, shown=min(count, TOP_ACTIONS))
+        sections = [Counts(digest.summary), ActionList(header, digest.actions)]
+    footer = "remind_email_footer" if digest.kind == "remind" else "email_footer"
+    document = Document(lang, _title(digest, "email_title"), _intro(digest), sections, footer)
     return _message(
         settings,
         config_path,
@@ -220,6 +225,11 @@ def subject(result: CheckResult, lang: str, settings: EmailSettings) -> str:
 
 def subject_of(digest: Digest, settings: EmailSettings) -> str:
     params = _month(digest.as_of, settings, digest.action_count)
+    if digest.kind == "remind":
+        title = i18n.text(
+            "remind_title", digest.lang, as_of=digest.as_of.isoformat(), count=digest.action_count
+        )
+        return f"{params['prefix']}{title}"
     return i18n.text("email_subject", digest.lang, **params)
 
 
@@ -427,6 +437,9 @@ def _month(as_of: date, settings: EmailSettings, count: int) -> dict[str, Any]:
 
 def _title(digest: Digest, key: str) -> str:
     as_of = digest.as_of
+    if digest.kind == "remind":
+        count = digest.action_count
+        return i18n.text("remind_title", digest.lang, as_of=as_of.isoformat(), count=count)
     return i18n.text(
         key,
         digest.lang,
@@ -457,7 +470,7 @@ def render_text(document: Document) -> str:
     lines = [document.title, "", *document.intro]
     for section in document.sections:
         lines += _TEXT_SECTIONS[type(section)](section, lang)
-    lines += ["", i18n.text("email_footer", lang), ""]
+    lines += ["", i18n.text(document.footer, lang), ""]
     return "\n".join(lines)
 
 
@@ -491,8 +504,12 @@ def _actions_text(section: ActionList, lang: str) -> list[str]:
             details.append(f"{t('email_col_owner')}: {clean(row.owner)}")
         if row.due is not None:
             details.append(f"{t('email_col_due')}: {due_text(row, lang)}")
+        lines.append(
+            f"  {n}. [{pick(SEVERITY_LABEL[row.severity], lang)}] {row.code} {clean(row.title)}"
+        )
+        if action.note:
+            lines.append(f"     {action.note}")
         lines += [
-            f"  {n}. [{pick(SEVERITY_LABEL[row.severity], lang)}] {row.code} {clean(row.title)}",
             f"     {' / '.join(details)}",
             f"     → {t('email_col_action')}: {action.step}",
         ]
@@ -539,26 +556,6 @@ _TEXT_SECTIONS: dict[type, Callable[[Any, str], list[str]]] = {
 }
 
 
-def procedure_line(procedure: Mapping[str, Any]) -> str:
-    """A procedure's heading: its id, platform and screen."""
-    parts = [str(procedure.get(key, "") or "") for key in ("id", "platform", "screen")]
-    return " ".join(clean(part, masked=False) for part in parts if part)
-
-
-def procedure_steps(procedure: Mapping[str, Any]) -> list[str]:
-    """A procedure's steps, one per line, then its source and the date it was checked."""
-    steps = procedure.get("steps") or []
-    if isinstance(steps, str):
-        steps = [steps]
-    lines = [clean(str(step), masked=False) for step in steps if str(step).strip()]
-    source = " ".join(
-        clean(str(procedure.get(key) or ""), masked=False) for key in ("source", "checked")
-    ).strip()
-    if source:
-        lines.append(f"({source})")
-    return lines
-
-
 # --- the HTML body --------------------------------------------------------------------------------
 
 _CELL = 'style="border:1px solid #999;padding:4px 8px;vertical-align:top"'
@@ -578,7 +575,7 @@ def render_html(document: Document) -> str:
     ]
     for section in document.sections:
         parts += _HTML_SECTIONS[type(section)](section, lang)
-    parts += [f"<p>{e(i18n.text('email_footer', lang))}</p>", "</body></html>", ""]
+    parts += [f"<p>{e(i18n.text(document.footer, lang))}</p>", "</body></html>", ""]
     return "\n".join(parts)
 
 
@@ -637,7 +634,7 @@ def _actions_html(section: ActionList, lang: str) -> list[str]:
                 (clean(a.row.title), False),
                 (place(a.row, lang), False),
                 (clean(a.row.owner), False),
-                (due_text(a.row, lang), False),
+                (" ".join(filter(None, (due_text(a.row, lang), a.note))), False),
                 (a.step, False),
             ]
             for n, a in enumerate(top, start=1)
