@@ -726,3 +726,46 @@ def test_schedule_remind_sets_up_a_daily_run(tmp_path: Path) -> None:
     text = xml.read_bytes().decode("utf-16")
     assert "<DaysInterval>1</DaysInterval>" in text and "--remind" in text
     assert "ScheduleByMonth" not in text
+
+
+# --- register text in a post ----------------------------------------------------------------------
+
+HOSTILE_OWNERS = ("[toall]", "<!channel>", "[x](https://evil.example/x)", "**太字**")
+
+
+def test_register_text_cannot_mention_link_or_format_in_any_chat(
+    run_check: Any,
+) -> None:
+    """An owner typed as a Chatwork [toall], a Slack <!channel> or a Markdown link stays text."""
+    from reporter.delivery.channels import chatwork, slack, teams
+    from reporter.delivery.channels.post import post_of
+    from reporter.delivery.digest import build_digest
+
+    keys = [
+        {
+            "キーID": f"K-{i}",
+            "種類": "楽天ライセンスキー",
+            "ツールID": "T-1",
+            "発行日": date(2026, 8, 1 + i),
+            "状態": "利用中",
+            "担当者": owner,
+            "副担当": "鈴木",
+        }
+        for i, owner in enumerate(HOSTILE_OWNERS)
+    ]
+    tool = {"ツールID": "T-1", "ツール名": "受注さん", "用途": "受注管理", "状態": "利用中"}
+    result = run_check(date(2026, 11, 30), tools=[tool], keys=keys)
+    post = post_of(build_digest(result, "ja"))
+    assert len(post.entries) >= len(HOSTILE_OWNERS)
+
+    body = chatwork.message_body(post)
+    assert "[toall]" not in body and "［toall]" in body
+    assert body.count("[info]") == 1 and body.count("[/info]") == 1
+
+    blocks = slack.payload(post)["blocks"]
+    assert all(b.get("text", {}).get("type", "plain_text") == "plain_text" for b in blocks)
+    assert "<!channel>" not in slack.payload(post)["text"]
+
+    card_text = json.dumps(teams.card(post), ensure_ascii=False)
+    assert "[x](https" not in card_text and "\\\\[x\\\\](https" in card_text
+    assert "**太字**" not in card_text
