@@ -769,3 +769,24 @@ def test_register_text_cannot_mention_link_or_format_in_any_chat(
     card_text = json.dumps(teams.card(post), ensure_ascii=False)
     assert "[x](https" not in card_text and "\\\\[x\\\\](https" in card_text
     assert "**太字**" not in card_text
+
+
+def test_a_service_that_does_not_answer_is_named_without_its_secret_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing listens on the port: requests' error quotes the URL's path, which is the secret."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("REPORTER_TEAMS_WEBHOOK", f"https://127.0.0.1:{port}{TEAMS_PATH}")
+    config = tmp_path / "reporter.toml"
+    config.write_text(
+        f"register = '{SAMPLE}'\noutput_dir = 'reports'\n[chat]\nchannels = ['teams']\n",
+        encoding="utf-8",
+    )
+    result = run("report", "--config", str(config), "--as-of", "2026-11-30", "--chat")
+    assert result.exit_code == 3
+    assert "Teams" in result.output and "127.0.0.1" in result.output
+    assert secrets_in(result.output) == [] and "/teams/" not in result.output

@@ -95,6 +95,14 @@ class Poster:
 
         require_https(self.channel, url)
         host = host_of(url)
+        # requests' errors quote the path and query ("...with url: /workflows/...?sig=..."):
+        # for a webhook that is the secret itself.
+        parts = urlsplit(url)
+        self.secrets += [
+            part
+            for part in (url, parts.path + ("?" + parts.query if parts.query else ""), parts.query)
+            if len(part) > 1
+        ]
         bundle = trusted_bundle()
         with requests.Session() as session:
             session.trust_env = False  # no .netrc credentials; the bundle is chosen here
@@ -131,7 +139,7 @@ class Poster:
                 raise refused(self.channel, _status(response, self.scrub), host, self.kept)
 
     def scrub(self, text: str) -> str:
-        for value in self.secrets:
+        for value in sorted(self.secrets, key=len, reverse=True):
             if value:
                 text = text.replace(value, "****")
         return text
