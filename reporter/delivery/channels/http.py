@@ -19,6 +19,7 @@ install, and it is well kept.
 from __future__ import annotations
 
 import os
+import re
 import ssl
 import time
 from collections.abc import Callable, Mapping
@@ -123,9 +124,11 @@ class Poster:
                 except requests.Timeout:
                     raise refused(self.channel, _no_answer(self.timeout), host, self.kept) from None
                 except requests.exceptions.SSLError as error:
-                    raise refused(
-                        self.channel, self._detail("TLS", error), host, self.kept
-                    ) from None
+                    detail = _tls_reason(str(error))
+                    raise refused(self.channel, detail, host, self.kept) from None
+                except requests.ConnectionError as error:
+                    detail = _connect_reason(self.scrub(str(error)))
+                    raise refused(self.channel, detail, host, self.kept) from None
                 except requests.RequestException as error:
                     raise refused(self.channel, self._detail("", error), host, self.kept) from None
                 if response.status_code == 429 and wait_out_429:
@@ -197,6 +200,28 @@ def _status(response: Any, scrub: Callable[[str], str]) -> str:
     words = scrub(" ".join(str(words).split())[:200])
     status = f"HTTP {response.status_code} {response.reason or ''}".strip()
     return f"{status}: {words}" if words else status
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+_VERIFY = re.compile(r"certificate verify failed: ([^'\"(\]]+)")
+
+
+def _tls_reason(text: str) -> str:
+    """ "TLS: self-signed certificate" rather than urllib3's whole chain of wrappers."""
+    match = _VERIFY.search(text)
+    return f"TLS: {match[1].strip() if match else 'handshake failed'}"
+
+
+def _connect_reason(text: str) -> dict[str, str]:
+    """Why no connection was made, in a few words: the system's, or "host name not found"."""
+    match = _ERRNO.search(text)
+    if match:
+        reason = match[1].strip()
+    elif "NameResolution" in text or "getaddrinfo" in text or "Failed to resolve" in text:
+        return {"ja": "ホスト名が見つかりません", "en": "host name not found"}
+    else:
+        reason = "no connection"
+    return {"ja": f"接続できません: {reason}", "en": f"cannot connect: {reason}"}
 
 
 def _no_answer(timeout: float) -> dict[str, str]:
