@@ -790,3 +790,50 @@ def test_a_service_that_does_not_answer_is_named_without_its_secret_path(
     assert result.exit_code == 3
     assert "Teams" in result.output and "127.0.0.1" in result.output
     assert secrets_in(result.output) == [] and "/teams/" not in result.output
+
+
+# --- the channel interface ------------------------------------------------------------------------
+
+
+def test_a_new_channel_is_one_module_and_a_refusal_does_not_stop_the_next(
+    monkeypatch: pytest.MonkeyPatch, run_check: Any
+) -> None:
+    import types
+
+    from reporter.config import Config
+    from reporter.delivery import channels
+    from reporter.delivery.digest import Digest, build_digest
+    from reporter.errors import OutputError
+
+    got: list[tuple[str, int]] = []
+
+    def module(name: str, refuse: bool) -> types.ModuleType:
+        fake = types.ModuleType(f"reporter.delivery.channels.{name}")
+
+        class Fake:
+            def __init__(self, config: Config) -> None:
+                self.name, self.config = name, config
+
+            def deliver(self, digest: Digest) -> channels.Delivered:
+                if refuse:
+                    raise channels.refused(name, "HTTP 500", "example.invalid")
+                got.append((name, digest.action_count))
+                return channels.Delivered(name, lines=(f"posted to {name}",))
+
+        fake.make = lambda config, **options: Fake(config)  # type: ignore[attr-defined]
+        return fake
+
+    monkeypatch.setitem(sys.modules, "reporter.delivery.channels.down", module("down", True))
+    monkeypatch.setitem(sys.modules, "reporter.delivery.channels.up", module("up", False))
+    tool = {"ツールID": "T-1", "ツール名": "受注さん", "用途": "受注管理", "状態": "利用中"}
+    key = {"キーID": "K-1", "種類": "楽天ライセンスキー", "ツールID": "T-1"}
+    key |= {"発行日": date(2026, 8, 1), "状態": "利用中", "担当者": "佐藤"}
+    digest = build_digest(run_check(date(2026, 11, 30), tools=[tool], keys=[key]), "ja")
+    made = [channels.make(name, Config()) for name in ("down", "up")]
+    outcome = channels.deliver_all(digest, made)
+    assert got == [("up", digest.action_count)] and digest.action_count >= 1
+    (refusal,) = outcome.refused
+    assert isinstance(refusal, OutputError) and "down" in refusal.render("en")
+    assert "HTTP 500" in refusal.render("ja")
+    with pytest.raises(Exception, match="chat_unknown_channel"):
+        channels.make("nowhere", Config())
