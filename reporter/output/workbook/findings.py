@@ -9,7 +9,7 @@ from datetime import date
 from xlsxwriter.format import Format
 
 from reporter import i18n
-from reporter.delivery.history import Status
+from reporter.comparison import Status
 from reporter.model import Category, Severity
 from reporter.output.flat import Row
 from reporter.output.workbook.bulk import BulkSheet
