@@ -24,7 +24,7 @@ from xlsxwriter.exceptions import FileCreateError
 from reporter import i18n
 from reporter.comparison import HISTORY_SHEET, Comparison, compare
 from reporter.output.flat import flatten
-from reporter.output.workbook.bulk import BulkSheet
+from reporter.output.workbook.bulk import ROW_SHEET
 from reporter.output.workbook.cells import FONT, HEADER_ROW, TITLE_ROW, Formats, Sheet
 from reporter.output.workbook.findings import FINDING_SHEETS, write_findings
 from reporter.output.workbook.history_sheet import history_cells, write_history
@@ -89,7 +89,7 @@ def write_workbook(
 
     def add_sheet(name: str, bulk: bool = False) -> Sheet:
         # The sheets with a row per finding take their rows whole (see bulk.py).
-        worksheet_class = BulkSheet if bulk else None
+        worksheet_class = ROW_SHEET if bulk else None
         return Sheet(workbook.add_worksheet(name, worksheet_class), formats, lang)
 
     summary = add_sheet(i18n.text("xl_sheet_summary", lang))

@@ -21,7 +21,7 @@ from reporter.comparison import (
     key_of,
 )
 from reporter.output.flat import Row
-from reporter.output.workbook.bulk import BulkSheet
+from reporter.output.workbook.bulk import RowSheet
 from reporter.output.workbook.cells import DATE_FORMAT, Sheet, needs_quote_prefix
 from reporter.result import CheckResult
 from reporter.rules.security import redact
@@ -98,7 +98,7 @@ def write_history(sheet: Sheet, grid: list[list[Cell]]) -> None:
     keyboard, which would spoil next month's comparison.
     """
     ws = sheet.ws
-    assert isinstance(ws, BulkSheet)
+    assert isinstance(ws, RowSheet)
     # One row per finding, added whole (see bulk.py); the formats are looked up once.
     quoted = sheet.formats.get(quote_prefix=True)
     day = sheet.formats.get(num_format=DATE_FORMAT)
