@@ -1,4 +1,4 @@
-"""The report workbook (register-spec.md section 5), read back with openpyxl.
+"""The report workbook, read back with openpyxl.
 
 Findings of the renewal, revocation and follow-up categories are built by hand
 with stand-in rules (codes RNW9xx, GRT9xx, INC9xx), so that these tests check

@@ -1,4 +1,4 @@
-"""The machine-readable output of register-spec.md section 4.
+"""The machine-readable output of ``reporter check --json`` (docs/json.md).
 
 Register text is kept as typed (a program reads it), with secrets masked as in
 every other output. Characters a terminal would act on are written as \\uXXXX

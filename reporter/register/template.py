@@ -304,7 +304,6 @@ COLUMN_NOTES: dict[tuple[str, str], dict[str, str]] = {
     },
 }
 
-# Columns the spec requires only in some rows (register-spec.md section 2).
 _WORDS: dict[str, dict[str, str]] = {
     "title": {"ja": "台帳の書き方", "en": "How to fill in the register"},
     "about": {"ja": "この台帳について", "en": "What this register is for"},

@@ -2,7 +2,7 @@
 
 A key's expiry date is the last day it works: ``expires_on`` when given, else
 ``issued_on`` + the validity of its kind from the rules file; when both are
-given, the earlier one counts (register-spec.md section 3). Every period and
+given, the earlier one counts (docs/rules.md, RNW001). Every period and
 every "where to act" text comes from :class:`~reporter.platform.Settings`.
 
 No RNW finding is raised for a key registered in a cancelled tool (revision 2):

@@ -1,4 +1,4 @@
-"""The monthly report workbook (register-spec.md section 5).
+"""The monthly report workbook.
 
 This package is the only place that imports xlsxwriter. It renders the flat rows
 of :mod:`reporter.output.flat` into six sheets: a Summary a person reads first
