@@ -155,7 +155,9 @@ def json_fields() -> list[str]:
     """Every field the JSON writer writes, as docs/json.md names them (findings[].code …).
 
     Read from what it writes for the sample register (excepted findings included)
-    and for the one without a notices sheet (rules skipped).
+    and for the one without a notices sheet (rules skipped): a top-level key, a
+    member of a list's objects (``findings[].code``), a member of a table of
+    objects keyed by sheet (``rows.<sheet>.read``).
     """
     fields: list[str] = []
 
@@ -165,17 +167,16 @@ def json_fields() -> list[str]:
 
     for path in (SAMPLE, MISSING_SHEET):
         data = to_json_data(check(path, as_of="2026-11-30"), "ja", str(path))
-        for key in data:
+        for key, value in data.items():
             add(key)
-        for finding in data["findings"]:
-            for key in finding:
-                add(f"findings[].{key}")
-        for counts in data["rows"].values():
-            for key in counts:
-                add(f"rows.<sheet>.{key}")
-        for skipped in data["skipped_rules"]:
-            for key in skipped:
-                add(f"skipped_rules[].{key}")
+            if isinstance(value, list):
+                for item in value:
+                    for member in item if isinstance(item, dict) else ():
+                        add(f"{key}[].{member}")
+            elif isinstance(value, dict):
+                for item in value.values():
+                    for member in item if isinstance(item, dict) else ():
+                        add(f"{key}.<sheet>.{member}")
     for key in JSON_FINDING_FIELDS:
         add(f"findings[].{key}")
     return fields
