@@ -5,7 +5,7 @@
     result = reporter.check("台帳.xlsx", as_of="2026-11-30")
     for finding in result.findings:        # most urgent first
         print(finding.code, finding.cell, finding.due)
-    frame = result.to_pandas()             # with the pandas extra
+    frame = reporter.to_pandas(result)     # with the pandas extra
     outcome = reporter.monthly_report(result, "reports/")
     print(outcome.path, outcome.comparison.new)
 
@@ -31,9 +31,9 @@ from reporter.errors import InputError, OutputError
 from reporter.platform import Settings, load_settings
 
 if TYPE_CHECKING:
+    from reporter.comparison import Comparison, Previous
     from reporter.delivery.channels import Channel, Deliveries
-    from reporter.delivery.history import Comparison, Previous
-    from reporter.engine import CheckResult
+    from reporter.result import CheckResult
     from reporter.rules.base import Rule
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -149,6 +149,7 @@ def write_monthly_report(
 
     ``eml``, when given, is only checked: it must not name the register or the report.
     """
+    from reporter.comparison import compare
     from reporter.delivery import history
     from reporter.delivery.report_file import write_report
 
@@ -158,7 +159,7 @@ def write_monthly_report(
         _refuse_eml_over_inputs(Path(eml), result.path, target)
     # Found before writing: a re-run for the same date replaces that date's report.
     last_report: Previous | None = history.find_previous(result.as_of, previous, target.parent)
-    comparison = history.compare(result, last_report)
+    comparison = compare(result, last_report)
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from reporter.delivery.calendar import to_ical, write_calendar

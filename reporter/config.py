@@ -342,6 +342,35 @@ _CHOICES = {
 }
 
 
+def known_keys() -> list[str]:
+    """Every key the config file can hold, dotted (``email.smtp_host``,
+    ``chat.chatwork.room_id``); a table of names (``email.owners``) is one key."""
+    nested = {
+        "chat.teams": _CHAT_TEAMS,
+        "chat.slack": _CHAT_SLACK,
+        "chat.chatwork": _CHAT_CHATWORK,
+    }
+    tables = {
+        "windows": _WINDOWS,
+        "email": _EMAIL,
+        "schedule": _SCHEDULE,
+        "chat": _CHAT,
+        "remind": _REMIND,
+    }
+
+    def walk(prefix: str, table: dict[str, type]) -> list[str]:
+        keys = []
+        for name in table:
+            dotted = f"{prefix}.{name}"
+            keys += walk(dotted, nested[dotted]) if dotted in nested else [dotted]
+        return keys
+
+    keys: list[str] = []
+    for name in _TOP:
+        keys += walk(name, tables[name]) if name in tables else [name]
+    return keys
+
+
 def load_config(path: str | Path | None, *, explicit: bool = True) -> Config:
     """Read the config at ``path``; with ``explicit=False`` a missing file means no config."""
     if path is None:

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from reporter import i18n
-from reporter.engine import CheckResult
 from reporter.model import Finding, Severity
 from reporter.output.flat import TOP_ACTIONS, Row, Summary, flatten, summarize
+from reporter.result import CheckResult
 from reporter.rules.base import localize_params
 from reporter.rules.security import redact
 

@@ -27,8 +27,8 @@ from reporter.config import Config, RemindSettings
 from reporter.delivery.channels import Channel, Delivered
 from reporter.delivery.digest import Action, Digest, build_digest
 from reporter.delivery.state import State, finding_id
-from reporter.engine import CheckResult
 from reporter.errors import ReporterError
+from reporter.result import CheckResult
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ path is under the config's ``output_dir``, else the report folder) holds:
   accepted, with the task ids it returned: a finding gets its task once.
 
 A finding is known by the identity the calendar's UIDs come from
-(:func:`reporter.delivery.history.finding_key`, hashed): the same finding is
+(:func:`reporter.comparison.finding_key`, hashed): the same finding is
 the same key next month, whatever its row number.
 """
 
@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
+from reporter.comparison import finding_key
 from reporter.config import Config
-from reporter.delivery.history import finding_key
 from reporter.errors import OutputError, os_detail
 from reporter.output.flat import Row
 

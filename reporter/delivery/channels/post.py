@@ -25,7 +25,7 @@ from reporter.delivery.digest import (
     procedures_for,
     supports,
 )
-from reporter.engine import CATEGORY_ORDER
+from reporter.model import CATEGORY_ORDER
 from reporter.output.flat import CATEGORY_LABEL, SEVERITY_LABEL, severity_counts
 from reporter.rules.base import pick
 

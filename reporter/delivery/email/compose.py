@@ -43,9 +43,8 @@ from reporter.delivery.digest import (
     supports,
 )
 from reporter.delivery.digest import actions as digest_actions
-from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError, os_detail
-from reporter.model import Severity
+from reporter.model import CATEGORY_ORDER, Severity
 from reporter.output.flat import (
     CATEGORY_LABEL,
     SEVERITY_LABEL,
@@ -54,6 +53,7 @@ from reporter.output.flat import (
     severity_counts,
     summarize,
 )
+from reporter.result import CheckResult
 from reporter.rules.base import pick
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
