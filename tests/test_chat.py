@@ -837,3 +837,34 @@ def test_a_new_channel_is_one_module_and_a_refusal_does_not_stop_the_next(
     assert "HTTP 500" in refusal.render("ja")
     with pytest.raises(Exception, match="chat_unknown_channel"):
         channels.make("nowhere", Config())
+
+
+def test_remind_by_email_sends_one_mail_of_todays_reminders_once(tmp_path: Path) -> None:
+    """A local SMTP server (aiosmtpd) stands in for the mail server."""
+    import email
+    import email.policy
+
+    from tests.test_email import start_server
+
+    controller, server = start_server()
+    try:
+        config = tmp_path / "reporter.toml"
+        config.write_text(
+            f"register = '{SAMPLE}'\noutput_dir = 'reports'\n[email]\nsmtp_host = '127.0.0.1'\n"
+            f"smtp_port = {server.port}\nsecurity = 'none'\nfrom = 'reporter@example.com'\n"
+            "to = ['team@example.com']\n",
+            encoding="utf-8",
+        )
+        first = remind(config, date(2026, 11, 30), "--email")
+        assert first.exit_code == 0, first.output
+        (envelope,) = server.handler.envelopes
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        assert "台帳リマインダー 2026-11-30" in str(message["Subject"])
+        assert list(message.iter_attachments()) == []  # a reminder is the list, not the report
+        plain = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        assert "期限を" in plain and "日過ぎています" in plain
+        again = remind(config, date(2026, 11, 30), "--email")
+        assert again.exit_code == 0 and "ありません" in again.output
+        assert len(server.handler.envelopes) == 1
+    finally:
+        controller.stop()
