@@ -85,11 +85,14 @@ class FakeChat:
         self.problems.append(f"unknown path {path}")
         return 404, "text/plain", "not found"
 
-    def _accepted(self, service: str) -> int | None:
-        status = self.refuse.get(service)
-        if status is None and self.on_accept is not None:
+    def _refused(self, service: str) -> int | None:
+        return self.refuse.get(service)
+
+    def _accept(self, service: str, record: list[Any], payload: Any) -> None:
+        """Record the post, then let a test act (a kill) before the answer goes out."""
+        record.append(payload)
+        if self.on_accept is not None:
             self.on_accept(service)
-        return status
 
     def _teams(self, request: BaseHTTPRequestHandler, body: bytes) -> tuple[int, str, str]:
         problems = []
@@ -104,10 +107,10 @@ class FakeChat:
         if problems:
             self.problems += problems
             return 400, "application/json", json.dumps({"error": problems})
-        status = self._accepted("teams")
+        status = self._refused("teams")
         if status:
             return status, "application/json", json.dumps({"error": {"code": "Refused"}})
-        self.teams.append(payload)
+        self._accept("teams", self.teams, payload)
         return 202, "text/plain", ""
 
     def _slack(self, request: BaseHTTPRequestHandler, body: bytes) -> tuple[int, str, str]:
@@ -119,11 +122,11 @@ class FakeChat:
         if problems:
             self.problems += problems
             return 400, "text/plain", "invalid_blocks"
-        status = self._accepted("slack")
+        status = self._refused("slack")
         if status:
             self.refused.append(payload)
             return status, "text/plain", "no_service"
-        self.slack.append(payload)
+        self._accept("slack", self.slack, payload)
         return 200, "text/plain", "ok"
 
     def _chatwork(
@@ -144,13 +147,13 @@ class FakeChat:
         if self.rate_limited:
             self.rate_limited -= 1
             return 429, "application/json", json.dumps({"errors": ["Rate limit exceeded"]})
-        status = self._accepted("chatwork")
+        status = self._refused("chatwork")
         if status:
             return status, "application/json", json.dumps({"errors": ["Refused"]})
         if kind == "messages":
-            self.messages.append(form)
+            self._accept("chatwork", self.messages, form)
             return 200, "application/json", json.dumps({"message_id": str(len(self.messages))})
-        self.tasks.append(form)
+        self._accept("chatwork", self.tasks, form)
         return 200, "application/json", json.dumps({"task_ids": [len(self.tasks)]})
 
 

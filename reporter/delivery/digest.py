@@ -100,8 +100,9 @@ def build_digest(
     )
 
 
-def actions(result: CheckResult, lang: str) -> list[Action]:
-    """Every action (error or warning no exception covers), most urgent first.
+def actions(result: CheckResult, lang: str, *, with_info: bool = False) -> list[Action]:
+    """Every action (error or warning no exception covers), most urgent first; with
+    ``with_info``, the info findings too (a reminder is due for any finding with a due date).
 
     The same set and order as :func:`reporter.output.flat.most_urgent`. The
     support-channel paragraph some rules end their action with is the finding's
@@ -110,7 +111,7 @@ def actions(result: CheckResult, lang: str) -> list[Action]:
     """
     picked = []
     for finding, row in zip(result.findings, flatten(result, lang), strict=True):
-        if row.excepted or row.severity == Severity.INFO:
+        if row.excepted or (row.severity == Severity.INFO and not with_info):
             continue
         support, step = "", row.action
         if SUPPORT_PARAM in finding.params:

@@ -25,7 +25,7 @@ from pathlib import Path
 from reporter import i18n
 from reporter.config import Config, RemindSettings
 from reporter.delivery.channels import Channel, Delivered
-from reporter.delivery.digest import Action, Digest, build_digest
+from reporter.delivery.digest import Action, Digest, actions, build_digest
 from reporter.delivery.state import State, finding_id
 from reporter.errors import ReporterError
 from reporter.result import CheckResult
@@ -88,8 +88,9 @@ def send_reminders(
     state_file: Path,
 ) -> RemindOutcome:
     """Send each channel the reminders it has not had; record what each accepted."""
-    base = build_digest(result, lang)
-    base = replace(base, kind="remind")
+    # Every finding with a due date that no exception covers, info findings included.
+    dated = tuple(a for a in actions(result, lang, with_info=True) if a.row.due is not None)
+    base = replace(build_digest(result, lang), kind="remind", actions=dated)
     outcome = RemindOutcome()
     with State(state_file) as state:
         for channel in channels:
