@@ -127,13 +127,11 @@ _TOP: dict[str, tuple[str, ...] | None] = {
     "support_evidence": None,
     "support_urgent_warning": None,
     "where": PLACES,
+    "changes": None,  # [changes.<id>]: any id
     "not_invoice_words": None,
     "microsoft365_smtp_password_off": None,
 }
-# Sections written as an array of tables ([[changes]]), one entry per item.
-_LISTS = ("changes",)
 _CHANGE_KEYS = (
-    "id",
     "platforms",
     "purposes",
     "deadline",
@@ -417,7 +415,7 @@ class _Reader:
 
 
 def _build(reader: _Reader, windows: Mapping[str, int], config_path: Path | str | None) -> Settings:
-    reader.only(reader.data, (*_TOP, *_LISTS), "")
+    reader.only(reader.data, tuple(_TOP), "")
     for section, inner in _TOP.items():
         table = reader.table(reader.data, section, section)
         if section == "validity_days":
@@ -520,35 +518,23 @@ _CHANGE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def _changes(reader: _Reader, facts: list[Fact]) -> tuple[PlatformChange, ...]:
-    """The [[changes]] entries, each checked and kept as a fact ``changes.<id>``."""
-    raw = reader.data.get("changes", [])
-    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
-        reader.fail(
-            "「changes」は [[changes]] の表で1件ずつ書いてください",
-            "'changes' must be written as [[changes]] tables, one per change",
-        )
+    """The [changes.<id>] tables, in file order, each checked and kept as a fact."""
     changes: list[PlatformChange] = []
-    for number, entry in enumerate(raw, start=1):
-        name = f"changes[{number}]"
-        reader.only(entry, (*_CHANGE_KEYS, *_OPTIONAL_KEYS), f"{name}.")
-        for key in _CHANGE_KEYS:
-            if key not in entry:
-                ja, en = _MISSING_HINT.get(key, ("", ""))
-                reader.fail(f"「{name}.{key}」がありません{ja}", f"'{name}.{key}' is missing{en}")
-        change_id = reader.string(entry, "id", name)
+    for change_id in reader.data["changes"]:
+        name = f"changes.{change_id}"
         if not _CHANGE_ID.fullmatch(change_id):
             reader.wrong(
-                f"{name}.id",
+                name,
                 change_id,
-                "英小文字・数字・ハイフン(例: amazon-orders-v0)",
-                "lower-case letters, digits and hyphens (e.g. amazon-orders-v0)",
+                "英小文字・数字・ハイフンの名前(例: [changes.amazon-orders-v0])",
+                "named with lower-case letters, digits and hyphens (e.g. [changes.amazon-orders-v0])",
             )
         if any(normalize_token(c.id) == normalize_token(change_id) for c in changes):
             reader.fail(
-                f"「{name}.id」の {change_id} は2回使われています",
-                f"'{name}.id' {change_id} is used twice",
+                f"「{name}」は、ほかの変更と同じ名前です(大文字・小文字、「-」の有無だけの違いは同じとみなします)",
+                f"'{name}' is the same id as another change (case and hyphens are ignored)",
             )
-        name = f"changes.{change_id}"
+        entry = reader.entry(name, _CHANGE_KEYS)
         title = {lang: reader.string(entry, f"title_{lang}", name) for lang in LANGS}
         what = reader.text(entry, name)
         source_title, url, checked = reader.source(entry, name)

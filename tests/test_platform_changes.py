@@ -59,8 +59,7 @@ def test_rules_lists_the_change_with_its_deadline_and_whom_it_concerns() -> None
 # --- changes are data ------------------------------------------------------------------------
 
 RAKUTEN_CHANGE = """
-[[changes]]
-id = "rakuten-test-api"
+[changes.rakuten-test-api]
 platforms = ["rakuten"]
 purposes = ["order_management"]
 deadline = 2026-12-10
@@ -111,11 +110,14 @@ def test_a_change_added_to_the_rules_file_is_checked_like_the_first(
             RAKUTEN_CHANGE.replace('["rakuten"]', '["rakuten_jp"]'),
             "changes.rakuten-test-api.platforms",
         ),
-        (RAKUTEN_CHANGE.replace('"rakuten-test-api"', '"amazon-orders-v0"'), "changes[2].id"),
-        (RAKUTEN_CHANGE.replace("deadline = 2026-12-10\n", ""), "changes[2].deadline"),
-        (RAKUTEN_CHANGE.replace('"rakuten-test-api"', '"Rakuten Test"'), "changes[2].id"),
+        (RAKUTEN_CHANGE.replace("rakuten-test-api", "amazonordersv0"), "changes.amazonordersv0"),
+        (
+            RAKUTEN_CHANGE.replace("deadline = 2026-12-10\n", ""),
+            "changes.rakuten-test-api.deadline",
+        ),
+        (RAKUTEN_CHANGE.replace("rakuten-test-api", "Rakuten-Test"), "changes.Rakuten-Test"),
     ],
-    ids=["unknown platform", "duplicate id", "no deadline", "id with spaces"],
+    ids=["unknown platform", "same id as another", "no deadline", "id with capitals"],
 )
 def test_a_wrong_change_in_the_rules_file_is_one_line_naming_it(
     tmp_path: Path, change: str, named: str
