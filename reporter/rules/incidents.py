@@ -880,9 +880,10 @@ def _owner(record: Record) -> Text:
     },
 )
 def quotation_as_invoice(ctx: RuleContext) -> Iterator[Finding]:
-    """Authenticity, decided relist, and a listed document whose file name marks it as a
-    quotation, a pro forma or an order (the rules file's not_invoice_words: 見積, 注文書, 発注書,
-    quotation, quote, proforma, pro forma, pro-forma, order form).
+    """Authenticity, decided relist, and a document named as a quotation, pro forma or order.
+
+    The words are the rules file's not_invoice_words (見積, 注文書, 発注書, quotation, quote,
+    proforma, pro forma, pro-forma, order form), matched as :func:`not_invoice_documents` says.
 
     Why: Amazon accepts only invoices or receipts of a completed, fulfilled purchase; a team
     that sends a 見積書 loses a week, and the listing. Due as for INC004 (the reply deadline).

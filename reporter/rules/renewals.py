@@ -850,10 +850,10 @@ def _change_timing(change: PlatformChange, as_of: date) -> Text:
     },
 )
 def platform_change_unconfirmed(ctx: RuleContext) -> Iterator[Finding]:
-    """A tool not cancelled that a platform change of the rules file (``changes``) will stop,
-    and whose 対応確認済み does not list the change.
+    """A tool that a platform change will stop, not yet confirmed ready by its vendor.
 
-    A change affects a tool when the tool's platform (when blank: the platform of any store
+    The changes are the rules file's ``changes``; a tool counts when it is not cancelled and
+    its 対応確認済み does not list the change's id. A change affects a tool when the tool's platform (when blank: the platform of any store
     that its keys or grants name) is one of the change's and its purpose is one of the
     change's. One finding per tool and change, due on the change's deadline; an error once
     the deadline is within the warning window, and it stays after the deadline until the
