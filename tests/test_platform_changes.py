@@ -195,3 +195,29 @@ def test_report_email_warns_in_one_line_and_still_sends(
     assert len(warnings) == 1 and "2026年12月末" in warnings[0]
     assert "Microsoft 365" not in result.stdout
     assert len(sent) == 1
+
+
+def test_a_tool_without_a_platform_is_told_which_store_concerns_it(make_register) -> None:
+    from reporter.output.flat import flatten
+
+    register = make_register(
+        stores=[
+            {"店舗名": "Amazon本店", "モール": "Amazon.co.jp", "出品プラン": "大口出品"},
+            {"店舗名": "楽天市場店", "モール": "楽天市場"},
+        ],
+        tools=[{"ツールID": "T-1", "ツール名": "受注さん", "用途": "受注管理", "状態": "利用中"}],
+        keys=[
+            {"キーID": "K-1", "種類": "SP-API認可", "ツールID": "T-1", "店舗名": "Amazon本店"},
+            {
+                "キーID": "K-2",
+                "種類": "楽天ライセンスキー",
+                "ツールID": "T-1",
+                "店舗名": "楽天市場店",
+            },
+        ],
+    )
+    result = api.check(register, as_of="2026-11-30")
+    (row,) = (r for r in flatten(result, "ja") if r.code == "RNW010")
+    assert "Amazon本店" in row.message and "楽天市場店" not in row.message
+    assert "2027-03-27" in row.action and "amazon-orders-v0" in row.action
+    assert len(row.action) <= 150

@@ -789,6 +789,22 @@ def tool_platforms(ctx: RuleContext, tool: Record) -> set[str]:
     return {platform for platform in found if platform is not None}
 
 
+def _platform_basis(ctx: RuleContext, tool: Record, change: PlatformChange) -> Text:
+    """Why a tool with no モール is concerned: the stores of its keys and grants, named."""
+    if tool["platform"] is not None:
+        return {"ja": "", "en": ""}
+    by_tool = ctx.shared("stores_by_tool", lambda: _stores_by_tool(ctx))
+    stores = sorted(
+        store
+        for store in by_tool.get(tool["tool_id"], ())
+        if store_platform(ctx.register, store) in change.platforms
+    )
+    return {
+        "ja": f"(モールは空欄ですが、キーか権限の店舗 {'、'.join(stores)} が対象です)",
+        "en": f" (no platform recorded, but its keys or grants are on {', '.join(stores)})",
+    }
+
+
 def _stores_by_tool(ctx: RuleContext) -> dict[str, set[str]]:
     """tool_id -> the stores named by the keys and grants registered to that tool."""
     stores: dict[str, set[str]] = {}
@@ -837,9 +853,9 @@ def _change_timing(change: PlatformChange, as_of: date) -> Text:
     },
     title={"ja": "モールの変更への対応が未確認", "en": "Platform change not confirmed"},
     message={
-        "ja": "{subject}は、{change_title}で止まるおそれがあります。{what}{timing}"
+        "ja": "{subject}は、{change_title}で止まるおそれがあります{basis}。{what}{timing}"
         "提供元が対応済みか、まだ確認できていません。",
-        "en": "{subject} may stop with {change_title}. {what} {timing} The vendor has not "
+        "en": "{subject} may stop with {change_title}{basis}. {what} {timing} The vendor has not "
         "confirmed the tool is ready.",
     },
     action={
@@ -891,6 +907,7 @@ def platform_change_unconfirmed(ctx: RuleContext) -> Iterator[Finding]:
                 what=dict(change.what),
                 deadline=change.deadline,
                 timing=_change_timing(change, ctx.as_of),
+                basis=_platform_basis(ctx, tool, change),
                 owner=owner_name(tool),
             )
 
