@@ -204,11 +204,11 @@ class Settings:
     support_urgent_warning: Text
     plans: Mapping[str, Plan]
     places: Mapping[str, Text]
+    changes: tuple[PlatformChange, ...]
+    not_invoice_words: tuple[str, ...]
+    microsoft365_smtp: Microsoft365Smtp
     rules_path: str  # the file the values came from, for messages and the report
     _facts: tuple[Fact, ...] = field(repr=False)
-    changes: tuple[PlatformChange, ...] = ()
-    not_invoice_words: tuple[str, ...] = ()
-    microsoft365_smtp: Microsoft365Smtp | None = None
 
     def support_channels(self, plan: str | None) -> dict[str, str]:
         """The channels ``plan`` allows; for an unknown plan, what each plan allows."""

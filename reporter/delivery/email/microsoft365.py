@@ -28,7 +28,7 @@ def password_smtp_warning(email: EmailSettings, as_of: date, rules: Settings) ->
     """The message key to warn with, or None when the run does not send password SMTP
     through Microsoft 365 (another method, another host)."""
     facts = rules.microsoft365_smtp
-    if facts is None or email.method != "smtp":
+    if email.method != "smtp":
         return None
     host = email.smtp_host.strip().rstrip(".").lower()
     if host not in facts.hosts:
@@ -39,7 +39,7 @@ def password_smtp_warning(email: EmailSettings, as_of: date, rules: Settings) ->
 def warning_line(email: EmailSettings, as_of: date, rules: Settings, lang: str) -> str | None:
     """:func:`password_smtp_warning` as the line to show, in ``lang``; None for no warning."""
     key = password_smtp_warning(email, as_of, rules)
-    if key is None or rules.microsoft365_smtp is None:
+    if key is None:
         return None
     when = _month_end_text(rules.microsoft365_smtp.off_from, lang)
     if key == BEFORE:
