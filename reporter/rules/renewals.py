@@ -809,8 +809,16 @@ def _stores_by_tool(ctx: RuleContext) -> dict[str, set[str]]:
     """tool_id -> the stores named by the keys and grants registered to that tool."""
     stores: dict[str, set[str]] = {}
     for sheet in ("keys", "grants"):
-        for record in ctx.records(sheet):
-            tool_id, store = record["tool_id"], record["store"]
+        records = ctx.records(sheet)
+        if not records:
+            continue
+        # Read by position: this goes over every key and grant of the register.
+        index = records[0].sheet.value_index
+        tool_at, store_at = index.get("tool_id"), index.get("store")
+        if tool_at is None or store_at is None:
+            continue
+        for record in records:
+            tool_id, store = record.values[tool_at], record.values[store_at]
             if tool_id is not None and store is not None:
                 stores.setdefault(tool_id, set()).add(store)
     return stores
