@@ -313,6 +313,8 @@ def report(
             _refuse_log_over_register(beside_report, path)
         log_path = beside_report
         say.detail(i18n.text("run_start", run.lang, path=str(path), as_of=run.as_of))
+        if email and eml is None:
+            say.warn(_microsoft365_warning(run))
         result = api.check(
             path,
             as_of=run.as_of,
@@ -399,6 +401,8 @@ def remind(
     path = register_path(register, run)
     say = _Printer(quiet, False, _NoLog())
     channels = api.remind_channels(run.config, email=email, per_owner=per_owner)
+    if email:
+        say.warn(_microsoft365_warning(run))
     result = api.check(path, as_of=run.as_of, config=run.config, rules=run.settings)
     result.release_rows()
     state_file = state_path(run.config, Path.cwd())
@@ -415,6 +419,13 @@ def remind(
 class _NoLog:
     def add(self, text: str, masked: bool = False) -> None:
         """remind keeps no log file: what it sent is in the state file."""
+
+
+def _microsoft365_warning(run: Run) -> str | None:
+    """The warning for password SMTP through Microsoft 365, when the run sends that way."""
+    from reporter.delivery.email.microsoft365 import warning_line
+
+    return warning_line(run.config.email, run.as_of, run.settings, run.lang)
 
 
 def _refuse_log_over_register(log_path: Path, register: Path) -> None:
@@ -454,6 +465,14 @@ class _Printer:
         self.run_log.add(text)
         if not self.quiet:
             typer.echo(_printable_lines(text))
+
+    def warn(self, text: str | None) -> None:
+        """A warning that does not stop the run: one line on stderr (none with --quiet)."""
+        if text is None:
+            return
+        self.run_log.add(text)
+        if not self.quiet:
+            typer.echo(_printable_lines(text), err=True)
 
     def detail(self, text: str) -> None:
         self.run_log.add(text)

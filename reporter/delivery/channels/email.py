@@ -2,7 +2,9 @@
 
 ``--email`` sends it with ``[email]``; ``--eml FILE`` writes it to FILE instead,
 as a draft (``X-Unsent: 1``). With ``per_owner`` each owner address gets their
-own actions and the team a summary of who was sent what.
+own actions and the team a summary of who was sent what. The Microsoft 365
+password-SMTP warning (:mod:`reporter.delivery.email.microsoft365`) is said by
+the command before the run starts, so that it shows even when sending fails.
 """
 
 from __future__ import annotations
@@ -46,18 +48,12 @@ class EmailChannel:
                 email.write_eml(message, path)
             lines = tuple(i18n.text("email_eml_written", lang, path=str(p)) for p in paths)
             return Delivered(self.name, lines=lines, files=tuple(paths))
-        notes = smtp_notes(self.settings) if self.settings.method == "smtp" else []
         email.send_messages(
             messages, self.settings, report_path=digest.report_path, config_path=self.config.path
         )
         emailed = tuple(tuple(email.recipients_of(message)) for message in messages)
-        lines = (*notes, *(i18n.text("email_sent", lang, to=", ".join(to)) for to in emailed))
+        lines = tuple(i18n.text("email_sent", lang, to=", ".join(to)) for to in emailed)
         return Delivered(self.name, lines=lines, emailed=emailed)
-
-
-def smtp_notes(settings: EmailSettings) -> list[str]:
-    """Lines to show before sending with method smtp (the place for the Microsoft 365 warning)."""
-    return []
 
 
 def make(
