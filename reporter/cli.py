@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ def friendly_errors(command: F) -> F:
         meta: dict[str, Any] = context.meta if context is not None else {}
         meta[_LANG_KEY] = option if option in i18n.LANGS else "ja"
         try:
+            _refuse_control_characters(kwargs)
             return command(*args, **kwargs)
         except typer.Exit:
             raise
@@ -104,6 +106,18 @@ def friendly_errors(command: F) -> F:
             raise typer.Exit(EXIT_BUG) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
+
+
+def _refuse_control_characters(options: dict[str, Any]) -> None:
+    """A path option with a control character (a NUL, a line break) is a typing or pasting
+    mistake that no file system path needs: one line, exit 2, before it reaches a file."""
+    for name, value in options.items():
+        if isinstance(value, Path) and _CONTROL_CHARACTER.search(str(value)):
+            option = name.upper() if name in ("register", "path") else "--" + name.replace("_", "-")
+            raise InputError("cli_path_control_character", option=option)
 
 
 def _bug_line(error: Exception, lang: str) -> str:
@@ -304,9 +318,10 @@ def report(
         path = register_path(register, run)
         say = _Printer(quiet, verbose, run_log)
         # The log sits beside the report, even when the run fails before writing it.
-        beside_report = api.report_target(run.as_of, out, run.config).with_suffix(".log")
+        target = api.report_target(run.as_of, out, run.config)
+        beside_report = target.with_suffix(".log")
         if log:
-            _refuse_log_over_register(beside_report, path)
+            _refuse_log_over_files(beside_report, path, target, eml, previous)
         log_path = beside_report
         say.detail(i18n.text("run_start", run.lang, path=str(path), as_of=run.as_of))
         result = api.check(
@@ -347,16 +362,19 @@ def report(
         raise
     finally:
         if log_path is not None:
-            run_log.write(log_path)
+            run_log.write(log_path, ctx.meta.get(_LANG_KEY, "ja"))
     raise typer.Exit(code)
 
 
-def _refuse_log_over_register(log_path: Path, register: Path) -> None:
-    """Checked before the run: a register named like the log would have the log appended to it."""
-    from reporter.delivery.report_file import is_same_file
+def _refuse_log_over_files(
+    log_path: Path, register: Path, report: Path, eml: Path | None, previous: Path | None
+) -> None:
+    """Checked before the run: the log is appended to, so it must be a file of its own."""
+    from reporter.files import refuse_overwrite, same_file
 
-    if is_same_file(log_path, register):
+    if same_file(log_path, register):
         raise OutputError("cli_log_is_register", path=str(log_path))
+    refuse_overwrite(log_path, "log", [("report", report), ("eml", eml), ("previous", previous)])
 
 
 def open_file(path: Path, lang: str) -> None:
