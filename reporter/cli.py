@@ -111,12 +111,17 @@ def friendly_errors(command: F) -> F:
 _CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
 
 
+# The options naming a file to write (init's PATH, --out, --eml). A file to read is taken
+# as named, however odd its name: it exists, and every output shows it printable.
+_OUTPUT_PATHS = {"path": "PATH", "out": "--out", "eml": "--eml"}
+
+
 def _refuse_control_characters(options: dict[str, Any]) -> None:
-    """A path option with a control character (a NUL, a line break) is a typing or pasting
-    mistake that no file system path needs: one line, exit 2, before it reaches a file."""
-    for name, value in options.items():
+    """A file to write whose name holds a control character (a line break, a tab, an
+    escape) is a pasting mistake: one line, exit 2, before anything is written."""
+    for name, option in _OUTPUT_PATHS.items():
+        value = options.get(name)
         if isinstance(value, Path) and _CONTROL_CHARACTER.search(str(value)):
-            option = name.upper() if name in ("register", "path") else "--" + name.replace("_", "-")
             raise InputError("cli_path_control_character", option=option)
 
 

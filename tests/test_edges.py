@@ -117,24 +117,31 @@ def test_the_last_day_in_range_is_a_run(tmp_path: Path) -> None:
 
 
 # A NUL cannot reach a real command line (argv is C strings); a pasted line break,
-# tab or escape sequence can.
+# tab or escape sequence can. A file to read is taken as named (tests/test_leaks.py).
 @pytest.mark.parametrize(
     ("option", "value"),
-    [
-        ("--out", "reports\nx"),
-        ("--eml", "mail\n.eml"),
-        ("--config", "re\tporter.toml"),
-        ("--previous", "last\x1b[2J.xlsx"),
-    ],
+    [("--out", "reports\nx"), ("--eml", "mail\n.eml"), ("--eml", "mail\x1b[2J.eml")],
 )
-def test_a_path_option_with_a_control_character_is_exit_2(
+def test_an_output_path_with_a_control_character_is_exit_2(
     tmp_path: Path, option: str, value: str
 ) -> None:
     path = edge_register(tmp_path, "keys", "発行日", date(2026, 9, 1))
-    result = runner.invoke(app, ["report", str(path), "--as-of", AS_OF_TEXT, option, value])
+    config = tmp_path / "reporter.toml"
+    config.write_text('[email]\nfrom = "a@example.com"\nto = ["b@example.com"]\n', "utf-8")
+    result = runner.invoke(
+        app,
+        ["report", str(path), "--as-of", AS_OF_TEXT, "--config", str(config), option, value],
+    )
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and option in lines[0], result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx", "reporter.toml"]
+
+
+def test_init_refuses_a_path_with_a_line_break(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path / "台帳\n.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_config_output_dir_with_a_nul_is_exit_2(tmp_path: Path) -> None:
