@@ -168,3 +168,19 @@ def test_refuse_overwrite_sees_through_other_spellings(tmp_path: Path) -> None:
 
 def test_same_file_is_false_for_a_path_with_a_nul(tmp_path: Path) -> None:
     assert not same_file(tmp_path / "a\x00b", tmp_path / "a")
+
+
+@needs_symlinks
+@pytest.mark.parametrize("name", [REPORT_NAME, CALENDAR_NAME])
+def test_an_output_at_a_symbolic_link_replaces_the_link_not_what_it_points_to(
+    tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / "reports"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere.bin"
+    elsewhere.write_bytes(b"keep me")
+    (out / name).symlink_to(elsewhere)
+    result = invoke("report", str(register(tmp_path)), "--out", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert elsewhere.read_bytes() == b"keep me"
+    assert not (out / name).is_symlink() and (out / name).stat().st_size > 0
