@@ -211,10 +211,10 @@ def parse_int(value: Any) -> int:
     else:
         text = unicodedata.normalize("NFKC", str(value)).strip()
         text = text.removesuffix("日").removesuffix("days").strip()
-        # isdigit() is also true of digits such as "²" that int() refuses.
-        if not (text.isdigit() and text.isascii()):
+        # isdigit() is also true of signs such as "𐩀" that int() refuses; isdecimal() is not.
+        if not text.isdecimal():
             raise BadValue("int", value)
-        if len(text) > 12:  # far beyond MAX_DAYS; int() of a long text is slow
+        if len(text) > 12:  # far beyond MAX_DAYS, and int() refuses past 4300 digits
             raise BadValue("int_range", value)
         number = int(text)
     if 0 <= number <= MAX_DAYS:
