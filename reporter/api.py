@@ -196,7 +196,8 @@ def monthly_report(
     _refuse_outputs_over_files(
         result,
         target,
-        calendar_path(target, result.as_of) if calendar else None,
+        calendar_path(target, result.as_of),
+        calendar,
         Path(eml) if eml is not None else None,
         last_report.path if last_report is not None else None,
     )
@@ -294,14 +295,17 @@ def _deliver(
 def _refuse_outputs_over_files(
     result: CheckResult,
     report: Path,
-    calendar: Path | None,
+    calendar: Path,
+    writes_calendar: bool,
     eml: Path | None,
     previous: Path | None,
 ) -> None:
     """Before anything is written: no output of this run may land on another of its files.
 
     The .eml and the calendar are new files of their own; the report may replace
-    an earlier report of the same date (a re-run), never the register.
+    an earlier report of the same date (a re-run), never the register. The .eml
+    never takes the calendar's name, even in a run that writes no calendar: it
+    would replace an earlier run's.
     """
     from reporter.files import refuse_overwrite, same_file
 
@@ -311,7 +315,7 @@ def _refuse_outputs_over_files(
         if same_file(eml, report):
             raise OutputError("cli_eml_is_report", path=str(eml))
         refuse_overwrite(eml, "eml", [("calendar", calendar), ("previous", previous)])
-    if calendar is not None:
+    if writes_calendar:
         refuse_overwrite(calendar, "calendar", [("register", result.path), ("previous", previous)])
 
 

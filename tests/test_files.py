@@ -133,6 +133,11 @@ def test_the_eml_does_not_replace_last_runs_calendar(tmp_path: Path) -> None:
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and CALENDAR_NAME in lines[0], result.output
     assert calendar.read_bytes() == before
+    # With no calendar this run, last run's is still not replaced by the mail.
+    args = ["--config", str(config), "--eml", str(calendar), "--no-ics"]
+    result = invoke("report", str(path), "--out", str(out), *args)
+    assert result.exit_code == 3, result.output
+    assert calendar.read_bytes() == before
 
 
 def test_the_eml_does_not_replace_the_previous_report(tmp_path: Path) -> None:
