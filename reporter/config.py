@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 import tomllib
 import types
 import typing
@@ -89,7 +90,8 @@ def setting(
     """A config key: a dataclass field with its default and how it is read.
 
     ``key`` is its name in the file when that differs from the field's (``from``
-    is a Python keyword); ``choices`` the only values allowed; ``check`` a
+    is a Python keyword); ``choices`` the only values allowed (for a list, for
+    each of its items); ``check`` a
     function (value, where) -> value that refuses a value with InputError or
     converts it; ``secret`` keeps the value out of messages.
     """
@@ -248,10 +250,9 @@ class Config:
     register: str | None = setting(None)
     output_dir: str | None = setting(None)
     lang: str | None = setting(None, choices=("ja", "en"))
-    # table() returns a dataclasses.field with a default_factory, which ruff cannot see.
-    windows: dict[str, int] = table(WindowSettings, given_only=True)  # noqa: RUF009
-    email: EmailSettings = table(EmailSettings)  # noqa: RUF009
-    schedule: ScheduleSettings = table(ScheduleSettings)  # noqa: RUF009
+    windows: dict[str, int] = table(WindowSettings, given_only=True)
+    email: EmailSettings = table(EmailSettings)
+    schedule: ScheduleSettings = table(ScheduleSettings)
 
     def resolve(self, value: str | None) -> str | None:
         """A path from the config, relative to the config file's folder."""
@@ -286,7 +287,6 @@ class _Key:
 
 @cache
 def _keys(settings: type) -> tuple[_Key, ...]:
-    hints = typing.get_type_hints(settings)
     keys = []
     for item in dataclasses.fields(settings):
         if "table" in item.metadata:
@@ -300,7 +300,7 @@ def _keys(settings: type) -> tuple[_Key, ...]:
             )
         elif "setting" in item.metadata:
             meta = item.metadata["setting"]
-            hint = hints[item.name]
+            hint = _hint(settings, item)
             if typing.get_origin(hint) in (typing.Union, types.UnionType):  # str | None
                 hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
             keys.append(
@@ -314,6 +314,15 @@ def _keys(settings: type) -> tuple[_Key, ...]:
                 )
             )
     return tuple(keys)
+
+
+def _hint(settings: type, item: dataclasses.Field[Any]) -> Any:
+    """A setting's type hint, evaluated (``from __future__ import annotations`` keeps it as
+    text) in its module, as typing.get_type_hints would, but for this field alone: a
+    table's hint may name a class that module-level code cannot see."""
+    if not isinstance(item.type, str):
+        return item.type
+    return eval(item.type, vars(sys.modules[settings.__module__]))
 
 
 def known_keys() -> list[str]:
@@ -360,12 +369,14 @@ def load_config(path: str | Path | None, *, explicit: bool = True) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
         raise InputError("config_invalid", path=str(path), detail=str(error)) from None
-    values = _read_table(path, data, Config, "")
+    values = read_table(path, data, Config, "")
     return Config(path=path.resolve(), **values)
 
 
-def _read_table(path: Path, data: Any, settings: type, prefix: str) -> dict[str, Any]:
-    """The fields of ``settings`` that ``data`` gives, read and checked."""
+def read_table(path: Path, data: Any, settings: type, prefix: str) -> dict[str, Any]:
+    """The fields of ``settings`` that ``data`` (a TOML table of the file ``path``) gives,
+    read and checked, by attribute name; ``prefix`` is the table's dotted name and a dot
+    (``"email."``), for messages. Sub-tables are read the same way."""
     if not isinstance(data, dict):
         raise Where(path, prefix.rstrip(".")).fail(
             "config_wrong_type", expected=_TYPE_NAMES["table"], value=repr(data)
@@ -387,7 +398,7 @@ def _read_table(path: Path, data: Any, settings: type, prefix: str) -> dict[str,
         key = keys[name]
         where = Where(path, prefix + name)
         if dataclasses.is_dataclass(key.hint):
-            given = _read_table(path, value, key.hint, f"{prefix}{name}.")  # type: ignore[arg-type]
+            given = read_table(path, value, key.hint, f"{prefix}{name}.")  # type: ignore[arg-type]
             values[key.attribute] = given if key.given_only else key.hint(**given)
         else:
             values[key.attribute] = _read_value(value, key, where)
@@ -415,14 +426,18 @@ def _read_value(value: Any, key: _Key, where: Where) -> Any:
                 raise _wrong_type(value, expected, key, where)
             for item in value:
                 _text_is_clean(item, where)
+                _is_a_choice(item, key, where)
             read = tuple(value)
     else:
         read = _scalar(value, hint, key, where)
-        if key.choices and read not in key.choices:
-            raise where.fail(
-                "config_wrong_type", expected=" / ".join(key.choices), value=repr(read)
-            )
+        _is_a_choice(read, key, where)
     return key.check(read, where) if key.check is not None else read
+
+
+def _is_a_choice(value: Any, key: _Key, where: Where) -> None:
+    """``choices`` limits a key's value, or each item of a list (``channels = ["teams"]``)."""
+    if key.choices and value not in key.choices:
+        raise where.fail("config_wrong_type", expected=" / ".join(key.choices), value=repr(value))
 
 
 def _scalar(value: Any, hint: type, key: _Key, where: Where) -> Any:

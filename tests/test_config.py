@@ -296,3 +296,41 @@ def test_register_and_windows_come_from_the_config(
     # 2026-11-15 is 29 days before: inside the config's 30 days, outside the default 14.
     result = runner.invoke(app, ["check", "--as-of", "2026-11-15", "--json"])
     assert '"RNW002"' in result.stdout
+
+
+def test_a_new_table_is_one_dataclass(tmp_path: Path) -> None:
+    """What the config module's docstring promises: a table is declared once, and read,
+    typed and checked from that declaration alone."""
+    from dataclasses import dataclass
+
+    from reporter.config import env_name, read_table, setting, table
+
+    @dataclass(frozen=True)
+    class Room:
+        room_id: int = setting(0)
+        tasks: bool = setting(False)
+        members: tuple[tuple[str, int], ...] = setting(())
+
+    @dataclass(frozen=True)
+    class Chat:
+        channels: tuple[str, ...] = setting((), choices=("teams", "slack", "chatwork"))
+        token_env: str = setting("REPORTER_CHAT_TOKEN", check=env_name, secret=True)
+        days: tuple[int, ...] = setting((30, 7))
+        room: Room = table(Room)
+
+    text = 'channels = ["teams"]\ndays = [14, 1]\n[room]\nroom_id = 5\n[room.members]\n"佐藤" = 7\n'
+    values = read_table(tmp_path / "c.toml", tomllib.loads(text), Chat, "chat.")
+    chat = Chat(**values)
+    assert chat.channels == ("teams",) and chat.days == (14, 1)
+    assert chat.room == Room(room_id=5, members=(("佐藤", 7),))
+    assert chat.token_env == "REPORTER_CHAT_TOKEN"
+    for wrong, key in [
+        ('channels = ["line"]', "chat.channels"),
+        ("days = [1, 'x']", "chat.days"),
+        ("[room]\nroom = 1", "chat.room.room"),
+        ("[room.members]\n'佐藤' = 'x'", "chat.room.members.佐藤"),
+        ("token_env = 'hunter2!'", "chat.token_env"),
+    ]:
+        with pytest.raises(InputError) as caught:
+            read_table(tmp_path / "c.toml", tomllib.loads(wrong), Chat, "chat.")
+        assert key in caught.value.render("en") and "hunter2" not in caught.value.render("en")
