@@ -71,6 +71,7 @@ class Where:
 
     path: Path
     key: str  # dotted: "email.smtp_port"
+    default: Any = None  # the key's default, for an example in a message
 
     def fail(self, message: str, **params: Any) -> InputError:
         return InputError(message, path=str(self.path), key=self.key, **params)
@@ -131,7 +132,7 @@ def whole_number(low: int, high: int) -> Check:
 def env_name(value: str, where: Where) -> str:
     """The name of an environment variable: what is written here is often the secret itself."""
     if not _ENV_NAME.fullmatch(value):
-        example = f"REPORTER_{where.key.rsplit('.', 1)[-1].removesuffix('_env').upper()}"
+        example = where.default or "REPORTER_PASSWORD"
         raise where.fail("config_not_env_name", example=example)
     return value
 
@@ -283,6 +284,7 @@ class _Key:
     check: Check | None = None
     secret: bool = False
     given_only: bool = False
+    default: Any = None
 
 
 @cache
@@ -311,6 +313,7 @@ def _keys(settings: type) -> tuple[_Key, ...]:
                     meta["choices"],
                     meta["check"],
                     meta["secret"],
+                    default=item.default,
                 )
             )
     return tuple(keys)
@@ -396,7 +399,7 @@ def read_table(path: Path, data: Any, settings: type, prefix: str) -> dict[str, 
     values: dict[str, Any] = {}
     for name, value in data.items():
         key = keys[name]
-        where = Where(path, prefix + name)
+        where = Where(path, prefix + name, key.default)
         if dataclasses.is_dataclass(key.hint):
             given = read_table(path, value, key.hint, f"{prefix}{name}.")  # type: ignore[arg-type]
             values[key.attribute] = given if key.given_only else key.hint(**given)
