@@ -23,7 +23,8 @@ Adding a table, e.g. ``[chat]`` with a sub-table ``[chat.teams]``:
    ``check=`` validates and converts a value (see :func:`days`, :func:`env_name`,
    :func:`file_path`); ``secret=True`` keeps a value out of every message.
    Keys to refuse with their own message (a secret written in the file) go in
-   the class's ``REFUSED`` mapping, key -> message key.
+   the class's ``REFUSED`` mapping, key -> message key (given ``path`` and the
+   dotted ``key``).
 2. Add the table to :class:`Config`: ``chat: ChatSettings = table(ChatSettings)``.
 3. List every key in templates/reporter.toml, with a comment in Japanese and
    English: tests/test_config.py compares the template with :func:`known_keys`.
@@ -388,7 +389,7 @@ def read_table(path: Path, data: Any, settings: type, prefix: str) -> dict[str, 
     refused: Mapping[str, str] = getattr(settings, "REFUSED", {})
     for name in data:
         if name in refused:
-            raise InputError(refused[name], path=str(path))
+            raise InputError(refused[name], path=str(path), key=prefix + name)
         if name not in keys:
             raise InputError(
                 "config_unknown_key",
