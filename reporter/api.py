@@ -187,6 +187,10 @@ def monthly_report(
     from reporter.delivery.report_file import write_report
 
     language(lang)
+    from reporter.files import refuse_control_characters
+
+    refuse_control_characters("out", out)
+    refuse_control_characters("eml", eml)
     loaded_config = configuration(config)
     target = report_target(result.as_of, out, loaded_config)
     # Found before writing: a re-run for the same date replaces that date's report.

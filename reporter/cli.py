@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -108,9 +107,6 @@ def friendly_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
-
-
 # The options naming a file to write (init's PATH, --out, --eml). A file to read is taken
 # as named, however odd its name: it exists, and every output shows it printable.
 _OUTPUT_PATHS = {"path": "PATH", "out": "--out", "eml": "--eml"}
@@ -119,10 +115,10 @@ _OUTPUT_PATHS = {"path": "PATH", "out": "--out", "eml": "--eml"}
 def _refuse_control_characters(options: dict[str, Any]) -> None:
     """A file to write whose name holds a control character (a line break, a tab, an
     escape) is a pasting mistake: one line, exit 2, before anything is written."""
+    from reporter.files import refuse_control_characters
+
     for name, option in _OUTPUT_PATHS.items():
-        value = options.get(name)
-        if isinstance(value, Path) and _CONTROL_CHARACTER.search(str(value)):
-            raise InputError("cli_path_control_character", option=option)
+        refuse_control_characters(option, options.get(name))
 
 
 def _bug_line(error: Exception, lang: str) -> str:

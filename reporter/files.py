@@ -17,16 +17,29 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from reporter.errors import OutputError
+from reporter.errors import InputError, OutputError
 
 # What each file of a run is, for the message that refuses one over another
 # (the catalogue's ``file_role_<role>``).
 FILE_ROLES = ("register", "report", "calendar", "eml", "log", "previous")
+# No file to write needs one in its name: a pasted line break, tab, escape or NUL.
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
+
+
+def refuse_control_characters(option: str, path: str | os.PathLike[str] | None) -> None:
+    """InputError (exit 2) when the name of a file to write holds a control character.
+
+    A file to read is taken as named, however odd its name: it exists. ``option``
+    names where the path came from (``--out``, ``eml``) in the message.
+    """
+    if path is not None and _CONTROL_CHARACTER.search(os.fspath(path)):
+        raise InputError("cli_path_control_character", option=option)
 
 
 def write_atomically(

@@ -197,3 +197,15 @@ def test_a_rules_file_with_a_validity_past_ten_years_is_exit_2(tmp_path: Path) -
     result = runner.invoke(app, ["rules", "--rules", str(rules_file)])
     assert result.exit_code == 2, result.output
     assert "3650" in result.output
+
+
+@pytest.mark.parametrize(("option", "value"), [("out", "reports\x00x"), ("eml", "mail\n.eml")])
+def test_the_library_refuses_an_output_path_with_a_control_character(
+    tmp_path: Path, option: str, value: str
+) -> None:
+    path = edge_register(tmp_path, "keys", "発行日", date(2026, 9, 1))
+    result = reporter.check(path, as_of=AS_OF)
+    with pytest.raises(InputError) as caught:
+        reporter.monthly_report(result, **{option: str(tmp_path / value)})
+    assert option in caught.value.render("en")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]
