@@ -5,7 +5,7 @@
     result = reporter.check("台帳.xlsx", as_of="2026-11-30")
     for finding in result.findings:        # most urgent first
         print(finding.code, finding.cell, finding.due)
-    frame = result.to_pandas()             # with the pandas extra
+    frame = reporter.to_pandas(result)     # with the pandas extra
     outcome = reporter.monthly_report(result, "reports/")
     print(outcome.path, outcome.comparison.new)
 
@@ -32,8 +32,8 @@ from reporter.limits import FIRST_DATE, LAST_DATE, in_date_range
 from reporter.platform import Settings, load_settings
 
 if TYPE_CHECKING:
-    from reporter.delivery.history import Comparison, Previous
-    from reporter.engine import CheckResult
+    from reporter.comparison import Comparison, Previous
+    from reporter.result import CheckResult
     from reporter.rules.base import Rule
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -183,12 +183,12 @@ def monthly_report(
     summary of who was sent what. The report, once written, is kept even when
     sending fails (OutputError, exit 3).
     """
+    from reporter.comparison import compare
     from reporter.delivery import history
     from reporter.delivery.report_file import write_report
-
-    language(lang)
     from reporter.files import refuse_control_characters
 
+    language(lang)
     refuse_control_characters("out", out)
     refuse_control_characters("eml", eml)
     loaded_config = configuration(config)
@@ -205,7 +205,7 @@ def monthly_report(
         Path(eml) if eml is not None else None,
         last_report.path if last_report is not None else None,
     )
-    comparison = history.compare(result, last_report)
+    comparison = compare(result, last_report)
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from reporter.output.flat import flatten
