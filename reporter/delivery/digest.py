@@ -61,6 +61,7 @@ class Digest:
     procedures: tuple[dict[str, Any], ...] = ()  # the procedures the actions use, once each
     report_path: Path | None = None
     calendar_path: Path | None = None
+    register_path: Path | None = None  # the register read (no output may land on it)
     # "report": the month's summary; "remind": only the reminders due today.
     kind: str = "report"
 
@@ -97,6 +98,7 @@ def build_digest(
         procedures=tuple(procedures_for([a.finding for a in listed if a.finding], lang)),
         report_path=Path(report_path) if report_path is not None else None,
         calendar_path=Path(calendar_path) if calendar_path is not None else None,
+        register_path=Path(result.path),
     )
 
 

@@ -43,7 +43,17 @@ class EmailChannel:
         messages = self.messages(digest)
         lang = digest.lang
         if self.eml is not None:
+            from reporter.files import refuse_overwrite
+
             paths = email.eml_paths(self.eml, len(messages))
+            # FILE-2.eml, FILE-3.eml ... are named only now: checked before the first is written.
+            taken = [
+                ("register", digest.register_path),
+                ("report", digest.report_path),
+                ("calendar", digest.calendar_path),
+            ]
+            for path in paths:
+                refuse_overwrite(path, "eml", taken)
             for message, path in zip(messages, paths, strict=True):
                 email.write_eml(message, path)
             lines = tuple(i18n.text("email_eml_written", lang, path=str(p)) for p in paths)
