@@ -468,6 +468,14 @@ def schedule_command(
             "--launcher", help="The launcher to start (default: found beside the config)."
         ),
     ] = None,
+    email: Annotated[
+        bool | None,
+        typer.Option(
+            "--email/--no-email",
+            help="Send the report by email on each run (default: when [email] is filled in).",
+            show_default=False,
+        ),
+    ] = None,
     lang: LangOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -482,7 +490,8 @@ def schedule_command(
         raise InputError("cli_schedule_one_kind")
     from reporter.delivery.schedule import schedule
 
-    typer.echo(schedule(run.config, run.lang, chosen[0] if chosen else None, out, launcher))
+    kind = chosen[0] if chosen else None
+    typer.echo(schedule(run.config, run.lang, kind, out, launcher, email=email))
 
 
 def main() -> None:
