@@ -135,7 +135,9 @@ def test_first_report_says_there_is_no_previous_one_and_all_is_new(
     wb = openpyxl.load_workbook(october)
     summary = wb["概要"]
     texts = [c.value for c in cells(summary)]
-    assert texts.count("前回のレポートはありません(今回が最初)") == 2  # changes and resolved
+    # Said once, in the changes block: no "resolved" section to repeat it on a page of its own.
+    assert texts.count("前回のレポートはありません(今回が最初)") == 1
+    assert "解決済み(前回のレポートにあり、今回はない指摘)" not in texts
     assert right_of(summary, "継続") == 0
     assert right_of(summary, "解決済み") == 0
     assert right_of(summary, "新規") == 2

@@ -349,9 +349,10 @@ def test_empty_report_opens_with_every_table(
     assert "対応が必要なエラー・警告はありません。" in texts
 
 
-def test_rules_sheet_lists_every_rule_with_plain_text_sources(
+def test_rules_sheet_lists_every_rule_with_its_values_in_words(
     full_result: CheckResult, tmp_path: Path
 ) -> None:
+    from reporter import i18n
     from reporter.output.catalogue import entries
 
     ws = openpyxl.load_workbook(write(full_result, tmp_path, "en"))["Rules"]
@@ -361,28 +362,51 @@ def test_rules_sheet_lists_every_rule_with_plain_text_sources(
         "Severity",
         "Title",
         "Sheets read",
-        "Parameter",
-        "Value in force",
+        "Values in force",
         "Source",
-        "URL",
         "Checked",
     ]
     catalogue = entries(full_result.settings, "en")
-    # One row per rule and parameter (one row for a rule without any), rules in code order.
-    assert list(dict.fromkeys(r["Code"] for r in rows)) == [e.code for e in catalogue]
-    assert len(rows) == sum(max(1, len(e.parameters)) for e in catalogue)
+    # One row per rule, in code order.
+    assert [r["Code"] for r in rows] == [e.code for e in catalogue]
     by_code = {e.code: e for e in catalogue}
     for row in rows:
         entry = by_code[row["Code"]]
         assert row["Severity"] == entry.severity  # the English label is the code
-        if entry.parameters:
-            (parameter,) = [p for p in entry.parameters if p.name == row["Parameter"]]
-            assert row["URL"] == (parameter.source_url or None)
-            if row["Checked"] is not None:  # a real date, as the rules file states it
-                assert row["Checked"].date().isoformat() == parameter.checked
-    urls = [r["URL"] for r in rows if r["URL"]]
-    assert all(url.startswith("http") for url in urls)
+        values = [p for p in entry.parameters if not p.name.startswith("where.")]
+        shown = (row["Values in force"] or "").splitlines()
+        assert len(shown) == len(values), row
+        for parameter, line in zip(values, shown, strict=True):
+            assert parameter.name not in line  # words, never the internal key
+            template = i18n.TEXTS["xl_fact_" + parameter.name.replace(".", "_")]["en"]
+            if "{value}" in template:
+                assert parameter.value in line, line
+        if row["Checked"] is not None:  # a real date: the oldest check of the row's values
+            assert row["Checked"].date().isoformat() == min(p.checked for p in values)
     assert not ws._hyperlinks
+
+
+def test_the_rules_sheet_says_each_value_in_words_in_japanese(
+    full_result: CheckResult, tmp_path: Path
+) -> None:
+    ws = openpyxl.load_workbook(write(full_result, tmp_path, "ja"))["ルール一覧"]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "楽天ライセンスキーの有効期間: 90日" in text
+    for internal in ("validity_days.", "where.", "support_channels.", "_days"):
+        assert internal not in text
+
+
+def test_every_platform_value_has_words() -> None:
+    from reporter import i18n
+    from reporter.platform import load_settings
+
+    unnamed = [
+        f.name
+        for f in load_settings().facts()
+        if not f.name.startswith("where.")
+        and "xl_fact_" + f.name.replace(".", "_") not in i18n.TEXTS
+    ]
+    assert unnamed == []  # add a xl_fact_ text in reporter/messages/rules_sheet.toml
 
 
 # --- print settings ------------------------------------------------------------

@@ -50,12 +50,15 @@ class Section:
     ``first`` is the heading's row, ``keep_to`` the last row that must share its
     page (a table's header and first row, a whole small table, a chart beside
     it); ``own_page`` starts the section on a new page unless the page so far
-    holds less than a third of a page (a short section is not left alone on one).
+    holds less than a third of a page (a short section is not left alone on one);
+    ``forced`` always starts a new page there.
     """
 
     first: int
     keep_to: int
     own_page: bool = False
+    # Always starts a page: a table's header written again where the table goes on.
+    forced: bool = False
 
 
 def page_height(column_widths: Sequence[float]) -> float:
@@ -81,7 +84,10 @@ def section_breaks(heights: Sequence[float], sections: Sequence[Section], page: 
     breaks: list[int] = []
     for row in range(1, len(heights)):
         section = by_row.get(row)
-        if section is not None and used > repeat:
+        if section is not None and section.forced and used > repeat:
+            breaks.append(row)
+            used = repeat
+        elif section is not None and used > repeat:
             keep = sum(heights[row : section.keep_to + 1])
             if (section.own_page and used > page / 3) or used + keep > page * FILL:
                 breaks.append(row)
