@@ -127,7 +127,7 @@ def _write_facts(
     sheet.text(4, 0, _t(sheet, "xl_excepted_count"), **LABEL)
     sheet.number(4, 1, summary.excepted, align="left")
     if not result.skipped:
-        sheet.text(5, 0, _t(sheet, "xl_skipped_title"), **LABEL)
+        sheet.text(5, 0, _t(sheet, "xl_skipped_label"), **LABEL)
         sheet.text(5, 1, _t(sheet, "xl_skipped_none"))
 
 
