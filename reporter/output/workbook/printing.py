@@ -40,7 +40,7 @@ PAGE_WIDTH, PAGE_HEIGHT = 841.89, 595.28
 SIDE_MARGIN, TOP_MARGIN = 0.4, 0.6
 # Estimated heights are for Excel; a page is filled only this far before a section
 # moves on, so that a small error in them does not leave a heading at the foot.
-FILL = 0.9
+FILL = 0.95
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from reporter.engine import CheckResult
 from reporter.model import Severity
 from reporter.output import catalogue
 from reporter.output.flat import SEVERITY_LABEL
-from reporter.output.text_width import widest_line
+from reporter.output.text_width import display_width, widest_line
 from reporter.output.workbook.cells import (
     BORDER_COLOR,
     FIRST_DATA_ROW,
@@ -31,13 +31,15 @@ from reporter.rules.base import pick
 _RULE_COLUMNS: tuple[tuple[str, int, bool], ...] = (  # (header key, widest, wrap)
     ("xl_col_code", 8, False),
     ("xl_col_severity", 8, False),
-    ("xl_col_title", 28, True),
-    ("xl_col_reads", 14, True),
-    ("xl_col_value", 42, True),
-    ("xl_col_source", 48, True),
+    ("xl_col_title", 36, True),
+    ("xl_col_reads", 12, True),
+    ("xl_col_value", 48, True),
+    ("xl_col_source", 44, True),
     ("xl_col_checked", 11, False),
 )
-_PROCEDURE_FACTS = "where."
+# Texts the actions are made of (where to click, what to gather before calling
+# support): steps, not values; they print once, with the procedures.
+_PROCEDURE_FACTS = ("where.", "support_evidence", "support_urgent_warning")
 
 
 def write_rules(sheet: Sheet, result: CheckResult) -> None:
@@ -117,16 +119,18 @@ def value_in_words(parameter: catalogue.Parameter, lang: str) -> str:
     return i18n.text("xl_fact_unnamed", lang, value=parameter.value)
 
 
-_SOURCE_CHARS = 40
+_SOURCE_WIDTH = 42  # half-width columns: one line of the 出典 column
 
 
 def _source(parameter: catalogue.Parameter) -> str:
     """The first source's name, short: the full titles and URLs are in `reporter rules`
     and docs/rules.md. A value from the config file has none."""
     title = re.split(r"\s*/\s*|\s*[(（]", parameter.source_title or "-")[0].strip()
-    if len(title) > _SOURCE_CHARS:
-        title = title[: _SOURCE_CHARS - 1] + "…"
-    return title
+    if display_width(title) <= _SOURCE_WIDTH:
+        return title
+    while display_width(title) > _SOURCE_WIDTH - 2:
+        title = title[:-1]
+    return title + "…"
 
 
 def _iso_date(text: str) -> date | None:

@@ -43,8 +43,9 @@ from reporter.output.workbook.sizing import DEFAULT_ROW_HEIGHT, row_height
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import pick
 
-# Summary columns: A labels, B-E numbers, F-G the long text of the top-10 actions.
-SUMMARY_WIDTHS = (16, 12, 11, 14, 16, 48, 48)
+# Summary columns: A labels, B-E numbers; in the top 10, F the rule's title and G the
+# action, which gets the width (what to do is what a reader of the top 10 is after).
+SUMMARY_WIDTHS = (16, 11, 11, 12, 12, 22, 76)
 _COUNTS_ROW = 7  # the counts table (and the chart beside it) start here
 _TABLE_COLUMNS = 5  # the counts, rows and trend tables span A-E
 # A heading stays on the page of its table's header and first row.
@@ -191,29 +192,31 @@ def _write_rows_read(sheet: Sheet, result: CheckResult, r: int) -> int:
 
 
 def _write_changes(sheet: Sheet, comparison: Comparison, r: int) -> int:
-    """The "since last report" block at row ``r``; returns its last row."""
+    """The "since last report" block at row ``r``; returns its last row.
+
+    Two lines under the title: the previous report (or that there is none), then
+    the counts side by side, each label with its number to its right.
+    """
     sheet.section(r, _t(sheet, "xl_changes_title"), _TABLE_COLUMNS)
     previous = comparison.previous
+    r += 1
     if previous is None:
-        r += 1
         sheet.text(r, 0, _t(sheet, "xl_no_previous"), italic=True)
     else:
-        r += 1
         sheet.text(r, 0, _t(sheet, "xl_previous_as_of"), **LABEL)
         sheet.day(r, 1, previous.as_of, align="left", bold=True)
-        r += 1
-        sheet.text(r, 0, _t(sheet, "xl_previous_file"), **LABEL)
+        sheet.text(r, 3, _t(sheet, "xl_previous_file"), **LABEL)
         # The name only: the full path may name a person's home folder.
-        sheet.text(r, 1, previous.path.name)  # a file name: never masked
+        sheet.text(r, 4, previous.path.name)  # a file name: never masked
     counts = (
         ("xl_changes_new", comparison.new),
         ("xl_changes_open", comparison.still_open),
         ("xl_changes_resolved", len(comparison.resolved)),
     )
-    for key, n in counts:
-        r += 1
-        sheet.text(r, 0, _t(sheet, key), **LABEL)
-        sheet.number(r, 1, n, align="left")
+    r += 1
+    for n, (key, count) in enumerate(counts):
+        sheet.text(r, 2 * n, _t(sheet, key), **LABEL)
+        sheet.number(r, 2 * n + 1, count, align="left")
     return r
 
 
@@ -252,13 +255,14 @@ def _write_skipped(sheet: Sheet, result: CheckResult, r: int) -> int:
     return r
 
 
+# What, where, by when, who, and what to do: the finding's full text (詳細) is on its sheet.
 _URGENT_HEADERS = (
     "xl_col_severity",
     "xl_col_code",
     "xl_col_due",
     "xl_col_owner",
     "xl_col_place",
-    "xl_col_message",
+    "xl_col_title",
     "xl_col_action",
 )
 
@@ -286,7 +290,7 @@ def _write_urgent(sheet: Sheet, rows: list[Row], r: int) -> tuple[int, list[Sect
     used = 0.0
     for row in urgent:
         where = place(row, lang)
-        texts = (where, safe(row.message), safe(row.action))
+        texts = (where, row.title, safe(row.action))
         height = _long_texts_height(texts)
         if used and used + height > room:
             if first_part_end is None:
