@@ -246,3 +246,14 @@ def test_the_launchd_comments_stay_comments(tmp_path: Path) -> None:
     text = schedule(load_config(config), "en", "launchd", launcher=LAUNCHERS / "run_report.command")
     plist = plistlib.loads(text.encode("utf-8"))  # the comments do not break the XML
     assert plist["ProgramArguments"][1:3] == ["--scheduled", "--config"]
+
+
+def test_the_task_quotes_a_config_path_with_spaces(tmp_path: Path) -> None:
+    folder = tmp_path / "台帳 レポート"
+    folder.mkdir()
+    config = load_config(config_file(folder, EMAIL))
+    task = ElementTree.fromstring(
+        task_xml(job_for(config, LAUNCHERS / "run_report.bat"), "ja", date(2026, 12, 1))
+    )
+    arguments = task.findtext("t:Actions/t:Exec/t:Arguments", namespaces=NS)
+    assert arguments == f'--scheduled --config "{(folder / "reporter.toml").resolve()}" --email'
