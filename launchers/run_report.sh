@@ -78,6 +78,8 @@ if [ -n "$CONFIG" ]; then
             "English: the config file given with --config does not exist: $CONFIG" \
             "If it was moved, set up the scheduled run again with reporter schedule."
     fi
+    # Absolute: the report runs from this folder (below), not from where we were started.
+    CONFIG="$(cd "$(dirname "$CONFIG")" && pwd)/$(basename "$CONFIG")"
 elif [ -f "$HERE/reporter.toml" ]; then
     CONFIG="$HERE/reporter.toml"
 elif [ -f "$ROOT/reporter.toml" ]; then

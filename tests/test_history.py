@@ -596,3 +596,16 @@ def test_a_report_of_the_first_format_is_still_read(tmp_path: Path) -> None:
         2,
     )
     assert previous.trend[0].total == 1
+
+
+def test_nothing_resolved_is_said_once_in_the_changes_block(
+    month: Callable[..., CheckResult], tmp_path: Path
+) -> None:
+    # The same register a month later: nothing resolved. The count says so; no section
+    # with a one-line note is left to print on a page of its own.
+    write_month(month(OCT, OCTOBER_KEYS), tmp_path)
+    november = openpyxl.load_workbook(write_month(month(NOV, OCTOBER_KEYS), tmp_path))
+    summary = november["概要"]
+    assert right_of(summary, "解決済み") == 0
+    texts = {c.value for c in cells(summary)}
+    assert "解決済み(前回のレポートにあり、今回はない指摘)" not in texts

@@ -98,12 +98,13 @@ def write_summary(
         start = r + 2
         r = _write_trend(workbook, sheet, comparison, start)
         sections.append(Section(start, r))
-    # What was resolved: only against a previous report (without one, the block
-    # "since last report" above already says there is none).
-    if comparison.previous is not None:
+    # What was resolved, when anything was: the block "since last report" above
+    # already says when there is no previous report or nothing was resolved, and a
+    # one-line note here could end up alone on a printed page.
+    if comparison.previous is not None and comparison.resolved:
         start = r + 2
         r = _write_resolved(sheet, comparison, start)
-        sections.append(Section(start, min(r, start + _KEEP_ROWS), own_page=r > start + 1))
+        sections.append(Section(start, min(r, start + _KEEP_ROWS)))
 
     heights = [sheet.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(r + 1)]
     ws.set_h_pagebreaks(section_breaks(heights, sections, page_height(SUMMARY_WIDTHS)))
@@ -194,8 +195,8 @@ def _write_rows_read(sheet: Sheet, result: CheckResult, r: int) -> int:
 def _write_changes(sheet: Sheet, comparison: Comparison, r: int) -> int:
     """The "since last report" block at row ``r``; returns its last row.
 
-    Two lines under the title: the previous report (or that there is none), then
-    the counts side by side, each label with its number to its right.
+    Under the title: the previous report's date and file (or that there is none),
+    then the counts side by side on one line, each label with its number to its right.
     """
     sheet.section(r, _t(sheet, "xl_changes_title"), _TABLE_COLUMNS)
     previous = comparison.previous
@@ -205,9 +206,10 @@ def _write_changes(sheet: Sheet, comparison: Comparison, r: int) -> int:
     else:
         sheet.text(r, 0, _t(sheet, "xl_previous_as_of"), **LABEL)
         sheet.day(r, 1, previous.as_of, align="left", bold=True)
-        sheet.text(r, 3, _t(sheet, "xl_previous_file"), **LABEL)
+        r += 1
+        sheet.text(r, 0, _t(sheet, "xl_previous_file"), **LABEL)
         # The name only: the full path may name a person's home folder.
-        sheet.text(r, 4, previous.path.name)  # a file name: never masked
+        sheet.text(r, 1, previous.path.name)  # a file name: never masked
     counts = (
         ("xl_changes_new", comparison.new),
         ("xl_changes_open", comparison.still_open),
@@ -354,12 +356,6 @@ def _write_resolved(sheet: Sheet, comparison: Comparison, r: int) -> int:
     """
     sheet.section(r, _t(sheet, "xl_resolved_title"), len(SUMMARY_WIDTHS))
     r += 1
-    if comparison.previous is None:
-        sheet.text(r, 0, _t(sheet, "xl_no_previous"), italic=True)
-        return r
-    if not comparison.resolved:
-        sheet.text(r, 0, _t(sheet, "xl_resolved_none"), italic=True)
-        return r
     _table_header(sheet, r, _RESOLVED_HEADERS)
     for entry in comparison.resolved:
         r += 1
