@@ -32,7 +32,7 @@ RESOLUTION = 110  # dots per inch: the page is legible in the README at its widt
 
 def summary_facts(result: Any) -> dict[str, Any]:
     """What the Summary's first page shows, as plain data: the counts and the rows read."""
-    from reporter.output.flat import summarize
+    from reporter.result import summarize
 
     summary = summarize(result)
     return {

@@ -16,8 +16,8 @@ import openxml_audit
 import pytest
 
 from reporter.api import check
-from reporter.engine import CheckResult
 from reporter.output.workbook import write_workbook
+from reporter.result import CheckResult
 from tests.test_report import (  # noqa: F401  (fixtures)
     full_result,
     hostile_result,

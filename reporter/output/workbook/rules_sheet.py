@@ -7,11 +7,10 @@ from datetime import date
 from typing import Any
 
 from reporter import i18n
-from reporter.engine import CheckResult
+from reporter.i18n import pick
 from reporter.model import Severity
 from reporter.output import catalogue
 from reporter.output.flat import SEVERITY_LABEL
-from reporter.output.text_width import display_width, widest_line
 from reporter.output.workbook.cells import (
     BORDER_COLOR,
     FIRST_DATA_ROW,
@@ -22,7 +21,8 @@ from reporter.output.workbook.cells import (
     header_props,
 )
 from reporter.output.workbook.sizing import fit_row, value_width
-from reporter.rules.base import pick
+from reporter.result import CheckResult
+from reporter.text_width import display_width, widest_line
 
 # One row per rule: the values it uses in words (「楽天ライセンスキーの有効期間: 90日」), each
 # on its own line, and beside them the sources of those values, line for line. The
