@@ -355,6 +355,7 @@ def test_rules_sheet_lists_every_rule_with_its_values_in_words(
 ) -> None:
     from reporter import i18n
     from reporter.output.catalogue import entries
+    from reporter.output.workbook.rules_sheet import fact_label_key
 
     ws = openpyxl.load_workbook(write(full_result, tmp_path, "en"))["Rules"]
     rows = table_rows(ws)
@@ -380,7 +381,9 @@ def test_rules_sheet_lists_every_rule_with_its_values_in_words(
         assert len(shown) == len(values), row
         for parameter, line in zip(values, shown, strict=True):
             assert parameter.name not in line  # words, never the internal key
-            template = i18n.TEXTS["xl_fact_" + parameter.name.replace(".", "_")]["en"]
+            key = fact_label_key(parameter.name)
+            assert key is not None, parameter.name
+            template = i18n.TEXTS[key]["en"]
             if "{value}" in template:
                 assert parameter.value in line, line
         if row["Checked"] is not None:  # a real date: the oldest check of the row's values
@@ -399,14 +402,13 @@ def test_the_rules_sheet_says_each_value_in_words_in_japanese(
 
 
 def test_every_platform_value_has_words() -> None:
-    from reporter import i18n
+    from reporter.output.workbook.rules_sheet import fact_label_key
     from reporter.platform import load_settings
 
     unnamed = [
         f.name
         for f in load_settings().facts()
-        if not f.name.startswith("where.")
-        and "xl_fact_" + f.name.replace(".", "_") not in i18n.TEXTS
+        if not f.name.startswith("where.") and fact_label_key(f.name) is None
     ]
     assert unnamed == []  # add a xl_fact_ text in reporter/messages/rules_sheet.toml
 

@@ -113,10 +113,18 @@ def _rule_rows(result: CheckResult, lang: str) -> list[tuple[Severity, list[Any]
 
 def value_in_words(parameter: catalogue.Parameter, lang: str) -> str:
     """「楽天ライセンスキーの有効期間: 90日」: a value as a person reads it, never its key."""
-    key = "xl_fact_" + parameter.name.replace(".", "_")
-    if key in i18n.TEXTS:
-        return i18n.text(key, lang, value=parameter.value)
-    return i18n.text("xl_fact_unnamed", lang, value=parameter.value)
+    key = fact_label_key(parameter.name)
+    return i18n.text(key or "xl_fact_unnamed", lang, value=parameter.value)
+
+
+def fact_label_key(name: str) -> str | None:
+    """The catalogue key that says fact ``name`` in words: its own, else its group's
+    (every [changes.*] entry reads the same way); None when there is neither."""
+    for key in (name, name.split(".", 1)[0]):
+        candidate = "xl_fact_" + key.replace(".", "_")
+        if candidate in i18n.TEXTS:
+            return candidate
+    return None
 
 
 _SOURCE_WIDTH = 42  # half-width columns: one line of the 出典 column
