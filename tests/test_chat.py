@@ -711,7 +711,8 @@ def test_schedule_remind_sets_up_a_daily_run(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     line = result.output.strip().splitlines()[-1]
-    assert line.startswith("30 8 * * * ") and line.endswith("--scheduled --remind")
+    assert line.startswith("30 8 * * * ") and " --scheduled --remind --config " in line
+    assert line.endswith(str(config.resolve()))  # the job runs with the config it was made from
     xml = tmp_path / "remind.xml"
     bat = launcher.with_suffix(".bat")
     windows = run(
