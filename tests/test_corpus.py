@@ -29,7 +29,7 @@ import pytest
 from reporter import i18n
 from reporter.api import check
 from reporter.errors import InputError
-from reporter.register import guards
+from reporter.register import ooxml, zip_guard
 from reporter.register.loader import load_register
 from reporter.register.native_panic import panics_as_damaged_file
 from tests.conftest import AS_OF, write_workbook
@@ -341,14 +341,14 @@ def small_package(tmp_path: Path) -> Path:
 
 
 def test_total_size_limit(small_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(guards, "MAX_UNZIPPED_BYTES", 10_000)
+    monkeypatch.setattr(zip_guard, "MAX_UNZIPPED_BYTES", 10_000)
     with pytest.raises(InputError) as refused:
         load_register(small_package)
     assert refused.value.key == "register_zip_too_large"
 
 
 def test_part_count_limit(small_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(guards, "MAX_PARTS", 5)
+    monkeypatch.setattr(zip_guard, "MAX_PARTS", 5)
     with pytest.raises(InputError) as refused:
         load_register(small_package)
     assert refused.value.key == "register_zip_too_many_parts"
@@ -381,7 +381,7 @@ def test_safe_without_the_doctype_check(
     corpus: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The DOCTYPE check gives a clear message; safety does not rest on it."""
-    monkeypatch.setattr(guards, "_check_xml_heads", lambda *args: {})
+    monkeypatch.setattr(zip_guard, "_check_xml_heads", lambda *args: {})
     for name in ("entity-bomb.xlsx", "external-entity.xlsx"):
         with pytest.raises(InputError) as refused:
             load_register(corpus[name])
@@ -506,8 +506,8 @@ def test_wild_workbooks_with_a_register_sheet_are_read(name: str, tmp_path: Path
 def _first_sheet_renamed(source: Path, target: Path, name: str) -> Path:
     """A copy of an .xlsx package whose first sheet is called ``name``."""
     with zipfile.ZipFile(source) as package:
-        workbook = guards.workbook_part(package)
-        members = guards.member_names(package)
+        workbook = ooxml.workbook_part(package)
+        members = ooxml.member_names(package)
         assert workbook is not None
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
             for item in package.infolist():

@@ -3,7 +3,7 @@
 calamine is native code. When it cannot allocate what a damaged file asks for,
 or meets a case its authors did not foresee, it can abort the whole process:
 no Python exception, no message, exit 134. The reading guards
-(:mod:`reporter.register.guards`, :mod:`reporter.register.ole_guard`) refuse the damage
+(:mod:`reporter.register.zip_guard`, :mod:`reporter.register.sheet_area`, :mod:`reporter.register.ole_guard`) refuse the damage
 that is known to do this, and an .xlsx, the format of nearly every register,
 is checked closely enough that it is read directly.
 

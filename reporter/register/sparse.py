@@ -17,14 +17,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from reporter.register.guards import (
-    CELL_XML,
-    FORMULA_XML,
-    VALUE_XML,
-    declared_cells,
-    is_worksheet,
-    read_part,
-)
+from reporter.register.ooxml import CELL_XML, FORMULA_XML, VALUE_XML, is_worksheet, read_part
+from reporter.register.sheet_area import declared_cells
 
 # A sheet is compacted when its <dimension> holds more cells than this many per
 # byte of its XML: a stored cell takes 20 bytes or more, so a dense range holds
