@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from reporter.errors import InputError
 from reporter.model import LooseText, Register, SheetData
+from reporter.register.fingerprint import check_unchanged, fingerprint
 from reporter.register.loose_text import ods_annotations, package_texts, sheet_texts
 from reporter.register.native_panic import panics_as_damaged_file
 from reporter.register.ods import check_ods_repeats
@@ -41,6 +42,17 @@ def load_register(path: str | Path, progress: Progress | None = None) -> Registe
     """
     path = Path(path)
     content = sniff(path)
+    # Hashed on a thread of its own while calamine reads the same file.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reporter-hash") as hasher:
+        hashing = hasher.submit(fingerprint, path)
+        register = _load(path, content, progress)
+        taken = hashing.result()
+    check_unchanged(path, taken)  # else the hash could be of bytes other than those read
+    register.sha256 = taken.sha256
+    return register
+
+
+def _load(path: Path, content: str, progress: Progress | None) -> Register:
     import python_calamine
 
     with panics_as_damaged_file(path):
