@@ -14,6 +14,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,6 +27,7 @@ from reporter.register.ods import check_ods_repeats
 from reporter.register.ooxml import member_names, read_part
 from reporter.register.read_errors import unreadable
 from reporter.register.read_probe import probe
+from reporter.register.repair import readable_copy
 from reporter.register.schema import SHEETS, SheetSpec, normalize_token, sheet_lookup
 from reporter.register.sheet_area import check_sheet_areas
 from reporter.register.sheet_reader import Progress, read_sheet
@@ -56,6 +58,7 @@ def _load(path: Path, content: str, progress: Progress | None) -> Register:
     import python_calamine
 
     with panics_as_damaged_file(path):
+        left_out: list[str] = []
         try:
             workbook, source = _open_workbook(path, content)
         except InputError:
@@ -67,9 +70,14 @@ def _load(path: Path, content: str, progress: Progress | None) -> Register:
                 raise InputError("register_corrupt", path=str(path)) from None
             raise InputError("register_unreadable", path=str(path), detail=error.strerror) from None
         except Exception as error:  # calamine raises several types for damaged files
-            raise unreadable(path, content, error) from None
+            opened = _open_repaired(path, content)
+            if opened is None:
+                raise unreadable(path, content, error) from None
+            workbook, source, left_out = opened
         try:
-            return _read_workbook(path, workbook, progress, source, content)
+            register = _read_workbook(path, workbook, progress, source, content)
+            register.left_out_sheets = left_out
+            return register
         except InputError:
             raise
         except Exception as error:
@@ -78,14 +86,42 @@ def _load(path: Path, content: str, progress: Progress | None) -> Register:
             workbook.close()
 
 
-def _open_workbook(path: Path, content: str) -> tuple[Any, Path | BinaryIO]:
-    """The workbook opened by calamine, and what it read: the file, or a compacted copy."""
+def _open_repaired(path: Path, content: str) -> tuple[Any, BinaryIO, list[str]] | None:
+    """A valid package calamine refused, opened from a copy it can read (see repair), or None.
+
+    Returns the workbook, the copy, and the names of the sheets left out.
+    """
+    if content not in ("xlsx", "xlsb"):
+        return None
+    repaired = readable_copy(path)
+    if repaired is None:
+        return None
+    try:
+        workbook, source = _open_workbook(path, content, repaired.package)
+    except InputError:
+        raise
+    except Exception:  # the copy is no better: calamine's first verdict stands
+        return None
+    assert not isinstance(source, Path)
+    return workbook, source, repaired.left_out
+
+
+def _open_workbook(
+    path: Path, content: str, copy: BytesIO | None = None
+) -> tuple[Any, Path | BinaryIO]:
+    """The workbook opened by calamine, and what it read: the file, or a copy in memory.
+
+    ``copy`` is a repaired copy of the package (reporter.register.repair) to read instead.
+    """
     import python_calamine
 
     from reporter.register import sparse
 
+    source: Path | BinaryIO = path if copy is None else copy
     # A sheet widened by blank cells far away is read from a compacted copy in memory.
-    compacted = sparse.compacted(path) if content == "xlsx" else None
+    compacted = sparse.compacted(source) if content == "xlsx" else None
+    if compacted is None:
+        compacted = copy
     if content == "ods":
         with zipfile.ZipFile(path) as package:
             names = member_names(package)
@@ -93,12 +129,13 @@ def _open_workbook(path: Path, content: str) -> tuple[Any, Path | BinaryIO]:
                 check_ods_repeats(path, read_part(package, names["content.xml"]))
     if content in ("xlsx", "xlsb"):
         # calamine holds each sheet's whole used range: checked on what it will read.
-        check_sheet_areas(compacted or path, path)
+        check_sheet_areas(compacted if compacted is not None else path, path)
     by_name = SUFFIX_CONTENT.get(path.suffix.lower()) == content
     # .xls, .xlsb and .ods are read once by a child process first, after the checks
     # above: an abort there is one line here.
-    probe(path, content, by_name=by_name)
+    probe(path, content, by_name=by_name, copy=copy)
     if compacted is not None:
+        compacted.seek(0)  # the checks above read the copy too
         workbook = python_calamine.CalamineWorkbook.from_filelike(compacted)
         compacted.seek(0)  # calamine holds its own copy: the sheet checks read this one
         return workbook, compacted
@@ -169,7 +206,7 @@ def _read_workbook(
             sheets[index] = None  # free calamine's copy of the sheet
             del sheet
     if not found:
-        raise InputError("register_no_sheets", path=str(path))
+        raise _no_register_sheets(path, xml_info.source)
     register_sheets = {meta.name for _, meta in order}
     loose.extend(_loose_texts(path, workbook, xml_info, register_sheets, content))
     ordered = {spec.key: found[spec.key] for spec in SHEETS if spec.key in found}
@@ -182,6 +219,24 @@ def _read_workbook(
         date1904=xml_info.date1904,
         loose_texts=loose,
     )
+
+
+def _no_register_sheets(path: Path, source: Path | BinaryIO) -> InputError:
+    """ "No register sheets", unless a part of the package is damaged: then the file is.
+
+    calamine does not check a part's checksum; a damaged workbook can read as
+    sheets of garbled cells. Checked only here, when the read has failed
+    anyway: a register's own sheets are checked as their XML is scanned.
+    """
+    if zipfile.is_zipfile(source):
+        try:
+            with zipfile.ZipFile(source) as package:
+                damaged = package.testzip()  # each part once, as far as it declares
+        except Exception:
+            damaged = "?"
+        if damaged is not None:
+            return InputError("register_corrupt", path=str(path))
+    return InputError("register_no_sheets", path=str(path))
 
 
 def _loose_texts(

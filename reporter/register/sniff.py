@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reporter.errors import InputError
 from reporter.register.ole_guard import check_compound_file
+from reporter.register.xls import check_workbook_stream
 from reporter.register.zip_guard import inspect_package
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -47,7 +48,9 @@ def sniff(path: Path) -> str:
         # An encrypted .xlsx is an OLE container with an EncryptedPackage stream.
         if "EncryptedPackage".encode("utf-16-le") in start:
             raise InputError("register_encrypted", path=str(path))
-        check_compound_file(path)  # a looping sector chain would make calamine abort
+        stream = check_compound_file(path)  # a looping sector chain would make calamine abort
+        if stream is not None:
+            check_workbook_stream(path, stream)  # a password to open; sheets too wide to hold
         return "xls"
     if start.startswith(_ZIP_MAGIC):
         content = inspect_package(path)  # refuses zip bombs before calamine unzips anything

@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from reporter.register.ooxml import CELL_XML, FORMULA_XML, VALUE_XML, is_worksheet, read_part
 from reporter.register.sheet_area import declared_cells
@@ -32,7 +33,7 @@ _TAG = re.compile(rb"<[^>]*>")
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.DOTALL)
 
 
-def compacted(path: Path) -> io.BytesIO | None:
+def compacted(path: Path | BinaryIO) -> io.BytesIO | None:
     """An in-memory copy of the package with oversized sheets compacted, or None.
 
     None (read the file as it is) when the file is not an .xlsx/.xlsm package,
