@@ -211,3 +211,35 @@ def test_a_register_sheet_that_fails_its_checksum_is_a_damaged_file(tmp_path: Pa
     with pytest.raises(InputError) as refused:
         load_register(damaged)
     assert refused.value.key == "register_corrupt"
+
+
+def _xls_stream(cells: list[tuple[int, int]], dimensions: tuple[int, int]) -> bytes:
+    """A BIFF8 workbook stream: the globals naming one worksheet, then its records."""
+    import struct
+
+    def record(kind: int, body: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(body)) + body
+
+    name = b"\x04\x00Keys"  # length, 8-bit characters, the name
+    globals_size = len(record(0x0809, bytes(16))) + len(record(0x0085, bytes(6) + name)) + 4
+    stream = record(0x0809, bytes(16))
+    stream += record(0x0085, struct.pack("<IBB", globals_size, 0, 0x00) + name)
+    stream += record(0x000A, b"")
+    rows, columns = dimensions
+    sheet = record(0x0809, bytes(16)) + record(
+        0x0200, struct.pack("<IIHHH", 0, rows, 0, columns, 0)
+    )
+    for row, column in cells:
+        sheet += record(0x0203, struct.pack("<HHHd", row, column, 0, 1.0))
+    return stream + sheet + record(0x000A, b"")
+
+
+def test_an_xls_sheet_is_judged_by_its_values_not_its_formatted_range() -> None:
+    from reporter.register.xls import check_workbook_stream
+
+    # Formatted to the last row and column, but its values fit in A1:B2: read.
+    check_workbook_stream(Path("台帳.xls"), _xls_stream([(0, 0), (1, 1)], (65_536, 256)))
+    with pytest.raises(InputError) as refused:
+        check_workbook_stream(Path("台帳.xls"), _xls_stream([(0, 0), (65_535, 255)], (65_536, 256)))
+    assert refused.value.key == "register_sheet_too_large"
+    assert "A1:IV65536" in refused.value.render("en") and "Keys" in refused.value.render("en")

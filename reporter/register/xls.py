@@ -8,8 +8,9 @@
   rectangle from its first to its last cell with a value, before the reporter
   can tell which sheets are the register's. Four cells at the corners of a
   sheet (A1 to IV65536) take 540 MB; the sheets are measured first, from their
-  cell records, and a workbook whose sheets would take more than
-  MAX_XLS_CELLS is refused, naming the widest sheet.
+  DIMENSIONS records (and, where those say more, from their cell records), and
+  a workbook whose sheets would take more than MAX_XLS_CELLS is refused,
+  naming the widest sheet.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ from reporter.model import column_letter
 MAX_XLS_CELLS = 5_000_000
 _BOF, _EOF, _FILE_PASS, _BOUND_SHEET = 0x0809, 0x000A, 0x002F, 0x0085
 _RECORDS_BEFORE_FILE_PASS = 64
+_DIMENSIONS = 0x0200
+_RECORDS_BEFORE_DIMENSIONS = 256  # BOF, INDEX, CALCMODE… DEFCOLWIDTH, COLINFO per column
 # The cell records that hold a value (BLANK and MULBLANK, formatting only, are not):
 # NUMBER, LABEL, LABELSST, RK, FORMULA, BOOLERR, RSTRING, and MULRK with its last column.
 _VALUE_CELLS = frozenset({0x0203, 0x0204, 0x00FD, 0x027E, 0x0006, 0x0406, 0x0205, 0x00D6})
 _MULRK = 0x00BD
+_BEFORE_DIMENSIONS_ONLY = _VALUE_CELLS | {_MULRK, _EOF}  # DIMENSIONS comes before any of these
 _WORKSHEET = 0x00  # BOUNDSHEET's sheet type: a worksheet (not a chart, macro or VBA module)
 
 
@@ -41,9 +45,13 @@ def check_workbook_stream(path: Path, stream: bytes) -> None:
     """
     if has_file_pass(stream):
         raise InputError("register_encrypted", path=str(path))
+    sheets = _worksheets(stream)
+    declared = [_declared_cells(stream, offset) for _, offset in sheets]
+    if None not in declared and sum(d for d in declared if d is not None) <= MAX_XLS_CELLS:
+        return  # every sheet's DIMENSIONS says it is small: nearly every file, at once
     total = 0
     widest: tuple[int, str, tuple[int, int, int, int]] | None = None
-    for name, offset in _worksheets(stream):
+    for name, offset in sheets:
         corners = _value_range(stream, offset)
         if corners is None:
             continue
@@ -103,6 +111,34 @@ def _sheet_name(text: bytes) -> str:
         raw = text[2 : 2 + length * (2 if wide else 1)]
         return raw.decode("utf-16-le" if wide else "latin-1", errors="replace")
     return text[1 : 1 + length].decode("latin-1", errors="replace")  # BIFF5: 8-bit
+
+
+def _declared_cells(stream: bytes, offset: int) -> int | None:
+    """The cells of the used range the sheet's DIMENSIONS record declares, or None.
+
+    Excel writes DIMENSIONS before the sheet's first row. It counts formatted
+    blank cells too, so it is never smaller than the range of values when true;
+    a file where it is too large (or missing) has its cells walked instead.
+    """
+    position = offset
+    for _ in range(_RECORDS_BEFORE_DIMENSIONS):
+        if position + 4 > len(stream):
+            return None
+        kind, size = struct.unpack_from("<HH", stream, position)
+        if kind == _DIMENSIONS and size in (10, 14) and position + 4 + size <= len(stream):
+            if size == 14:  # BIFF8: 32-bit rows
+                first_row, end_row, first_column, end_column = struct.unpack_from(
+                    "<IIHH", stream, position + 4
+                )
+            else:  # BIFF5: 16-bit rows
+                first_row, end_row, first_column, end_column = struct.unpack_from(
+                    "<HHHH", stream, position + 4
+                )
+            return max(0, end_row - first_row) * max(0, end_column - first_column)
+        if kind in _BEFORE_DIMENSIONS_ONLY:
+            return None
+        position += 4 + size
+    return None
 
 
 def _value_range(stream: bytes, offset: int) -> tuple[int, int, int, int] | None:
