@@ -18,6 +18,7 @@ Anything unexpected gives None: the file is then reported as calamine saw it.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -118,17 +119,11 @@ def _readable_sheets(
         if kind.endswith(_READABLE_SHEET_TYPES) and target in names:
             continue
         name = attributes.get(b"name", b"").decode("utf-8", "replace")
-        left_out.append(_unescaped(name))
+        left_out.append(html.unescape(name))
         pieces.append(xml[position : element.start()])
         position = element.end()
     pieces.append(xml[position:])
     return b"".join(pieces), left_out
-
-
-def _unescaped(text: str) -> str:
-    import html
-
-    return html.unescape(text)
 
 
 def _moved_to_xl(workbook: str, names: dict[str, str]) -> dict[str, str]:
