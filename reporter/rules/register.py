@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from reporter.limits import FIRST_DATE, LAST_DATE, MAX_DAYS
 from reporter.model import Finding, Record, Severity, SheetData
 from reporter.register.schema import (
     CONDITIONAL_REQUIRED,
@@ -219,6 +220,19 @@ def _rows_with_problems(ctx: RuleContext) -> list[Record]:
     )
 
 
+_DATE_WHY = {
+    "ambiguous_date": {
+        "ja": "(日と月の順番があいまいです)",
+        "en": " (day and month order is ambiguous)",
+    },
+    # A date the rules cannot add a window to (reporter.limits).
+    "date_range": {
+        "ja": f"({FIRST_DATE.year}年{FIRST_DATE.month}月{FIRST_DATE.day}日から{LAST_DATE.year}年{LAST_DATE.month}月{LAST_DATE.day}日までの日付だけを使えます)",
+        "en": f" (only dates from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()} can be used)",
+    },
+}
+
+
 @rule(
     "DAT004",
     Severity.ERROR,
@@ -242,12 +256,8 @@ def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: an unreadable expiry or reply date hides a renewal or a deadline.
     """
-    for record, key, problem in _problems(ctx, ("date", "ambiguous_date")):
-        why = (
-            {"ja": "(日と月の順番があいまいです)", "en": " (day and month order is ambiguous)"}
-            if problem.kind == "ambiguous_date"
-            else {"ja": "", "en": ""}
-        )
+    for record, key, problem in _problems(ctx, ("date", "ambiguous_date", "date_range")):
+        why = _DATE_WHY.get(problem.kind, {"ja": "", "en": ""})
         yield ctx.finding(
             record,
             key,
@@ -277,11 +287,13 @@ def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
     },
 )
 def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
-    """An enum, yes/no or whole-number cell holds a value the spec does not allow.
+    """An enum, yes/no or whole-number cell holds a value the spec does not allow, or a
+    tool's 対応確認済み names a change that is not in the rules file's ``changes``.
 
-    Why: a status the reporter cannot read means the row is checked as if blank.
+    Why: a status the reporter cannot read means the row is checked as if blank; a change id
+    mistyped in 対応確認済み confirms nothing, so RNW010 keeps asking about that change.
     """
-    for record, key, problem in _problems(ctx, ("enum", "bool", "int")):
+    for record, key, problem in _problems(ctx, ("enum", "bool", "int", "int_range")):
         column = record.sheet.spec.column(key)
         if problem.kind == "enum" and column.enum is not None:
             allowed = " / ".join(
@@ -291,7 +303,10 @@ def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
         elif problem.kind == "bool":
             allowed = "はい / いいえ (yes / no)"
         else:
-            allowed = {"ja": "0以上の整数(日数)", "en": "a whole number of days"}
+            allowed = {
+                "ja": f"0から{MAX_DAYS}までの整数(日数)",
+                "en": f"a whole number of days from 0 to {MAX_DAYS}",
+            }
         closest = (
             {
                 "ja": f"近い値: {problem.suggestion}",
@@ -307,6 +322,34 @@ def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
             value=problem.raw,
             closest=closest,
             suggestion=problem.suggestion or "",
+            allowed=allowed,
+        )
+    yield from _unknown_change_ids(ctx)
+
+
+def _unknown_change_ids(ctx: RuleContext) -> Iterator[Finding]:
+    """DAT005 for ids in 対応確認済み that name no change of the rules file (one per cell)."""
+    known = [change.id for change in ctx.settings.changes]
+    allowed = " / ".join(known) if known else "-"
+    for tool in ctx.records("tools"):
+        names: tuple[str, ...] = tool["confirmed_changes"] or ()
+        unknown = [name for name in names if ctx.settings.change(name) is None]
+        if not unknown:
+            continue
+        matches = difflib.get_close_matches(unknown[0].casefold(), known, n=1, cutoff=0.6)
+        suggestion = matches[0] if matches else ""
+        closest = (
+            {"ja": f"近い値: {suggestion}", "en": f" Closest allowed value: {suggestion}"}
+            if suggestion
+            else {"ja": "", "en": ""}
+        )
+        yield ctx.finding(
+            tool,
+            "confirmed_changes",
+            column=column_label(tool.sheet, "confirmed_changes"),
+            value="、".join(unknown),
+            closest=closest,
+            suggestion=suggestion,
             allowed=allowed,
         )
 
