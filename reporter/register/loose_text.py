@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from reporter.model import LooseText, column_letter
-from reporter.register.guards import member_names, part_relationships, read_part, resolve_target
+from reporter.register.ooxml import member_names, part_relationships, read_part, resolve_target
 from reporter.register.schema import SECRET_HEADER_WORDS, normalize_token
 
 # No secret pattern matches fewer characters (reporter.rules.security): shorter
