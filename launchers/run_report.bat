@@ -10,9 +10,10 @@ rem and reinstall only when pyproject.toml or the reporter folder changed.
 rem Every run: reporter report --config reporter.toml --open --log, with the reporter.toml
 rem beside this file (else the one in the project folder). On failure: a message, then pause.
 rem
-rem Arguments: --scheduled (Task Scheduler: do not open the report, never pause); --config FILE
-rem (use this config, as reporter schedule passes it); any other argument is passed on to
-rem reporter report (e.g. --email).
+rem Arguments: --scheduled (Task Scheduler: do not open the report, never pause); --remind
+rem (run reporter remind, the daily reminders, instead of the report); --config FILE (use this
+rem config, as reporter schedule passes it); any other argument is passed on to reporter report
+rem (e.g. --email).
 rem Environment (all optional): REPORTER_ARGS (more options for reporter report),
 rem REPORTER_PYTHON (the python.exe that creates the venv), REPORTER_VENV (the venv folder),
 rem REPORTER_VENV_ARGS (more options for python -m venv), REPORTER_PIP_ARGS (for pip install).
@@ -35,6 +36,8 @@ set "VENV_ARGS=%REPORTER_VENV_ARGS%"
 set "PIP_ARGS=%REPORTER_PIP_ARGS%"
 set "SCHEDULED="
 set "OPEN=--open"
+set "COMMAND=report"
+set "LOG=--log"
 set "ARGS="
 set "GIVEN_CONFIG="
 set "RC=0"
@@ -43,6 +46,7 @@ pushd "%HERE%"
 :args
 if "%~1"=="" goto args_done
 if /i "%~1"=="--scheduled" goto arg_scheduled
+if /i "%~1"=="--remind" goto arg_remind
 if /i "%~1"=="--config" goto arg_config
 set "ARGS=%ARGS% %1"
 shift /1
@@ -58,6 +62,13 @@ goto args
 :arg_scheduled
 set "SCHEDULED=1"
 set "OPEN="
+shift /1
+goto args
+
+:arg_remind
+set "COMMAND=remind"
+set "OPEN="
+set "LOG="
 shift /1
 goto args
 
@@ -151,7 +162,7 @@ if errorlevel 1 goto install_failed
 
 rem 4. The report.
 :run
-"%VENV%\Scripts\reporter.exe" report --config "%CONFIG%" %OPEN% --log %EXTRA% %ARGS%
+"%VENV%\Scripts\reporter.exe" %COMMAND% --config "%CONFIG%" %OPEN% %LOG% %EXTRA% %ARGS%
 set "RC=%ERRORLEVEL%"
 if "%RC%"=="0" goto finish
 if "%RC%"=="1" goto failed_findings

@@ -10,7 +10,8 @@
 # On failure: a message in Japanese, then wait for Enter (only on a terminal).
 #
 # Arguments: --scheduled (for cron: do not open the report, never wait for a
-#   key); --config FILE (use this config instead of the reporter.toml found as
+#   key); --remind (run `reporter remind`, the daily reminders, instead of the
+#   report); --config FILE (use this config instead of the reporter.toml found as
 #   below); any other argument is passed on to `reporter report` (e.g. --email).
 # Environment (all optional):
 #   REPORTER_ARGS       more options for `reporter report`, e.g. "--email"
@@ -32,7 +33,9 @@ STAMP_PY="import hashlib, pathlib, sys; r = pathlib.Path(sys.argv[1]); h = hashl
 PYCHECK="import sys, venv; sys.exit(sys.version_info < (3, 11))"
 
 SCHEDULED=""
+COMMAND=report
 OPEN=(--open)
+LOG=(--log)
 ARGS=()
 CONFIG=""
 while [ "$#" -gt 0 ]; do
@@ -40,6 +43,11 @@ while [ "$#" -gt 0 ]; do
         --scheduled)
             SCHEDULED=1
             OPEN=()
+            ;;
+        --remind)
+            COMMAND=remind
+            OPEN=()
+            LOG=()
             ;;
         # The config to use (reporter schedule passes the one the job was made from).
         "--config")
@@ -143,7 +151,7 @@ fi
 
 # 4. The report.
 cd "$HERE" || finish 4
-"$VENV/bin/reporter" report --config "$CONFIG" "${OPEN[@]}" --log "${EXTRA[@]}" "${ARGS[@]}"
+"$VENV/bin/reporter" "$COMMAND" --config "$CONFIG" "${OPEN[@]}" "${LOG[@]}" "${EXTRA[@]}" "${ARGS[@]}"
 RC=$?
 case "$RC" in
     0) finish 0 ;;

@@ -33,6 +33,7 @@ from reporter.platform import Settings, load_settings
 
 if TYPE_CHECKING:
     from reporter.comparison import Comparison, Previous
+    from reporter.delivery.channels import Channel, Deliveries
     from reporter.result import CheckResult
     from reporter.rules.base import Rule
 
@@ -146,6 +147,8 @@ class ReportOutcome:
     emailed: tuple[tuple[str, ...], ...] = ()
     # The .eml files written instead of sending (the first is the team's message).
     eml_files: tuple[Path, ...] = ()
+    # What each channel said it did, to tell the user.
+    lines: tuple[str, ...] = ()
 
 
 def report_target(as_of: date, out: str | Path | None = None, config: Config | None = None) -> Path:
@@ -158,30 +161,19 @@ def report_target(as_of: date, out: str | Path | None = None, config: Config | N
     return report_path_for(as_of, out, Path(output_dir) if output_dir else None)
 
 
-def monthly_report(
+def write_monthly_report(
     result: CheckResult,
     out: str | Path | None = None,
     *,
     lang: str = "ja",
     previous: str | Path | None = None,
     config: Config | str | Path | None = None,
-    email: EmailSettings | bool = False,
     eml: str | Path | None = None,
-    per_owner: bool = False,
     calendar: bool = True,
 ) -> ReportOutcome:
-    """The monthly run: compare with last month, write the report, and deliver it.
+    """Compare with last month and write the report (and the .ics); deliver nothing.
 
-    ``out`` is the report file or its folder (default: the config's output
-    folder, else the current folder). Last month's report is ``previous`` or
-    the newest earlier report in that folder. With ``email`` (True for the
-    config's ``[email]``, or :class:`EmailSettings`) the report is sent; with
-    ``eml`` the same message is written to that file instead. With ``calendar``
-    the deadlines still ahead are written beside the report as an .ics file
-    (:mod:`reporter.delivery.calendar`), which the email attaches too. ``per_owner``
-    sends each owner of ``[email.owners]`` only their own actions, and the team a
-    summary of who was sent what. The report, once written, is kept even when
-    sending fails (OutputError, exit 3).
+    ``eml``, when given, is only checked: it must not name the register or the report.
     """
     from reporter.comparison import compare
     from reporter.delivery import history
@@ -227,73 +219,122 @@ def monthly_report(
     if calendar:
         data = calendar_data[0].result() if calendar_data else None
         calendar_file = write_calendar(result, written, lang, data)
-    outcome = ReportOutcome(path=written, comparison=comparison, calendar=calendar_file)
-    if eml is None and email is False:
-        return outcome
-    return _deliver(
-        result,
-        outcome,
-        lang,
-        email if isinstance(email, EmailSettings) else loaded_config.email,
-        loaded_config.path,
-        Path(eml) if eml is not None else None,
-        per_owner=per_owner,
-    )
+    return ReportOutcome(path=written, comparison=comparison, calendar=calendar_file)
 
 
-def _deliver(
+def monthly_report(
     result: CheckResult,
-    outcome: ReportOutcome,
-    lang: str,
-    settings: EmailSettings,
-    config_path: Path | None,
-    eml: Path | None,
+    out: str | Path | None = None,
     *,
-    per_owner: bool,
+    lang: str = "ja",
+    previous: str | Path | None = None,
+    config: Config | str | Path | None = None,
+    email: EmailSettings | bool = False,
+    eml: str | Path | None = None,
+    per_owner: bool = False,
+    calendar: bool = True,
 ) -> ReportOutcome:
-    """Send the report, or write the message(s) to .eml files; the report is kept either way."""
-    from reporter.delivery import email
+    """The monthly run: compare with last month, write the report, and deliver it.
 
-    written, sending = outcome.path, eml is None
-    if per_owner:
-        plan = email.build_per_owner(
-            result,
-            written,
-            lang,
-            settings,
-            config_path=config_path,
-            sending=sending,
-            calendar_path=outcome.calendar,
-        )
-        # Sent: the owners first, so that the summary lists what went out. Written: the
-        # summary takes the .eml name, the owners' messages -2, -3, ... beside it.
-        messages = plan.messages if sending else [plan.summary, *plan.owner_messages]
-    else:
-        messages = [
-            email.build_message(
-                result,
-                written,
-                lang,
-                settings,
-                config_path=config_path,
-                sending=sending,
-                calendar_path=outcome.calendar,
+    ``out`` is the report file or its folder (default: the config's output
+    folder, else the current folder). Last month's report is ``previous`` or
+    the newest earlier report in that folder. With ``email`` (True for the
+    config's ``[email]``, or :class:`EmailSettings`) the report is sent; with
+    ``eml`` the same message is written to that file instead. With ``calendar``
+    the deadlines still ahead are written beside the report as an .ics file
+    (:mod:`reporter.delivery.calendar`), which the email attaches too. ``per_owner``
+    sends each owner of ``[email.owners]`` only their own actions, and the team a
+    summary of who was sent what. The report, once written, is kept even when
+    sending fails (OutputError, exit 3).
+    """
+    loaded_config = configuration(config)
+    outcome = write_monthly_report(
+        result, out, lang=lang, previous=previous, config=loaded_config, eml=eml, calendar=calendar
+    )
+    channels = report_channels(loaded_config, email=email, eml=eml, per_owner=per_owner)
+    if not channels:
+        return outcome
+    outcome, deliveries = deliver(result, outcome, lang, channels)
+    deliveries.raise_first()
+    return outcome
+
+
+def report_channels(
+    config: Config,
+    *,
+    email: EmailSettings | bool = False,
+    eml: str | Path | None = None,
+    per_owner: bool = False,
+    chat: bool = False,
+) -> list[Channel]:
+    """The channels a report goes to: email (or .eml) when asked, then ``[chat] channels``."""
+    from reporter.delivery import channels
+
+    chosen: list[Channel] = []
+    if eml is not None or email is not False:
+        settings = email if isinstance(email, EmailSettings) else config.email
+        chosen.append(
+            channels.make(
+                "email",
+                config,
+                settings=settings,
+                eml=Path(eml) if eml is not None else None,
+                per_owner=per_owner,
             )
-        ]
-    if eml is not None:
-        from reporter.files import refuse_overwrite
+        )
+    if chat:
+        chosen += [channels.make(name, config) for name in chat_channel_names(config)]
+    return chosen
 
-        paths = email.eml_paths(eml, len(messages))
-        # FILE-2.eml, FILE-3.eml ... are named only now: checked before the first is written.
-        taken = [("register", result.path), ("report", written), ("calendar", outcome.calendar)]
-        for path in paths:
-            refuse_overwrite(path, "eml", taken)
-        for message, path in zip(messages, paths, strict=True):
-            email.write_eml(message, path)
-        return dataclasses.replace(outcome, eml_files=tuple(paths))
-    email.send_messages(messages, settings, report_path=written, config_path=config_path)
-    emailed = tuple(tuple(email.recipients_of(message)) for message in messages)
-    return dataclasses.replace(outcome, emailed=emailed)
+
+def remind_channels(
+    config: Config, *, email: bool = False, per_owner: bool = False
+) -> list[Channel]:
+    """The channels reminders go to: ``[chat] channels``, and email with ``email``.
+
+    Raises InputError ``remind_no_channel`` (exit 2) when there is none.
+    """
+    from reporter.delivery import channels
+
+    chosen = [channels.make(name, config) for name in config.chat.channels]
+    if email:
+        chosen.append(channels.make("email", config, per_owner=per_owner))
+    if not chosen:
+        raise InputError("remind_no_channel", config=str(config.path or "reporter.toml"))
+    return chosen
+
+
+def chat_channel_names(config: Config) -> list[str]:
+    """``[chat] channels``, refused (exit 2) when empty: --chat without a channel sends nothing."""
+    names = list(config.chat.channels)
+    if not names:
+        raise InputError("chat_no_channels", config=str(config.path or "reporter.toml"))
+    return names
+
+
+def deliver(
+    result: CheckResult, outcome: ReportOutcome, lang: str, channels: list[Channel]
+) -> tuple[ReportOutcome, Deliveries]:
+    """Give the run's digest to each channel; a refusal does not stop the others.
+
+    The report, already written, is kept whatever the channels answer. The
+    refusals are in the returned :class:`Deliveries` (``raise_first()`` raises
+    the first one).
+    """
+    from reporter.delivery.channels import deliver_all
+    from reporter.delivery.digest import build_digest
+
+    digest = build_digest(result, lang, report_path=outcome.path, calendar_path=outcome.calendar)
+    deliveries = deliver_all(digest, channels)
+    emailed = tuple(to for done in deliveries.delivered for to in done.emailed)
+    files = tuple(path for done in deliveries.delivered for path in done.files)
+    outcome = dataclasses.replace(
+        outcome,
+        emailed=outcome.emailed + emailed,
+        eml_files=outcome.eml_files + files,
+        lines=outcome.lines + tuple(line for done in deliveries.delivered for line in done.lines),
+    )
+    return outcome, deliveries
 
 
 def _refuse_outputs_over_files(

@@ -317,6 +317,10 @@ def report(
         bool,
         typer.Option("--per-owner", help=_help("help_per_owner")),
     ] = False,
+    chat: Annotated[
+        bool,
+        typer.Option("--chat", help=_help("help_chat")),
+    ] = False,
     previous: Annotated[
         Path | None,
         typer.Option("--previous", help=_help("help_previous")),
@@ -360,15 +364,18 @@ def report(
         for note in _reading_notes(result.register, run.lang):
             say.info(note)
         result.release_rows()  # the report is written from the findings alone
-        outcome = api.monthly_report(
+        # Channels are made before the report is written: a config that names no chat channel,
+        # or an unknown one, is refused before anything is written.
+        channels = api.report_channels(
+            run.config, email=email, eml=eml, per_owner=per_owner, chat=chat
+        )
+        outcome = api.write_monthly_report(
             result,
             out,
             lang=run.lang,
             previous=previous,
             config=run.config,
-            email=email,
             eml=eml,
-            per_owner=per_owner,
             calendar=not no_ics,
         )
         from reporter.delivery.report_file import summary_lines
@@ -378,14 +385,23 @@ def report(
             missing = ", ".join(bulk.MISSING_PARTS)
             version = bulk.XLSXWRITER_VERSION
             say.detail(i18n.text("xl_plain_rows", run.lang, version=version, missing=missing))
+        # What was written is said first: a channel that then fails leaves it in place.
         for line in summary_lines(result, run.lang, outcome.path, comparison=outcome.comparison):
             say.info(line)
         if outcome.calendar is not None:
             say.info(i18n.text("ics_written", run.lang, path=str(outcome.calendar)))
-        for path in outcome.eml_files:
-            say.info(i18n.text("email_eml_written", run.lang, path=str(path)))
-        for recipients in outcome.emailed:
-            say.info(i18n.text("email_sent", run.lang, to=", ".join(recipients)))
+        refusals = []
+        if channels:
+            outcome, deliveries = api.deliver(result, outcome, run.lang, channels)
+            for line in outcome.lines:
+                say.info(line)
+            refusals = deliveries.refused
+        for refusal in refusals:
+            line = error_line(refusal, run.lang)
+            run_log.add(line, masked=True)
+            typer.echo(line, err=True)
+        if refusals:
+            raise typer.Exit(refusals[0].exit_code)
         if open_report:
             open_file(outcome.path, run.lang)
         code = result.exit_code(fail_on)
@@ -397,6 +413,51 @@ def report(
         if log_path is not None:
             run_log.write(log_path, ctx.meta.get(_LANG_KEY, "ja"))
     raise typer.Exit(code)
+
+
+@app.command()
+@friendly_errors
+def remind(
+    ctx: typer.Context,
+    register: RegisterArgument = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+    email: Annotated[bool, typer.Option("--email", help=_help("help_remind_email"))] = False,
+    per_owner: Annotated[
+        bool,
+        typer.Option("--per-owner", help=_help("help_remind_per_owner")),
+    ] = False,
+    config: ConfigOption = None,
+    rules: RulesOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_help("help_quiet"))] = False,
+) -> None:
+    """期限が近づいた対応だけを知らせます(毎日の実行用)。 / Send the reminders due today."""
+    from reporter import api
+    from reporter.delivery.remind import send_reminders
+    from reporter.delivery.state import state_path
+
+    run = prepare(ctx, lang, as_of, config, rules)
+    path = register_path(register, run)
+    say = _Printer(quiet, False, _NoLog())
+    channels = api.remind_channels(run.config, email=email, per_owner=per_owner)
+    if email:
+        say.warn(_microsoft365_warning(run))
+    result = api.check(path, as_of=run.as_of, config=run.config, rules=run.settings)
+    result.release_rows()
+    state_file = state_path(run.config, Path.cwd())
+    outcome = send_reminders(result, run.config, run.lang, channels, state_file)
+    for line in outcome.lines:
+        say.info(line)
+    if outcome.sent:
+        say.info(i18n.text("remind_sent", run.lang, count=outcome.sent))
+    for refusal in outcome.refused:
+        typer.echo(error_line(refusal, run.lang), err=True)
+    raise typer.Exit(outcome.refused[0].exit_code if outcome.refused else 0)
+
+
+class _NoLog:
+    def add(self, text: str, masked: bool = False) -> None:
+        """remind keeps no log file: what it sent is in the state file."""
 
 
 def _microsoft365_warning(run: Run) -> str | None:
@@ -540,6 +601,10 @@ def schedule_command(
             show_default=False,
         ),
     ] = None,
+    remind: Annotated[
+        bool,
+        typer.Option("--remind", help=_help("help_schedule_remind")),
+    ] = False,
     lang: LangOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -555,7 +620,7 @@ def schedule_command(
     from reporter.delivery.schedule import schedule
 
     kind = chosen[0] if chosen else None
-    typer.echo(schedule(run.config, run.lang, kind, out, launcher, email=email))
+    typer.echo(schedule(run.config, run.lang, kind, out, launcher, email=email, remind=remind))
 
 
 def main() -> None:

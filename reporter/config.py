@@ -244,6 +244,131 @@ class ScheduleSettings:
         return int(self.time.split(":")[1])
 
 
+# --- [chat] and [remind] (register-spec.md section 8) --------------------------------------------
+
+# The chat channels `[chat] channels` may name.
+CHAT_CHOICES = ("teams", "slack", "chatwork")
+CHATWORK_API_URL = "https://api.chatwork.com/v2"
+# Keys that would put a secret in the file: refused with a line saying where it goes instead.
+_CHAT_SECRETS: Mapping[str, str] = {
+    "webhook": "config_chat_secret_in_file",
+    "webhook_url": "config_chat_secret_in_file",
+    "url": "config_chat_secret_in_file",
+    "token": "config_chat_secret_in_file",
+    "api_token": "config_chat_secret_in_file",
+}
+
+
+def distinct(value: tuple[str, ...], where: Where) -> tuple[str, ...]:
+    """Each channel once: a name written twice would post twice."""
+    return tuple(dict.fromkeys(value))
+
+
+def https_url(value: str, where: Where) -> str:
+    """A service's URL: https:// only, so that a token is never sent in the clear."""
+    url = value.strip()
+    if not url.lower().startswith("https://"):
+        raise where.fail(
+            "config_wrong_type",
+            expected={"ja": "https:// で始まるURL", "en": "a URL starting with https://"},
+            value=repr(url),
+        )
+    return url
+
+
+def positive(value: int, where: Where) -> int:
+    """A room id: 0 (not set) or more."""
+    return whole_number(0, 2**63 - 1)(value, where)
+
+
+def chatwork_members(
+    value: tuple[tuple[str, int], ...], where: Where
+) -> tuple[tuple[str, int], ...]:
+    """担当者 -> Chatwork account id, each a positive whole number."""
+    for name, account in value:
+        if isinstance(account, bool) or account <= 0:
+            raise where.fail(
+                "config_wrong_type",
+                expected={
+                    "ja": "Chatwork のアカウントID(正の整数)",
+                    "en": "a Chatwork account id (a positive whole number)",
+                },
+                value=f"{name} = {account!r}",
+            )
+    return tuple((name.strip(), account) for name, account in value)
+
+
+def remind_days(value: tuple[int, ...], where: Where) -> tuple[int, ...]:
+    """The thresholds, each 0 to MAX_DAYS, most distant first, each once."""
+    for item in value:
+        days(item, where)
+    return tuple(sorted(set(value), reverse=True))
+
+
+def state_file(value: str, where: Where) -> str:
+    if not value.strip() or _CONTROL.search(value):
+        raise where.fail(
+            "config_wrong_type",
+            expected={
+                "ja": "ファイル名(制御文字なし)",
+                "en": "a file name (no control characters)",
+            },
+            value="…",
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """``[chat.teams]``: the variable holding the Teams Workflows webhook URL."""
+
+    REFUSED: ClassVar[Mapping[str, str]] = _CHAT_SECRETS
+
+    webhook_env: str = setting("REPORTER_TEAMS_WEBHOOK", check=env_name, secret=True)
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    """``[chat.slack]``: the variable holding the Slack incoming-webhook URL."""
+
+    REFUSED: ClassVar[Mapping[str, str]] = _CHAT_SECRETS
+
+    webhook_env: str = setting("REPORTER_SLACK_WEBHOOK", check=env_name, secret=True)
+
+
+@dataclass(frozen=True)
+class ChatworkSettings:
+    """``[chat.chatwork]``: the room, the variable holding the API token, tasks and members."""
+
+    REFUSED: ClassVar[Mapping[str, str]] = _CHAT_SECRETS
+
+    room_id: int = setting(0, check=positive)
+    token_env: str = setting("REPORTER_CHATWORK_TOKEN", check=env_name, secret=True)
+    api_url: str = setting(CHATWORK_API_URL, check=https_url)
+    tasks: bool = setting(False)  # one Chatwork task per action with a due date
+    # [chat.chatwork.members]: 担当者 name -> Chatwork account id, in the file's order.
+    members: tuple[tuple[str, int], ...] = setting((), check=chatwork_members)
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """``[chat]``: where `report --chat` and `remind` post."""
+
+    channels: tuple[str, ...] = setting((), choices=CHAT_CHOICES, check=distinct)
+    teams: TeamsSettings = table(TeamsSettings)
+    slack: SlackSettings = table(SlackSettings)
+    chatwork: ChatworkSettings = table(ChatworkSettings)
+
+
+@dataclass(frozen=True)
+class RemindSettings:
+    """``[remind]``: when `reporter remind` reminds, and where it records what it sent."""
+
+    days: tuple[int, ...] = setting((30, 14, 7, 3, 1, 0), check=remind_days)
+    overdue_every_days: int = setting(7, check=whole_number(0, MAX_DAYS))  # 0: never
+    state: str = setting("reminders.sqlite", check=state_file)  # relative: under output_dir
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole file: its top-level keys and one field per table."""
@@ -255,6 +380,8 @@ class Config:
     windows: dict[str, int] = table(WindowSettings, given_only=True)
     email: EmailSettings = table(EmailSettings)
     schedule: ScheduleSettings = table(ScheduleSettings)
+    chat: ChatSettings = table(ChatSettings)
+    remind: RemindSettings = table(RemindSettings)
 
     def resolve(self, value: str | None) -> str | None:
         """A path from the config, relative to the config file's folder."""

@@ -629,3 +629,41 @@ def test_report_eml_writes_the_message_for_outlook(tmp_path: Path) -> None:
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     report = tmp_path / "reports" / "register-report-2026-11-30.xlsx"
     assert attachment_of(message).get_content() == report.read_bytes()  # type: ignore[arg-type]
+    # Outlook opens the file as a draft to send, not as a message received.
+    assert message["X-Unsent"] == "1"
+
+
+def test_eml_without_an_email_table_says_the_report_was_written_first(tmp_path: Path) -> None:
+    """--eml with no [email] table exits 2, after saying where the report and .ics are."""
+    from typer.testing import CliRunner
+
+    from reporter.cli import app
+
+    register = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
+    config = tmp_path / "reporter.toml"
+    config.write_text(f"register = '{register}'\noutput_dir = 'reports'\n", encoding="utf-8")
+    eml = tmp_path / "report.eml"
+    args = ["report", "--config", str(config), "--as-of", "2026-11-30", "--eml", str(eml)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == EXIT_INPUT, result.output
+    report = tmp_path / "reports" / "register-report-2026-11-30.xlsx"
+    calendar = tmp_path / "reports" / "register-deadlines-2026-11-30.ics"
+    assert report.exists() and calendar.exists()
+    output = result.output
+    assert report.name in output and calendar.name in output
+    # The report's line comes before the email's error, which names the missing keys.
+    assert output.index(report.name) < output.index("from")
+    assert not eml.exists()
+
+
+def test_html_list_carries_the_rule_titles_like_the_text(
+    result: CheckResult, report_file: Path
+) -> None:
+    from reporter.output.flat import flatten
+
+    settings = EmailSettings(sender="reporter@example.com", to=("team@example.com",))
+    text_part, html_part = bodies(mail.build_message(result, report_file, "ja", settings))
+    title = next(row.title for row in flatten(result, "ja") if not row.excepted)
+    assert title in text_part
+    assert f">{title}</td>" in html_part
+    assert ">内容</th>" in html_part

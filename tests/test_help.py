@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from reporter import __version__
 from reporter.cli import app, help_language
 
-COMMANDS = ("check", "report", "init", "rules", "schedule")
+COMMANDS = ("check", "report", "remind", "init", "rules", "schedule")
 
 
 def test_version_prints_the_version_and_exits_0() -> None:

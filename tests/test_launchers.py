@@ -430,17 +430,32 @@ def _command(text: str, marker: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "marker",
-    [" -m venv ", " -m pip install ", " report --config "],
+    [" -m venv ", " -m pip install ", ' --config "'],
     ids=["venv", "pip", "reporter"],
 )
 def test_bat_runs_the_same_commands_as_the_shell_launcher(marker: str) -> None:
     bat = _command(_bat_text(), marker)
     shell = _command(SH.read_text(encoding="utf-8"), marker)
-    if marker == " report --config ":
+    if marker == ' --config "':
         assert bat[0] == "{VENV}/Scripts/reporter.exe" and shell[0] == "{VENV}/bin/reporter"
         bat, shell = bat[1:], shell[1:]
-        assert shell == ["report", "--config", "{CONFIG}", "{OPEN}", "--log", "{EXTRA}", "{ARGS}"]
+        expected = ["{COMMAND}", "--config", "{CONFIG}", "{OPEN}", "{LOG}", "{EXTRA}", "{ARGS}"]
+        assert shell == expected
     assert bat == shell
+
+
+def test_both_launchers_run_the_report_unless_told_to_remind() -> None:
+    """--remind (the daily scheduled run) runs `reporter remind`, without --open and --log."""
+    bat, shell = _bat_text(), SH.read_text(encoding="utf-8")
+    assert 'set "COMMAND=report"' in bat and 'set "LOG=--log"' in bat
+    assert 'if /i "%~1"=="--remind" goto arg_remind' in bat
+    remind_block = bat.split(":arg_remind", 1)[1].split("goto args", 1)[0]
+    assert 'set "COMMAND=remind"' in remind_block and 'set "OPEN="' in remind_block
+    assert 'set "LOG="' in remind_block
+    assert "COMMAND=report" in shell and "LOG=(--log)" in shell
+    remind_branch = shell.split("--remind)", 1)[1].split(";;", 1)[0]
+    assert "COMMAND=remind" in remind_branch and "OPEN=()" in remind_branch
+    assert "LOG=()" in remind_branch
 
 
 def test_both_launchers_open_the_report_unless_scheduled_and_share_their_python() -> None:

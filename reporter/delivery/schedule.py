@@ -35,6 +35,10 @@ TASK_NAME = "台帳レポート"
 TASK_FILE = "register-report-task.xml"
 TASK_NAMESPACE = "http://schemas.microsoft.com/windows/2004/02/mit/task"
 LAUNCHD_LABEL = "reporter.monthly-report"
+# The daily reminder run (`reporter schedule --remind`): the launcher with --remind, every day.
+REMIND_TASK_NAME = "台帳リマインダー"
+REMIND_TASK_FILE = "register-remind-task.xml"
+REMIND_LAUNCHD_LABEL = "reporter.daily-reminders"
 LAUNCHERS = {"windows": "run_report.bat", "launchd": "run_report.command", "cron": "run_report.sh"}
 FORMATS = tuple(LAUNCHERS)
 
@@ -55,6 +59,7 @@ class Job:
     launcher: Path
     arguments: tuple[str, ...]
     when: ScheduleSettings
+    daily: bool = False  # every day at the time (the reminders), not once a month
 
     @property
     def time(self) -> str:
@@ -69,16 +74,19 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _PLACEHOLDER = re.compile(r"(?:^|[@.])example\.(?:com|net|org)$|\.example$|\.invalid$", re.I)
 
 
-def job_for(config: Config, launcher: Path, email: bool | None = None) -> Job:
+def job_for(
+    config: Config, launcher: Path, email: bool | None = None, *, remind: bool = False
+) -> Job:
     """The monthly job: ``launcher --scheduled --config FILE``, plus ``--email`` when asked.
 
     The config is passed by its absolute path, so that the scheduled run reads
     the file the job was made from (a launcher would otherwise read the
     reporter.toml beside itself). ``email`` None adds ``--email`` when the
     config can send; True insists (InputError while the [email] table is
-    unfinished), False leaves it out.
+    unfinished), False leaves it out. With ``remind``: the daily reminder run
+    (``--remind``, every day at the time).
     """
-    arguments = ["--scheduled"]
+    arguments = ["--scheduled", *(["--remind"] if remind else [])]
     if config.path is not None:
         config_path = config.path.resolve()
         refuse_control_characters(config_path, "--config")
@@ -94,7 +102,7 @@ def job_for(config: Config, launcher: Path, email: bool | None = None) -> Job:
     if email:
         arguments.append("--email")
     refuse_control_characters(launcher, "--launcher")
-    return Job(launcher.resolve(), tuple(arguments), config.schedule)
+    return Job(launcher.resolve(), tuple(arguments), config.schedule, daily=remind)
 
 
 def emails(config: Config) -> bool:
@@ -182,18 +190,22 @@ def task_xml(job: Job, lang: str, start: date, user: str | None = None) -> bytes
     task = ET.Element(f"{{{TASK_NAMESPACE}}}Task", {"version": "1.2"})
     info = sub(task, "RegistrationInfo")
     sub(info, "Author", "reporter")
-    sub(info, "Description", i18n.text("schedule_task_description", lang))
-    sub(info, "URI", f"\\{TASK_NAME}")
+    description = "schedule_remind_description" if job.daily else "schedule_task_description"
+    sub(info, "Description", i18n.text(description, lang))
+    sub(info, "URI", f"\\{REMIND_TASK_NAME if job.daily else TASK_NAME}")
 
     trigger = sub(sub(task, "Triggers"), "CalendarTrigger")
     # Enabled is left at its default (true): the schema's trigger base is a sequence,
     # and one element fewer leaves no order to get wrong.
     sub(trigger, "StartBoundary", f"{start.isoformat()}T{job.time}:00")
-    by_month = sub(trigger, "ScheduleByMonth")
-    sub(sub(by_month, "DaysOfMonth"), "Day", str(job.when.day))
-    months = sub(by_month, "Months")
-    for month in i18n.MONTHS_EN:
-        sub(months, month)
+    if job.daily:
+        sub(sub(trigger, "ScheduleByDay"), "DaysInterval", "1")
+    else:
+        by_month = sub(trigger, "ScheduleByMonth")
+        sub(sub(by_month, "DaysOfMonth"), "Day", str(job.when.day))
+        months = sub(by_month, "Months")
+        for month in i18n.MONTHS_EN:
+            sub(months, month)
 
     principal = sub(sub(task, "Principals"), "Principal", id="Author")
     if user:
@@ -263,29 +275,30 @@ def write_task_file(data: bytes, target: Path) -> Path:
 
 def launchd_plist(job: Job) -> bytes:
     """A launchd agent that starts the launcher monthly (StartCalendarInterval)."""
+    interval = {"Hour": job.when.hour, "Minute": job.when.minute}
+    if not job.daily:
+        interval = {"Day": job.when.day, **interval}
     return plistlib.dumps(
         {
-            "Label": LAUNCHD_LABEL,
+            "Label": REMIND_LAUNCHD_LABEL if job.daily else LAUNCHD_LABEL,
             "ProgramArguments": [str(job.launcher), *job.arguments],
             "WorkingDirectory": str(job.launcher.parent),
-            "StartCalendarInterval": {
-                "Day": job.when.day,
-                "Hour": job.when.hour,
-                "Minute": job.when.minute,
-            },
+            "StartCalendarInterval": interval,
             "RunAtLoad": False,
         }
     )
 
 
-def launchd_path() -> Path:
-    return Path("~/Library/LaunchAgents") / f"{LAUNCHD_LABEL}.plist"
+def launchd_path(daily: bool = False) -> Path:
+    label = REMIND_LAUNCHD_LABEL if daily else LAUNCHD_LABEL
+    return Path("~/Library/LaunchAgents") / f"{label}.plist"
 
 
 def cron_line(job: Job) -> str:
     """minute hour day * * command: the launcher, quoted for the shell."""
     command = " ".join(_shell_quote(part) for part in (str(job.launcher), *job.arguments))
-    return f"{job.when.minute} {job.when.hour} {job.when.day} * * {command}"
+    day = "*" if job.daily else job.when.day
+    return f"{job.when.minute} {job.when.hour} {day} * * {command}"
 
 
 def _shell_quote(text: str) -> str:
@@ -313,17 +326,20 @@ def schedule(
     launcher: Path | None = None,
     today: date | None = None,
     email: bool | None = None,
+    remind: bool = False,
 ) -> str:
-    """Set up the monthly run for ``kind`` (default: this computer's scheduler).
+    """Set up the monthly run for ``kind`` (default: this computer's scheduler); with
+    ``remind``, the daily reminder run instead.
 
     Windows: writes the task file (``out``, default ./register-report-task.xml)
     and returns how to register it; launchd and cron: returns the text to save.
     ``email``: see :func:`job_for`.
     """
     kind = kind or platform_format()
-    job = job_for(config, find_launcher(kind, config, launcher), email)
-    notes = [] if "--email" in job.arguments else [_no_email_note(config, lang, email)]
-    return entry(kind, job, lang, notes, out, today)
+    job = job_for(config, find_launcher(kind, config, launcher), email, remind=remind)
+    notes = [] if "--email" in job.arguments or remind else [_no_email_note(config, lang, email)]
+    name = REMIND_TASK_NAME if remind else TASK_NAME
+    return entry(kind, job, lang, notes, out, today, name)
 
 
 def _no_email_note(config: Config, lang: str, email: bool | None) -> str:
@@ -352,17 +368,20 @@ def entry(
     the line. ``notes`` are shown with it (one line each).
     """
     when = {"day": job.when.day, "time": job.time}
+    suffix = "_remind" if job.daily else ""  # the daily reminder run's own wording
     if kind == "windows":
         data = task_xml(job, lang, today or date.today(), windows_user())
-        written = write_task_file(data, out or Path.cwd() / TASK_FILE)
-        message = i18n.text("schedule_written", lang, path=str(written), name=name, **when)
+        default = REMIND_TASK_FILE if job.daily else TASK_FILE
+        written = write_task_file(data, out or Path.cwd() / default)
+        message = i18n.text(f"schedule{suffix}_written", lang, path=str(written), name=name, **when)
         return "\n".join([message, *notes])
     if kind == "launchd":
-        hint = i18n.text("schedule_launchd_hint", lang, path=str(launchd_path()), **when)
+        path = str(launchd_path(job.daily))
+        hint = i18n.text(f"schedule{suffix}_launchd_hint", lang, path=path, **when)
         body = launchd_plist(job).decode("utf-8").rstrip("\n")
         # The plist itself goes to stdout alone, so that `> file` saves it as is.
         return "\n".join([body, *(_xml_comment(line.lstrip("# ")) for line in [hint, *notes])])
-    hint = i18n.text("schedule_cron_hint", lang, **when)
+    hint = i18n.text(f"schedule{suffix}_cron_hint", lang, **when)
     return "\n".join([hint, *(f"# {note}" for note in notes), cron_line(job)])
 
 

@@ -14,7 +14,9 @@ from reporter.delivery.email.compose import (
     build_per_owner,
     check_settings,
     missing_settings,
+    per_owner_messages,
     subject,
+    team_message,
 )
 from reporter.delivery.email.eml import eml_paths, write_eml
 from reporter.delivery.email.send import (
@@ -35,11 +37,13 @@ __all__ = [
     "eml_paths",
     "graph_payload",
     "missing_settings",
+    "per_owner_messages",
     "recipients_of",
     "resolve_client_secret",
     "resolve_password",
     "send_message",
     "send_messages",
     "subject",
+    "team_message",
     "write_eml",
 ]

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import email.policy
 import html
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 from pathlib import Path
@@ -27,30 +26,38 @@ from typing import Any
 
 from reporter import i18n
 from reporter.config import EmailSettings
-from reporter.engine import CATEGORY_ORDER, CheckResult
+from reporter.delivery.digest import (
+    Action,
+    Digest,
+    Share,
+    build_digest,
+    clean,
+    due_text,
+    localized,
+    names,
+    place,
+    procedure_line,
+    procedure_steps,
+    procedures_for,
+    shares,
+    supports,
+)
+from reporter.delivery.digest import actions as digest_actions
 from reporter.errors import InputError, OutputError, os_detail
-from reporter.i18n import render
-from reporter.model import Severity
+from reporter.model import CATEGORY_ORDER, Severity
 from reporter.output.flat import (
     CATEGORY_LABEL,
     SEVERITY_LABEL,
     TOP_ACTIONS,
-    Row,
-    flatten,
+    Summary,
     severity_counts,
     summarize,
 )
-from reporter.rules import RULE_BY_CODE
-from reporter.rules.base import localize_params, pick
-from reporter.rules.security import redact
+from reporter.result import CheckResult
+from reporter.rules.base import pick
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 CALENDAR_TYPE = ("text", "calendar")
-# The rule parameter holding the support-channel paragraph (reporter.rules.incidents).
-SUPPORT_PARAM = "support"
-# Where a sentence ends: a Japanese full stop, or a full stop and a space (not in "e.g. ").
-_SCENE_SETTER = 24  # characters: a first sentence this short does not say what to do
-_SENTENCE_END = re.compile(r"。|(?<!e\.g)(?<!i\.e)\.\s")
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
@@ -93,51 +100,10 @@ def check_settings(
 # --- the actions ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Action:
-    """One action for the email: its row, its next step in one sentence, any support paragraph."""
-
-    row: Row
-    step: str
-    support: str
-
-
 def actions(result: CheckResult, lang: str) -> list[Action]:
-    """Every action (error or warning no exception covers), most urgent first.
-
-    The same set and order as :func:`reporter.output.flat.most_urgent`. The
-    support-channel paragraph some rules end their action with is kept apart,
-    so that the email says it once per store.
-    """
-    picked = []
-    for finding, row in zip(result.findings, flatten(result, lang), strict=True):
-        if row.excepted or row.severity == Severity.INFO:
-            continue
-        support = ""
-        step = row.action
-        if SUPPORT_PARAM in finding.params:
-            params = localize_params(finding, lang)
-            support = _clean(str(params.get(SUPPORT_PARAM, "")))
-            params[SUPPORT_PARAM] = ""
-            step = render(pick(RULE_BY_CODE[finding.code].action, lang), params)
-        picked.append(Action(row, first_sentence(_clean(step)), support))
-    return picked
-
-
-def first_sentence(text: str) -> str:
-    """An action's first sentence: what to do. The steps that follow are in the report.
-
-    A short first sentence only sets the scene ("MWS は終了しています。"), so the
-    next one, which says what to do, comes with it.
-    """
-    end = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.end() >= len(text.rstrip()):
-            break
-        end = match.start() + 1
-        if end > _SCENE_SETTER:
-            return text[:end]
-    return text[:end] if end > _SCENE_SETTER else text
+    """Every action (error or warning no exception covers), most urgent first (see
+    :func:`reporter.delivery.digest.actions`)."""
+    return digest_actions(result, lang)
 
 
 def action_count(result: CheckResult) -> int:
@@ -150,12 +116,52 @@ def action_count(result: CheckResult) -> int:
     return by_severity[Severity.ERROR] + by_severity[Severity.WARNING]
 
 
-# --- the team's message ---------------------------------------------------------------------------
+# --- what a mail says, before it is text or HTML --------------------------------------------------
 
 
-def subject(result: CheckResult, lang: str, settings: EmailSettings) -> str:
-    count = action_count(result)
-    return i18n.text("email_subject", lang, **_month(result, lang, settings, count))
+@dataclass(frozen=True)
+class Counts:
+    """The counts by category and severity, and how many findings are excepted."""
+
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class ActionList:
+    """The first TOP_ACTIONS actions, then each support paragraph and each procedure once."""
+
+    header: str
+    listed: Sequence[Action]
+    limit: int | None = TOP_ACTIONS  # None: every action (the reminders)
+
+    @property
+    def top(self) -> list[Action]:
+        return list(self.listed if self.limit is None else self.listed[: self.limit])
+
+    @property
+    def more(self) -> int:
+        return len(self.listed) - len(self.top)
+
+
+@dataclass(frozen=True)
+class SentTo:
+    """Who was sent what: name, address, number of actions."""
+
+    owner_mails: Sequence[Share]
+
+
+Section = Counts | ActionList | SentTo
+
+
+@dataclass(frozen=True)
+class Document:
+    """A mail's content: a title, the intro lines, its sections; rendered as text and as HTML."""
+
+    lang: str
+    title: str
+    intro: Sequence[str]
+    sections: Sequence[Section]
+    footer: str = "email_footer"  # the key of the closing line
 
 
 def build_message(
@@ -177,46 +183,64 @@ def build_message(
     an address or the subject prefix cannot be a header, and OutputError
     ``email_report_unreadable`` (exit 3) when the report cannot be read.
     """
+    digest = build_digest(result, lang, report_path=report_path, calendar_path=calendar_path)
+    return team_message(digest, settings, config_path=config_path, sending=sending)
+
+
+def team_message(
+    digest: Digest,
+    settings: EmailSettings,
+    *,
+    config_path: Path | None = None,
+    sending: bool = False,
+) -> EmailMessage:
+    """The team's message for ``digest`` (see :func:`build_message`)."""
     check_settings(settings, config_path, sending=sending)
-    files = _attachments(report_path, calendar_path)
+    files = _attachments(digest)
     _check_addresses(settings, config_path)
-    team = actions(result, lang)
-    body = _Body(lang, _title(result, lang, "email_title"), _intro(result, lang, report_path))
-    body.counts(result)
-    body.actions(
-        i18n.text("email_top_header", lang, count=len(team), shown=min(len(team), TOP_ACTIONS)),
-        team,
-    )
-    body.footer()
+    lang, count = digest.lang, digest.action_count
+    if digest.kind == "remind":
+        header = i18n.text("remind_header", lang, count=count)
+        sections: list[Section] = [ActionList(header, digest.actions, limit=None)]
+    else:
+        header = i18n.text("email_top_header", lang, count=count, shown=min(count, TOP_ACTIONS))
+        sections = [Counts(digest.summary), ActionList(header, digest.actions)]
+    footer = "remind_email_footer" if digest.kind == "remind" else "email_footer"
+    document = Document(lang, _title(digest, "email_title"), _intro(digest), sections, footer)
     return _message(
         settings,
         config_path,
-        subject(result, lang, settings),
+        subject_of(digest, settings),
         to=settings.to,
         cc=settings.cc,
-        body=body,
+        document=document,
         files=files,
     )
+
+
+def subject(result: CheckResult, lang: str, settings: EmailSettings) -> str:
+    count = action_count(result)
+    return i18n.text("email_subject", lang, **_month(result.as_of, settings, count))
+
+
+def subject_of(digest: Digest, settings: EmailSettings) -> str:
+    params = _month(digest.as_of, settings, digest.action_count)
+    if digest.kind == "remind":
+        title = i18n.text(
+            "remind_title", digest.lang, as_of=digest.as_of.isoformat(), count=digest.action_count
+        )
+        return f"{params['prefix']}{title}"
+    return i18n.text("email_subject", digest.lang, **params)
 
 
 # --- one message per owner ------------------------------------------------------------------------
 
 
 @dataclass
-class OwnerMail:
-    """What one owner address gets: the names it stands for and their actions."""
-
-    address: str  # as written in [email.owners]
-    names: list[str] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
-    in_team_mail: bool = False  # the address is in to / cc: the team's message carries these
-
-
-@dataclass
 class PerOwner:
     """The messages of a --per-owner run: one per owner address, then the team's summary."""
 
-    owner_mails: list[OwnerMail]
+    owner_mails: list[Share]
     owner_messages: list[EmailMessage]
     summary: EmailMessage
 
@@ -228,31 +252,14 @@ class PerOwner:
 
 def split_by_owner(
     team: Sequence[Action], settings: EmailSettings
-) -> tuple[list[OwnerMail], list[Action]]:
+) -> tuple[list[Share], list[Action]]:
     """The owner mails (one per distinct address) and the actions left for the team's message.
 
     An address written for two names gets one mail with both names' actions. An
     owner whose address is also in to / cc gets no mail of their own: the
     team's message lists their actions (one run, one message per person).
     """
-    team_addresses = {_addr_spec(a) for a in (*settings.to, *settings.cc) if a.strip()}
-    by_address: dict[str, OwnerMail] = {}
-    address_of: dict[str, OwnerMail] = {}
-    for name, address in settings.owners:
-        key = _addr_spec(address)
-        mail = by_address.setdefault(
-            key, OwnerMail(address=address.strip(), in_team_mail=key in team_addresses)
-        )
-        mail.names.append(name)
-        address_of[name] = mail
-    rest: list[Action] = []
-    for action in team:
-        mail = address_of.get(action.row.owner.strip())
-        if mail is None or mail.in_team_mail:
-            rest.append(action)
-        if mail is not None:
-            mail.actions.append(action)
-    return list(by_address.values()), rest
+    return shares(team, settings.owners, team=(*settings.to, *settings.cc), normalize=_addr_spec)
 
 
 def build_per_owner(
@@ -273,51 +280,67 @@ def build_per_owner(
     :func:`build_message`, and InputError ``email_per_owner_no_owners`` (exit 2)
     when the config has no ``[email.owners]``.
     """
+    digest = build_digest(result, lang, report_path=report_path, calendar_path=calendar_path)
+    return per_owner_messages(digest, settings, config_path=config_path, sending=sending)
+
+
+def per_owner_messages(
+    digest: Digest,
+    settings: EmailSettings,
+    *,
+    config_path: Path | None = None,
+    sending: bool = False,
+) -> PerOwner:
+    """The owners' messages and the team's summary for ``digest`` (see :func:`build_per_owner`)."""
     check_settings(settings, config_path, sending=sending)
     if not settings.owners:
         raise InputError("email_per_owner_no_owners", config=config_name(config_path))
-    files = _attachments(report_path, calendar_path)
+    files = _attachments(digest)
     _check_addresses(settings, config_path)
-    report_path = Path(report_path)
-    owner_mails, rest = split_by_owner(actions(result, lang), settings)
-    intro = _intro(result, lang, report_path)
+    lang = digest.lang
+    owner_mails, rest = split_by_owner(digest.actions, settings)
+    intro = _intro(digest)
     owner_messages = []
     for mail in owner_mails:
-        if mail.in_team_mail or not mail.actions:
+        if mail.in_team_post or not mail.actions:
             continue
-        names = _names(mail.names, lang)
-        params = _month(result, lang, settings, len(mail.actions))
-        title = i18n.text("email_owner_title", lang, names=names, **params)
-        body = _Body(lang, title, [*intro, i18n.text("email_owner_intro", lang, names=names)])
-        body.actions(i18n.text("email_owner_header", lang, count=len(mail.actions)), mail.actions)
-        body.footer()
+        who = names(mail.names, lang)
+        params = _month(digest.as_of, settings, len(mail.actions))
+        header = i18n.text("email_owner_header", lang, count=len(mail.actions))
+        document = Document(
+            lang,
+            i18n.text("email_owner_title", lang, names=who, **params),
+            [*intro, i18n.text("email_owner_intro", lang, names=who)],
+            [ActionList(header, mail.actions)],
+        )
         owner_messages.append(
             _message(
                 settings,
                 config_path,
-                i18n.text("email_owner_subject", lang, names=names, **params),
-                to=(mail.address,),
+                i18n.text("email_owner_subject", lang, names=who, **params),
+                to=(mail.label,),
                 cc=(),
-                body=body,
+                document=document,
                 files=files,
                 key="owners",
             )
         )
-    body = _Body(lang, _title(result, lang, "email_title"), intro)
-    body.counts(result)
-    body.sent_to(owner_mails)
     header = i18n.text(
         "email_summary_rest_header", lang, count=len(rest), shown=min(len(rest), TOP_ACTIONS)
     )
-    body.actions(header, rest)
-    body.footer()
+    document = Document(
+        lang,
+        _title(digest, "email_title"),
+        intro,
+        [Counts(digest.summary), SentTo(owner_mails), ActionList(header, rest)],
+    )
     summary = _message(
         settings,
         config_path,
-        subject(result, lang, settings),
+        subject_of(digest, settings),
         to=settings.to,
         cc=settings.cc,
-        body=body,
+        document=document,
         files=files,
     )
     return PerOwner(owner_mails, owner_messages, summary)
@@ -333,7 +356,7 @@ def _message(
     *,
     to: Iterable[str],
     cc: Iterable[str],
-    body: _Body,
+    document: Document,
     files: Sequence[Attachment],
     key: str = "to",
 ) -> EmailMessage:
@@ -360,10 +383,9 @@ def _message(
     message["Message-ID"] = make_msgid(domain=_domain_of(settings.sender))
     # RFC 3834: an automatic message; out-of-office replies should not answer it.
     message["Auto-Submitted"] = "auto-generated"
-    text_body, html_body = body.finish()
     # base64 keeps the Japanese UTF-8 text safe through relays without 8BITMIME.
-    message.set_content(text_body, charset="utf-8", cte="base64")
-    message.add_alternative(html_body, subtype="html", charset="utf-8", cte="base64")
+    message.set_content(render_text(document), charset="utf-8", cte="base64")
+    message.add_alternative(render_html(document), subtype="html", charset="utf-8", cte="base64")
     # EmailMessage encodes a non-ASCII file name with RFC 2231 (filename*=utf-8''...).
     for file in files:
         message.add_attachment(
@@ -380,11 +402,14 @@ class Attachment:
     name: str
 
 
-def _attachments(report_path: Path, calendar_path: Path | None) -> list[Attachment]:
+def _attachments(digest: Digest) -> list[Attachment]:
     """The report (and the deadlines calendar), read once for every message."""
-    files = [Attachment(_read_report(report_path), *XLSX_TYPE, Path(report_path).name)]
-    if calendar_path is not None:
-        calendar = Path(calendar_path)
+    if digest.report_path is None:
+        return []
+    report = digest.report_path
+    files = [Attachment(_read_report(report), *XLSX_TYPE, report.name)]
+    if digest.calendar_path is not None:
+        calendar = digest.calendar_path
         files.append(Attachment(_read_report(calendar), *CALENDAR_TYPE, calendar.name))
     return files
 
@@ -398,227 +423,257 @@ def _read_report(report_path: Path) -> bytes:
         ) from None
 
 
-def _month(result: CheckResult, lang: str, settings: EmailSettings, count: int) -> dict[str, Any]:
+def _month(as_of: date, settings: EmailSettings, count: int) -> dict[str, Any]:
     prefix = _one_line(settings.subject_prefix)
     return {
         "prefix": f"{prefix} " if prefix else "",
-        "year": result.as_of.year,
-        "month": result.as_of.month,
-        "month_name": i18n.MONTHS_EN[result.as_of.month - 1],
+        "year": as_of.year,
+        "month": as_of.month,
+        "month_name": i18n.MONTHS_EN[as_of.month - 1],
         "count": count,
         "actions": "action" if count == 1 else "actions",
     }
 
 
-def _title(result: CheckResult, lang: str, key: str) -> str:
-    as_of = result.as_of
+def _title(digest: Digest, key: str) -> str:
+    as_of = digest.as_of
+    if digest.kind == "remind":
+        count = digest.action_count
+        return i18n.text("remind_title", digest.lang, as_of=as_of.isoformat(), count=count)
     return i18n.text(
-        key, lang, year=as_of.year, month=as_of.month, month_name=i18n.MONTHS_EN[as_of.month - 1]
+        key,
+        digest.lang,
+        year=as_of.year,
+        month=as_of.month,
+        month_name=i18n.MONTHS_EN[as_of.month - 1],
     )
 
 
-def _intro(result: CheckResult, lang: str, report_path: Path) -> list[str]:
+def _intro(digest: Digest) -> list[str]:
+    lang = digest.lang
+    lines = [
+        i18n.text("email_as_of", lang, as_of=digest.as_of.isoformat()),
+        i18n.text("email_register", lang, name=digest.register_name),
+    ]
+    if digest.report_path is not None:
+        report_name = clean(digest.report_path.name, masked=False)
+        lines.append(i18n.text("email_report", lang, name=report_name))
+    return lines
+
+
+# --- the plain-text body --------------------------------------------------------------------------
+
+
+def render_text(document: Document) -> str:
+    """The plain-text body: the same sections as the HTML part, as indented lines."""
+    lang = document.lang
+    lines = [document.title, "", *document.intro]
+    for section in document.sections:
+        lines += _TEXT_SECTIONS[type(section)](section, lang)
+    lines += ["", i18n.text(document.footer, lang), ""]
+    return "\n".join(lines)
+
+
+def _counts_text(section: Counts, lang: str) -> list[str]:
+    summary = section.summary
+    lines = ["", i18n.text("email_counts_header", lang)]
+    for category in CATEGORY_ORDER:
+        line = i18n.text(
+            "email_counts_line",
+            lang,
+            category=pick(CATEGORY_LABEL[category], lang),
+            counts=severity_counts(summary.by_category[category], lang),
+        )
+        lines.append(f"  {line}")
+    lines.append(f"  {i18n.text('email_excepted', lang, count=summary.excepted)}")
+    return lines
+
+
+def _actions_text(section: ActionList, lang: str) -> list[str]:
+    def t(key: str, **params: Any) -> str:
+        return i18n.text(key, lang, **params)
+
+    top = section.top
+    if not top:
+        return ["", t("no_actions")]
+    lines = ["", section.header]
+    for n, action in enumerate(top, start=1):
+        row = action.row
+        details = [f"{t('email_col_place')}: {place(row, lang)}"]
+        if row.owner:
+            details.append(f"{t('email_col_owner')}: {clean(row.owner)}")
+        if row.due is not None:
+            details.append(f"{t('email_col_due')}: {due_text(row, lang)}")
+        lines.append(
+            f"  {n}. [{pick(SEVERITY_LABEL[row.severity], lang)}] {row.code} {clean(row.title)}"
+        )
+        if action.note:
+            lines.append(f"     {action.note}")
+        lines += [
+            f"     {' / '.join(details)}",
+            f"     → {t('email_col_action')}: {action.step}",
+        ]
+    if section.more > 0:
+        lines.append(f"  {t('email_top_more', count=section.more)}")
+    paragraphs = supports(top)
+    if paragraphs:
+        lines += ["", t("email_support_header"), *(f"  - {s}" for s in paragraphs)]
+    procedures = procedures_for([a.finding for a in top if a.finding is not None], lang)
+    if procedures:
+        lines += ["", t("digest_procedures_header")]
+        for procedure in procedures:
+            lines.append(f"  {procedure_line(procedure)}")
+            lines += [f"     {step}" for step in procedure_steps(procedure)]
+    return lines
+
+
+def _sent_text(section: SentTo, lang: str) -> list[str]:
+    lines = ["", i18n.text("email_summary_sent_header", lang)]
+    listed = [m for m in section.owner_mails if m.actions]
+    if not listed:
+        return [*lines, f"  {i18n.text('email_summary_sent_none', lang)}"]
+    for name, address, count in _sent_rows(listed, lang):
+        line = i18n.text("email_summary_sent_line", lang, names=name, address=address, count=count)
+        lines.append(f"  {line}")
+    return lines
+
+
+def _sent_rows(listed: Sequence[Share], lang: str) -> list[tuple[str, str, str]]:
+    rows = []
+    for mail in listed:
+        address = _one_line(mail.label)
+        if mail.in_team_post:
+            here = i18n.text("email_summary_here", lang)
+            address += f"({here})" if lang == "ja" else f" ({here})"
+        rows.append((names(mail.names, lang), address, str(len(mail.actions))))
+    return rows
+
+
+_TEXT_SECTIONS: dict[type, Callable[[Any, str], list[str]]] = {
+    Counts: _counts_text,
+    ActionList: _actions_text,
+    SentTo: _sent_text,
+}
+
+
+# --- the HTML body --------------------------------------------------------------------------------
+
+_CELL = 'style="border:1px solid #999;padding:4px 8px;vertical-align:top"'
+_HEAD = 'style="border:1px solid #999;padding:4px 8px;background:#eee;text-align:left"'
+_NUM = 'style="border:1px solid #999;padding:4px 8px;text-align:right"'
+
+
+def render_html(document: Document) -> str:
+    """The HTML alternative: every text through html.escape; no link is made from register text."""
+    e, lang, title = html.escape, document.lang, document.title
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{e(lang)}"><head><meta charset="utf-8"><title>{e(title)}</title></head>',
+        "<body style=\"font-family:Meiryo,'Yu Gothic','Hiragino Sans',sans-serif;font-size:14px\">",
+        f"<h2>{e(title)}</h2>",
+        "<p>" + "<br>".join(e(line) for line in document.intro) + "</p>",
+    ]
+    for section in document.sections:
+        parts += _HTML_SECTIONS[type(section)](section, lang)
+    parts += [f"<p>{e(i18n.text(document.footer, lang))}</p>", "</body></html>", ""]
+    return "\n".join(parts)
+
+
+def _html_table(header: Sequence[str], rows: Iterable[Sequence[tuple[str, bool]]]) -> list[str]:
+    """An HTML table; each cell is (text, numeric); the last row may be a total."""
+    e = html.escape
+    parts = ['<table style="border-collapse:collapse">']
+    parts.append("<tr>" + "".join(f"<th {_HEAD}>{e(h)}</th>" for h in header) + "</tr>")
+    for row in rows:
+        cells = "".join(
+            f"<td {_NUM if numeric else _CELL}>{e(value)}</td>" for value, numeric in row
+        )
+        parts.append(f"<tr>{cells}</tr>")
+    parts.append("</table>")
+    return parts
+
+
+def _counts_html(section: Counts, lang: str) -> list[str]:
+    summary, e = section.summary, html.escape
+    rows = [
+        [(pick(CATEGORY_LABEL[c], lang), False)]
+        + [(str(summary.by_category[c][s]), True) for s in _SEVERITIES]
+        for c in CATEGORY_ORDER
+    ]
+    rows.append(
+        [(i18n.text("email_total", lang), False)]
+        + [(str(summary.by_severity[s]), True) for s in _SEVERITIES]
+    )
+    header = [i18n.text("email_col_category", lang)]
+    header += [pick(SEVERITY_LABEL[s], lang) for s in _SEVERITIES]
+    excepted = i18n.text("email_excepted", lang, count=summary.excepted)
     return [
-        i18n.text("email_as_of", lang, as_of=result.as_of.isoformat()),
-        i18n.text("email_register", lang, name=_clean(result.path.name, masked=False)),
-        i18n.text("email_report", lang, name=_clean(Path(report_path).name, masked=False)),
+        f"<h3>{e(i18n.text('email_counts_header', lang))}</h3>",
+        *_html_table(header, rows),
+        f"<p>{e(excepted)}</p>",
     ]
 
 
-def _names(names: Sequence[str], lang: str) -> str:
-    return ("・" if lang == "ja" else " and ").join(_clean(name) for name in names)
+def _actions_html(section: ActionList, lang: str) -> list[str]:
+    def t(key: str, **params: Any) -> str:
+        return i18n.text(key, lang, **params)
+
+    e, top = html.escape, section.top
+    if not top:
+        return [f"<p>{e(t('no_actions'))}</p>"]
+    columns = ("email_col_severity", "email_col_code", "email_col_title", "email_col_place")
+    columns += ("email_col_owner", "email_col_due", "email_col_action")
+    parts = [f"<h3>{e(section.header)}</h3>"]
+    parts += _html_table(
+        ["#", *(t(key) for key in columns)],
+        (
+            [
+                (str(n), True),
+                (pick(SEVERITY_LABEL[a.row.severity], lang), False),
+                (a.row.code, False),
+                (clean(a.row.title), False),
+                (place(a.row, lang), False),
+                (clean(a.row.owner), False),
+                (" ".join(filter(None, (due_text(a.row, lang), a.note))), False),
+                (a.step, False),
+            ]
+            for n, a in enumerate(top, start=1)
+        ),
+    )
+    if section.more > 0:
+        parts.append(f"<p>{e(t('email_top_more', count=section.more))}</p>")
+    paragraphs = supports(top)
+    if paragraphs:
+        parts.append(f"<h3>{e(t('email_support_header'))}</h3>")
+        parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in paragraphs) + "</ul>")
+    procedures = procedures_for([a.finding for a in top if a.finding is not None], lang)
+    if procedures:
+        parts.append(f"<h3>{e(t('digest_procedures_header'))}</h3>")
+        for procedure in procedures:
+            steps = "<br>".join(e(step) for step in procedure_steps(procedure))
+            parts.append(f"<p><b>{e(procedure_line(procedure))}</b><br>{steps}</p>")
+    return parts
 
 
-class _Body:
-    """The plain-text body and its HTML alternative, written side by side.
-
-    Every text goes through html.escape in the HTML part; no link is made from
-    register text.
-    """
-
-    _CELL = 'style="border:1px solid #999;padding:4px 8px;vertical-align:top"'
-    _HEAD = 'style="border:1px solid #999;padding:4px 8px;background:#eee;text-align:left"'
-    _NUM = 'style="border:1px solid #999;padding:4px 8px;text-align:right"'
-
-    def __init__(self, lang: str, title: str, intro: Sequence[str]) -> None:
-        self.lang = lang
-        e = html.escape
-        self.text = [title, "", *intro]
-        self.html = [
-            "<!DOCTYPE html>",
-            f'<html lang="{e(lang)}"><head><meta charset="utf-8"><title>{e(title)}</title></head>',
-            "<body style=\"font-family:Meiryo,'Yu Gothic','Hiragino Sans',sans-serif;"
-            'font-size:14px">',
-            f"<h2>{e(title)}</h2>",
-            "<p>" + "<br>".join(e(line) for line in intro) + "</p>",
-        ]
-
-    def t(self, key: str, **params: Any) -> str:
-        return i18n.text(key, self.lang, **params)
-
-    def _table(self, header: Sequence[str], rows: Iterable[Sequence[tuple[str, bool]]]) -> None:
-        """An HTML table; each cell is (text, numeric); the last row may be a total."""
-        e = html.escape
-        self.html.append('<table style="border-collapse:collapse">')
-        self.html.append(
-            "<tr>" + "".join(f"<th {self._HEAD}>{e(h)}</th>" for h in header) + "</tr>"
-        )
-        for row in rows:
-            cells = "".join(
-                f"<td {self._NUM if numeric else self._CELL}>{e(value)}</td>"
-                for value, numeric in row
-            )
-            self.html.append(f"<tr>{cells}</tr>")
-        self.html.append("</table>")
-
-    def counts(self, result: CheckResult) -> None:
-        summary = summarize(result)
-        t, e = self.t, html.escape
-        self.text += ["", t("email_counts_header")]
-        for category in CATEGORY_ORDER:
-            line = t(
-                "email_counts_line",
-                category=pick(CATEGORY_LABEL[category], self.lang),
-                counts=severity_counts(summary.by_category[category], self.lang),
-            )
-            self.text.append(f"  {line}")
-        excepted = t("email_excepted", count=summary.excepted)
-        self.text.append(f"  {excepted}")
-        self.html.append(f"<h3>{e(t('email_counts_header'))}</h3>")
-        rows = [
-            [(pick(CATEGORY_LABEL[c], self.lang), False)]
-            + [(str(summary.by_category[c][s]), True) for s in _SEVERITIES]
-            for c in CATEGORY_ORDER
-        ]
-        rows.append(
-            [(t("email_total"), False)] + [(str(summary.by_severity[s]), True) for s in _SEVERITIES]
-        )
-        header = [t("email_col_category")] + [
-            pick(SEVERITY_LABEL[s], self.lang) for s in _SEVERITIES
-        ]
-        self._table(header, rows)
-        self.html.append(f"<p>{e(excepted)}</p>")
-
-    def actions(self, header: str, listed: Sequence[Action]) -> None:
-        """The first TOP_ACTIONS actions, then each distinct support paragraph once."""
-        t, e, lang = self.t, html.escape, self.lang
-        top = list(listed[:TOP_ACTIONS])
-        more = len(listed) - len(top)
-        self.text.append("")
-        if not top:
-            self.text.append(t("no_actions"))
-            self.html.append(f"<p>{e(t('no_actions'))}</p>")
-            return
-        self.text.append(header)
-        self.html.append(f"<h3>{e(header)}</h3>")
-        for n, action in enumerate(top, start=1):
-            self.text.extend(_text_action(n, action, lang))
-        columns = ("email_col_severity", "email_col_code", "email_col_place")
-        columns += ("email_col_owner", "email_col_due", "email_col_action")
-        self._table(
-            ["#", *(t(key) for key in columns)],
-            (
-                [
-                    (str(n), True),
-                    (pick(SEVERITY_LABEL[a.row.severity], lang), False),
-                    (a.row.code, False),
-                    (_place(a.row, lang), False),
-                    (_clean(a.row.owner), False),
-                    (_due(a.row, lang), False),
-                    (a.step, False),
-                ]
-                for n, a in enumerate(top, start=1)
-            ),
-        )
-        if more > 0:
-            self.text.append(f"  {t('email_top_more', count=more)}")
-            self.html.append(f"<p>{e(t('email_top_more', count=more))}</p>")
-        supports = list(dict.fromkeys(a.support for a in top if a.support))
-        if supports:
-            self.text += ["", t("email_support_header"), *(f"  - {s}" for s in supports)]
-            self.html.append(f"<h3>{e(t('email_support_header'))}</h3>")
-            self.html.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in supports) + "</ul>")
-
-    def sent_to(self, owner_mails: Sequence[OwnerMail]) -> None:
-        """Who was sent what: name, address, number of actions."""
-        t, e = self.t, html.escape
-        listed = [m for m in owner_mails if m.actions]
-        self.text += ["", t("email_summary_sent_header")]
-        self.html.append(f"<h3>{e(t('email_summary_sent_header'))}</h3>")
-        if not listed:
-            self.text.append(f"  {t('email_summary_sent_none')}")
-            self.html.append(f"<p>{e(t('email_summary_sent_none'))}</p>")
-            return
-        rows = []
-        for mail in listed:
-            address = _one_line(mail.address)
-            if mail.in_team_mail:
-                here = t("email_summary_here")
-                address += f"({here})" if self.lang == "ja" else f" ({here})"
-            names = _names(mail.names, self.lang)
-            count = str(len(mail.actions))
-            self.text.append(
-                "  " + t("email_summary_sent_line", names=names, address=address, count=count)
-            )
-            rows.append([(names, False), (address, False), (count, True)])
-        self._table([t("email_col_owner"), t("email_col_address"), t("email_col_count")], rows)
-
-    def footer(self) -> None:
-        self.text += ["", self.t("email_footer"), ""]
-        self.html += [f"<p>{html.escape(self.t('email_footer'))}</p>", "</body></html>", ""]
-
-    def finish(self) -> tuple[str, str]:
-        return "\n".join(self.text), "\n".join(self.html)
-
-
-def _text_action(n: int, action: Action, lang: str) -> list[str]:
-    def t(key: str) -> str:
-        return i18n.text(key, lang)
-
-    row = action.row
-    details = [f"{t('email_col_place')}: {_place(row, lang)}"]
-    if row.owner:
-        details.append(f"{t('email_col_owner')}: {_clean(row.owner)}")
-    if row.due is not None:
-        details.append(f"{t('email_col_due')}: {_due(row, lang)}")
-    separator = " / "
-    return [
-        f"  {n}. [{pick(SEVERITY_LABEL[row.severity], lang)}] {row.code} {_clean(row.title)}",
-        f"     {separator.join(details)}",
-        f"     → {t('email_col_action')}: {action.step}",
+def _sent_html(section: SentTo, lang: str) -> list[str]:
+    e = html.escape
+    parts = [f"<h3>{e(i18n.text('email_summary_sent_header', lang))}</h3>"]
+    listed = [m for m in section.owner_mails if m.actions]
+    if not listed:
+        return [*parts, f"<p>{e(i18n.text('email_summary_sent_none', lang))}</p>"]
+    rows = [
+        [(name, False), (address, False), (count, True)]
+        for name, address, count in _sent_rows(listed, lang)
     ]
+    header = [i18n.text(key, lang) for key in ("email_col_owner", "email_col_address")]
+    return parts + _html_table([*header, i18n.text("email_col_count", lang)], rows)
 
 
-def _place(row: Row, lang: str) -> str:
-    """Sheet!cell and the record id, as in the report's 場所 column."""
-    if not row.sheet and not row.sheet_name:
-        place = i18n.text("workbook", lang)
-    else:
-        name = _clean(row.sheet_name) or row.sheet
-        place = f"{name}!{row.cell}" if row.cell else name
-    record_id = _clean(row.record_id)
-    return f"{place} {record_id}" if record_id else place
-
-
-def _due(row: Row, lang: str) -> str:
-    if row.due is None:
-        return ""
-    text = row.due.isoformat()
-    if row.days_overdue is not None and row.days_overdue > 0:
-        text += i18n.text("email_overdue", lang, days=row.days_overdue)
-    return text
-
-
-def _clean(value: str | None, masked: bool = True) -> str:
-    """Register text for one line of the email: secrets masked, control characters as spaces.
-
-    A file name is not masked (``masked=False``): it only loses its control characters.
-    """
-    if not value:
-        return ""
-    shown = redact(str(value)) if masked else str(value)
-    text = "".join(" " if unicodedata.category(char).startswith("C") else char for char in shown)
-    return " ".join(text.split())
+_HTML_SECTIONS: dict[type, Callable[[Any, str], list[str]]] = {
+    Counts: _counts_html,
+    ActionList: _actions_html,
+    SentTo: _sent_html,
+}
 
 
 # --- addresses ------------------------------------------------------------------------------------
@@ -678,8 +733,3 @@ def config_name(config_path: Path | None) -> str | Mapping[str, str]:
     if config_path is not None:
         return str(config_path)
     return {lang: i18n.text("email_config_default", lang) for lang in i18n.LANGS}
-
-
-def localized(key: str, **params: Any) -> Mapping[str, str]:
-    """A text in every language, for a param of another message."""
-    return {lang: i18n.text(key, lang, **params) for lang in i18n.LANGS}

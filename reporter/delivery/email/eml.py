@@ -1,4 +1,4 @@
-"""Write the report email to an .eml file (``--eml FILE``) instead of sending it.
+"""Write the report email to an .eml file (``--eml FILE``) instead of sending it, as a draft.
 
 The file is written beside its target and moved into place in one step, so a
 failed run never leaves half a message.
@@ -20,6 +20,9 @@ def write_eml(message: EmailMessage, path: Path) -> None:
     Raises OutputError ``email_eml_unwritable`` (exit 3) when it cannot be written.
     """
     path = Path(path)
+    # Outlook opens a file with X-Unsent: 1 as a draft to send, not as a received message.
+    del message["X-Unsent"]
+    message["X-Unsent"] = "1"
     data = message.as_bytes(policy=email.policy.SMTP)
     try:
         write_atomically(path, lambda temporary: temporary.write_bytes(data), prefix=".reporter-")

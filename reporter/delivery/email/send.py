@@ -67,15 +67,15 @@ def resolve_password(settings: EmailSettings) -> str | None:
     The keyring is optional: when the package is missing or its backend fails,
     the password is simply not found there.
     """
-    return _secret(settings.password_env, settings.username)
+    return secret_from(settings.password_env, settings.username)
 
 
 def resolve_client_secret(settings: EmailSettings) -> str | None:
     """The client secret (or certificate passphrase): ``client_secret_env``, else the keyring."""
-    return _secret(settings.client_secret_env, settings.client_id)
+    return secret_from(settings.client_secret_env, settings.client_id)
 
 
-def _secret(variable: str, account: str) -> str | None:
+def secret_from(variable: str, account: str) -> str | None:
     """The environment variable ``variable`` when set and not empty, else the keyring's."""
     value = os.environ.get(variable) if variable else None
     return value or _from_keyring(account)
@@ -147,10 +147,7 @@ def send_messages(
     run = _Delivery(settings, report_path, timeout)
     if password:
         run.secrets.append(password)
-    if settings.method == "graph":
-        _send_graph(run, messages)
-    else:
-        _send_smtp(run, messages, password)
+    _TRANSPORTS[settings.method](run, messages, password)
 
 
 class _Delivery:
@@ -557,7 +554,8 @@ def _attachment_size(message: EmailMessage) -> tuple[str, int]:
     return name, size
 
 
-def _send_graph(run: _Delivery, messages: Sequence[EmailMessage]) -> None:
+def _send_graph(run: _Delivery, messages: Sequence[EmailMessage], password: str | None) -> None:
+    del password  # Graph signs in with the application's secret or certificate
     import requests
 
     settings = run.settings
@@ -625,11 +623,19 @@ def _graph_refused(run: _Delivery, response: Any) -> OutputError:
     )
 
 
+# [email] method -> the transport that sends with it.
+_TRANSPORTS: dict[str, Callable[[_Delivery, Sequence[EmailMessage], str | None], None]] = {
+    "smtp": _send_smtp,
+    "smtp-oauth": _send_smtp,
+    "graph": _send_graph,
+}
+
 __all__ = [
     "graph_payload",
     "recipients_of",
     "resolve_client_secret",
     "resolve_password",
+    "secret_from",
     "send_message",
     "send_messages",
 ]
