@@ -59,6 +59,7 @@ class Row:
     action: str
     excepted: bool
     exception: str | None
+    procedure: str | None = None  # the id of the procedure the action names
 
 
 def flatten(result: CheckResult, lang: str) -> list[Row]:
@@ -94,6 +95,7 @@ def to_row(finding: Finding, as_of: date, lang: str) -> Row:
         action=render(pick(rule.action, lang), params),
         excepted=finding.excepted,
         exception=finding.exception,
+        procedure=finding.procedure,
     )
 
 

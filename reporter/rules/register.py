@@ -22,7 +22,7 @@ from reporter.register.schema import (
     normalize_token,
 )
 from reporter.register.values import ACCEPTED_DATE_FORMS
-from reporter.rules.base import RuleContext, rule
+from reporter.rules.base import RuleContext, exception_is_complete, rule
 
 REGISTER_SHEETS = ("stores", "tools", "keys", "grants", "notices", "exceptions")
 REQUIRED_SHEETS = tuple(key for key in REGISTER_SHEETS if SHEET_BY_KEY[key].required)
@@ -66,11 +66,7 @@ def _sheet_label(key: str) -> dict[str, str]:
     },
 )
 def required_sheet_missing(ctx: RuleContext) -> Iterator[Finding]:
-    """A required sheet (tools, keys, grants, notices) is not in the workbook.
-
-    Why: every rule reading that sheet is skipped, so renewals or revocations
-    could silently go unreported.
-    """
+    """A required sheet (tools, keys, grants, notices) is not in the workbook."""
     for key in ctx.register.missing_sheets:
         if key in REQUIRED_SHEETS:
             spec = SHEET_BY_KEY[key]
@@ -102,10 +98,7 @@ def required_sheet_missing(ctx: RuleContext) -> Iterator[Finding]:
     },
 )
 def required_column_missing(ctx: RuleContext) -> Iterator[Finding]:
-    """A required column is not in the sheet's header row.
-
-    Why: the rules that need the column cannot run on the sheet.
-    """
+    """A required column is not in the sheet's header row."""
     for sheet in _sheets(ctx):
         for key in sheet.missing_columns:
             column = sheet.spec.column(key)
@@ -167,7 +160,6 @@ def _required_here(record: Record, key: str) -> bool:
 def required_value_blank(ctx: RuleContext) -> Iterator[Finding]:
     """A required cell is empty (including the conditionally required ones).
 
-    Why: a key with no owner or a notice with no ASIN cannot be followed up.
     Conditional: 出品プラン for Amazon stores; 発行日 for keys in use without 有効期限;
     ツールID for grants to a tool; 理由 and ASIN for listing cancellations; 期限 of an exception.
     """
@@ -238,10 +230,7 @@ def _rows_with_problems(ctx: RuleContext) -> list[Record]:
     },
 )
 def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
-    """A date cell holds text that is not a date, or a day/month order that is ambiguous.
-
-    Why: an unreadable expiry or reply date hides a renewal or a deadline.
-    """
+    """A date cell holds text that is not a date, or a day/month order that is ambiguous."""
     for record, key, problem in _problems(ctx, ("date", "ambiguous_date")):
         why = (
             {"ja": "(日と月の順番があいまいです)", "en": " (day and month order is ambiguous)"}
@@ -277,10 +266,7 @@ def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
     },
 )
 def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
-    """An enum, yes/no or whole-number cell holds a value the spec does not allow.
-
-    Why: a status the reporter cannot read means the row is checked as if blank.
-    """
+    """An enum, yes/no or whole-number cell holds a value the spec does not allow."""
     for record, key, problem in _problems(ctx, ("enum", "bool", "int")):
         column = record.sheet.spec.column(key)
         if problem.kind == "enum" and column.enum is not None:
@@ -330,10 +316,7 @@ def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
     },
 )
 def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
-    """Two or more rows of a sheet share an id; every one of them is named.
-
-    Why: exceptions and references by id become ambiguous.
-    """
+    """Two or more rows of a sheet share an id; every one of them is named."""
     for sheet in _sheets(ctx):
         id_key = sheet.spec.id_key
         if id_key is None or id_key not in sheet.columns:
@@ -387,7 +370,6 @@ def unknown_reference(ctx: RuleContext) -> Iterator[Finding]:
     """A store name or tool id that is not in the 店舗 / ツール sheet.
 
     Stores are checked only when the 店舗 sheet exists (it is optional).
-    Why: a key registered in an unknown tool cannot be followed when the tool is cancelled.
     """
     known: dict[str, set[str]] = {}
     for target, id_key in (("stores", "store"), ("tools", "tool_id")):
@@ -468,7 +450,6 @@ def date_in_future(ctx: RuleContext) -> Iterator[Finding]:
     """A date that records something that already happened lies after as_of.
 
     Checked: キー.発行日, 権限.付与日, 通知.受信日, 通知.返信日.
-    Why: usually a mistyped year, which shifts every deadline computed from it.
     """
     for sheet_key, columns in _NOT_IN_FUTURE.items():
         sheet = ctx.register.sheet(sheet_key)
@@ -518,7 +499,6 @@ def dates_out_of_order(ctx: RuleContext) -> Iterator[Finding]:
     """Two dates of a row in the wrong order.
 
     Checked: 取消日 before 付与日, 有効期限 before 発行日, 返信日 before 受信日.
-    Why: one of the two is wrong, and the deadlines computed from them too.
     """
     for sheet_key, pairs in _ORDER.items():
         sheet = ctx.register.sheet(sheet_key)
@@ -565,10 +545,7 @@ _ASIN = re.compile(r"[A-Za-z0-9]{10}")
     },
 )
 def asin_malformed(ctx: RuleContext) -> Iterator[Finding]:
-    """An ASIN that is not 10 letters/digits.
-
-    Why: repeat notices for the same ASIN (INC008) cannot be matched.
-    """
+    """An ASIN that is not 10 letters/digits."""
     sheet = ctx.register.sheet("notices")
     assert sheet is not None  # the rule runs only with the notices sheet
     position = sheet.value_index["asin"]
@@ -599,10 +576,7 @@ def asin_malformed(ctx: RuleContext) -> Iterator[Finding]:
     },
 )
 def excel_error(ctx: RuleContext) -> Iterator[Finding]:
-    """A cell holds an Excel error (#N/A, #REF!, #VALUE!…) or a formula never calculated.
-
-    Why: the value the rule needs is not there, so the row is checked as if blank.
-    """
+    """A cell holds an Excel error (#N/A, #REF!, #VALUE!…) or a formula never calculated."""
     for record, key, problem in _problems(ctx, ("error",)):
         if key.startswith("#"):
             index = int(key[1:])
@@ -659,7 +633,6 @@ def unknown_header(ctx: RuleContext) -> Iterator[Finding]:
     """A header that is not one of the sheet's columns (or repeats one).
 
     Unknown columns are kept and ignored by the rules, except SEC001 which reads every cell.
-    Why: a typo in a header (有効期日) means the column is silently not checked.
     """
     from reporter.model import column_letter
 
@@ -753,28 +726,33 @@ class _Suggestions:
         "en": "The exception ({code} / {target}) {why}.",
     },
     action={
-        "ja": "除外が今も必要なら期限を延ばし承認を取り直してください。不要なら行を削除してください。",
-        "en": "If it is still needed, extend the end date with a new approval; otherwise delete "
-        "the row.",
+        "ja": "{advice}",
+        "en": "{advice}",
     },
 )
 def exception_lapsed_or_unused(ctx: RuleContext) -> Iterator[Finding]:
-    """An exception whose end date has passed, or that matches no finding.
-
-    Why: a lapsed exception no longer hides its finding (which counts again);
-    one that matches nothing is probably a typo in the code or id.
-    """
+    """An exception whose end date has passed, or that matches no finding."""
     used: set[int] = ctx.extra.get("used_exception_rows", set())
     for record in ctx.records("exceptions"):
-        code, target, until = record["code"], record["record_id"], record["until"]
-        if code is None or target is None:
+        # An incomplete row excepts nothing and is DAT002/DAT003's finding, not this one.
+        if not exception_is_complete(record):
             continue
-        if until is not None and until < ctx.as_of:
+        code, target, until = record["code"], record["record_id"], record["until"]
+        if until < ctx.as_of:
             why = {"ja": f"期限の{until.isoformat()}を過ぎています", "en": f"lapsed on {until}"}
-            yield ctx.finding(record, "until", due=until, code=code, target=target, why=why)
-        elif record.row not in used and until is not None:
-            why = {
-                "ja": "どの指摘にも当てはまりません(コードとIDを確認してください)",
-                "en": "matches no finding (check the code and the id)",
+            advice = {
+                "ja": "今も必要なら期限を延ばして承認を取り直し、不要なら行を削除してください。",
+                "en": "If it is still needed, extend the end date with a new approval; otherwise "
+                "delete the row.",
             }
-            yield ctx.finding(record, "record_id", code=code, target=target, why=why)
+            yield ctx.finding(
+                record, "until", due=until, code=code, target=target, why=why, advice=advice
+            )
+        elif record.row not in used:
+            why = {"ja": "どの指摘にも当てはまりません", "en": "matches no finding"}
+            advice = {
+                "ja": "コードと対象IDが指摘のものと合っているか確かめて直してください。不要なら行を削除してください。",
+                "en": "Check that the code and the id are those of the finding, and correct them; "
+                "if the row is not needed, delete it.",
+            }
+            yield ctx.finding(record, "record_id", code=code, target=target, why=why, advice=advice)
