@@ -270,10 +270,13 @@ def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
     for record, key, problem in _problems(ctx, ("enum", "bool", "int")):
         column = record.sheet.spec.column(key)
         if problem.kind == "enum" and column.enum is not None:
-            allowed = " / ".join(
-                f"{labels[0]} ({code})" if labels else code
-                for code, labels in column.enum.values.items()
-            )
+            # The Japanese labels in Japanese, the codes in English: both are accepted.
+            allowed = {
+                "ja": "、".join(
+                    labels[0] if labels else code for code, labels in column.enum.values.items()
+                ),
+                "en": ", ".join(column.enum.values),
+            }
         elif problem.kind == "bool":
             allowed = "はい / いいえ (yes / no)"
         else:

@@ -294,8 +294,8 @@ def renew_step(key: Record) -> Text:
         "probably stopped.",
     },
     action={
-        "ja": "すぐに{screen}で{step}し、台帳の発行日・有効期限を新しい日付にしてください。{procedure}",
-        "en": "Now: in {screen}, {step}; then enter the new issue and expiry dates. {procedure}",
+        "ja": "すぐに{screen}で{step}し、{cell}の日付を新しいキーのものにしてください。{procedure}",
+        "en": "Now: in {screen}, {step}; then put the new key's dates in {cell}. {procedure}",
     },
 )
 def key_expired(ctx: RuleContext) -> Iterator[Finding]:
