@@ -145,8 +145,12 @@ def run_checks(
             continue
         findings.extend(rule.check(RuleContext(rule, register, as_of, settings)))
     findings, used_rows = apply_exceptions(findings, register, as_of)
+    # What DAT013 needs: the exception rows used, and what the findings are (code, record
+    # id), to tell an exception that targets nothing from one that is only incomplete.
+    targets = {(normalize_token(f.code), f.record_id) for f in findings}
     for rule in late:
-        context = RuleContext(rule, register, as_of, settings, {"used_exception_rows": used_rows})
+        extra = {"used_exception_rows": used_rows, "finding_targets": targets}
+        context = RuleContext(rule, register, as_of, settings, extra)
         findings.extend(rule.check(context))
     findings = [_redacted(f) for f in findings]
     findings.sort(key=urgency_key)

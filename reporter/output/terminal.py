@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from reporter import i18n
 from reporter.engine import CheckResult
+from reporter.model import Category
 from reporter.output.flat import SEVERITY_LABEL, Row, flatten, severity_counts, summarize
 from reporter.output.text_width import display_width
 from reporter.procedures import procedures_used
@@ -59,6 +60,10 @@ def _safe_row(row: Row) -> Row:
         action=for_terminal(row.action),
         exception=for_terminal(row.exception) if row.exception is not None else None,
     )
+
+
+# The categories whose message the terminal shows beside the action.
+_MESSAGE_SHOWN = (Category.REGISTER, Category.SECURITY)
 
 
 def pad(text: str, columns: int) -> str:
@@ -142,11 +147,11 @@ def _procedure_lines(result: CheckResult, lang: str) -> list[str]:
                 "term_procedure_head",
                 lang,
                 id=item["id"],
+                title=procedure.title[lang],
                 platform=item["platform"],
                 screen=item["screen"],
             )
         )
-        lines.append(f"      {i18n.text('procedure_title', lang, title=procedure.title[lang])}")
     lines.append(i18n.text("term_procedures_more", lang))
     return lines
 
@@ -171,12 +176,13 @@ def _finding_lines(row: Row, lang: str) -> str:
     if row.owner:
         extras.append(f"{i18n.text('term_owner', lang)} {row.owner}")
     tail = f"  [{', '.join(extras)}]" if extras else ""
-    # Two lines a finding: what (the rule's title) and what to do. The detail is in the
-    # report and the JSON; a 60-finding register stays readable on one screen's scroll.
-    lines = [
-        f"  {severity}{row.code}  {place}{ident}  {row.title}{tail}",
-        f"      → {row.action}",
-    ]
+    # What (the rule's title) and what to do: the action names the screen, the date and the
+    # procedure. A problem in the register itself also says what is wrong with the cell,
+    # which its action does not repeat. The full wording is in the report and the JSON.
+    lines = [f"  {severity}{row.code}  {place}{ident}  {row.title}{tail}"]
+    if row.category in _MESSAGE_SHOWN:
+        lines.append(f"      {row.message}")
+    lines.append(f"      → {row.action}")
     if row.excepted:
         lines.append(f"      ({i18n.text('term_excepted', lang, reason=row.exception or '')})")
     return "\n".join(lines)

@@ -713,6 +713,12 @@ class _Suggestions:
         return column
 
 
+def _targets_a_finding(code: str, target: str, targets: set[tuple[str, str]]) -> bool:
+    """Whether an exception's code and id (``*``: any row) name a finding of this run."""
+    code = normalize_token(code)
+    return any(c == code and (target == "*" or r == target) for c, r in targets)
+
+
 @rule(
     "DAT013",
     Severity.WARNING,
@@ -736,11 +742,16 @@ class _Suggestions:
 def exception_lapsed_or_unused(ctx: RuleContext) -> Iterator[Finding]:
     """An exception whose end date has passed, or that matches no finding."""
     used: set[int] = ctx.extra.get("used_exception_rows", set())
+    targets: set[tuple[str, str]] = ctx.extra.get("finding_targets", set())
     for record in ctx.records("exceptions"):
-        # An incomplete row excepts nothing and is DAT002/DAT003's finding, not this one.
-        if not exception_is_complete(record):
-            continue
         code, target, until = record["code"], record["record_id"], record["until"]
+        if code is None or target is None or until is None:
+            continue  # DAT003 (or DAT002) says what is missing
+        # An incomplete row (no reason or approver) excepts nothing, but it only "matches no
+        # finding" when its code and id target none: DAT002/DAT003 report what it lacks.
+        aimed = record.row in used or (
+            not exception_is_complete(record) and _targets_a_finding(code, target, targets)
+        )
         if until < ctx.as_of:
             why = {"ja": f"期限の{until.isoformat()}を過ぎています", "en": f"lapsed on {until}"}
             advice = {
@@ -751,7 +762,7 @@ def exception_lapsed_or_unused(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 record, "until", due=until, code=code, target=target, why=why, advice=advice
             )
-        elif record.row not in used:
+        elif not aimed:
             why = {"ja": "どの指摘にも当てはまりません", "en": "matches no finding"}
             advice = {
                 "ja": "コードと対象IDが指摘のものと合っているか確かめて直してください。不要なら行を削除してください。",

@@ -373,7 +373,7 @@ def _expired_state(
     },
     action={
         "ja": "{expiry}までに{screen}で{step}してください。{procedure}",
-        "en": "By {expiry}, in {screen}: {step}. {procedure}",
+        "en": "By {expiry}, {step} in {screen}. {procedure}",
     },
 )
 def key_expires_soon(ctx: RuleContext) -> Iterator[Finding]:
