@@ -26,12 +26,13 @@ from typing import Any, NoReturn, Protocol
 
 from reporter import i18n
 from reporter.errors import InputError
+from reporter.i18n import Text
 
 PROCEDURES_FILE = "procedures.toml"
 LANGS = i18n.LANGS
 PLATFORMS = ("amazon", "rakuten", "yahoo")
 SOURCE_KINDS = ("official", "vendor", "blog")
-Text = Mapping[str, str]  # {"ja": ..., "en": ...}
+
 
 _ID = re.compile(r"[A-Z][0-9]{1,3}")
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")

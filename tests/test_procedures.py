@@ -21,10 +21,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from reporter.cli import app
-from reporter.engine import CheckResult
 from reporter.output.flat import flatten
 from reporter.platform import load_settings
 from reporter.procedures import procedures_used
+from reporter.result import CheckResult
 from tests.conftest import register_sheets, write_report, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ from typing import Any
 from typer.testing import CliRunner
 
 from reporter.cli import app
-from reporter.engine import CheckResult
 from reporter.output.flat import flatten
+from reporter.result import CheckResult
 from tests.conftest import register_sheets, write_workbook
 
 RunCheck = Callable[..., CheckResult]

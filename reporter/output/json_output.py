@@ -1,4 +1,4 @@
-"""The machine-readable output of register-spec.md section 4.
+"""The machine-readable output of ``reporter check --json`` (docs/json.md).
 
 Register text is kept as typed (a program reads it), with secrets masked as in
 every other output. Characters a terminal would act on are written as \\uXXXX
@@ -11,11 +11,11 @@ import json
 import re
 from typing import Any
 
-from reporter.engine import CheckResult
+from reporter import i18n
 from reporter.output.flat import flatten
 from reporter.output.terminal import TERMINAL_ACTIVE
 from reporter.procedures import procedures_used
-from reporter.rules.base import pick
+from reporter.result import CheckResult
 from reporter.rules.security import redact
 
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on, and the
@@ -28,9 +28,9 @@ def _masked(text: str | None) -> str | None:
     return redact(text) if text else text
 
 
-# The fields of every finding, in order ("exception" only when excepted; "procedure" is
-# the id of the procedure the action names, or null).
-FINDING_COLUMNS = (
+# The fields of every finding in the JSON, in order ("exception" only when excepted;
+# "procedure" is the id of the procedure the action names, or null).
+JSON_FINDING_FIELDS = (
     "code",
     "severity",
     "category",
@@ -82,7 +82,7 @@ def to_json_data(result: CheckResult, lang: str, register_display: str) -> dict[
             for key, count in result.rows.items()
         },
         "skipped_rules": [
-            {"code": skipped.code, "reason": pick(skipped.reason, lang)}
+            {"code": skipped.code, "reason": i18n.pick(skipped.reason, lang)}
             for skipped in result.skipped
         ],
         "procedures": procedures_used(result.findings, lang, result.settings.procedures),

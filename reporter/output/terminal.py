@@ -7,14 +7,14 @@ import re
 from collections.abc import Iterable
 
 from reporter import i18n
-from reporter.engine import CheckResult
+from reporter.i18n import pick
 from reporter.model import Category
-from reporter.output.flat import SEVERITY_LABEL, Row, flatten, severity_counts, summarize
-from reporter.output.text_width import display_width
+from reporter.output.flat import SEVERITY_LABEL, Row, flatten, severity_counts
 from reporter.procedures import procedures_used
 from reporter.register.schema import SHEET_BY_KEY, SHEETS
-from reporter.rules.base import pick
+from reporter.result import CheckResult, summarize
 from reporter.rules.security import redact
+from reporter.text_width import display_width
 
 # Escape sequences a terminal acts on: CSI (colours, cursor moves, "erase line"),
 # OSC (window titles, OSC-8 hyperlinks) and the other two-character ESC codes, in

@@ -6,8 +6,9 @@ Japanese and English, and why it matters (``why``, both languages: the one
 place it is said, shown in the docs, ``reporter rules`` and the report). The
 function's docstring says what it catches, exactly (its first line is the
 catalogue's description); its failing and passing rows live in
-tests/rule_cases/<CODE>.toml, from which the docs show them. It yields :class:`Finding` objects built with :meth:`RuleContext.finding`;
-it never prints or formats.
+tests/rule_cases/<CODE>.toml, from which the docs show them. It yields
+:class:`Finding` objects built with :meth:`RuleContext.finding`; it never prints
+or formats.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from reporter.i18n import Text
+from reporter.i18n import localize_params as localize_params  # read from here by the email
+from reporter.i18n import pick as pick
 from reporter.model import CATEGORY_BY_PREFIX, Category, Finding, Record, Register, Severity
-from reporter.procedures import reference
 
 if TYPE_CHECKING:
     from reporter.platform import Settings
-
-Text = Mapping[str, str]  # {"ja": ..., "en": ...}
 
 
 @dataclass(frozen=True)
@@ -95,36 +96,6 @@ def rule(
 
 def registered() -> list[Rule]:
     return list(_REGISTERED)
-
-
-def pick(text: Text, lang: str) -> str:
-    return text.get(lang) or text["ja"]
-
-
-def localize_params(finding: Finding, lang: str) -> dict[str, Any]:
-    """Params ready for a template: dates as ISO text, {"ja":…, "en":…} values picked."""
-    values: dict[str, Any] = {
-        "record_id": finding.record_id,
-        "cell": finding.cell,
-        "sheet_name": finding.sheet_name,
-        "due": finding.due.isoformat() if finding.due else "",
-        "procedure": reference(finding.procedure, lang),
-    }
-    for name, value in finding.params.items():
-        kind = value.__class__
-        if kind is str or kind is int:
-            pass  # most params: as they are (the checks below cost more than the loop)
-        elif (kind is dict or isinstance(value, Mapping)) and "ja" in value:
-            value = pick(value, lang)
-        elif isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, (list, tuple)):
-            separator = "、" if lang == "ja" else ", "
-            value = separator.join(
-                pick(v, lang) if isinstance(v, Mapping) else str(v) for v in value
-            )
-        values[name] = value
-    return values
 
 
 # The columns an exception row needs, every one, to except anything (revision 3).

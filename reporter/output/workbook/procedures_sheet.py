@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import date
 
 from reporter import i18n
-from reporter.engine import CheckResult
-from reporter.output.text_width import widest_line
 from reporter.output.workbook.cells import (
     BORDER_COLOR,
     FIRST_DATA_ROW,
@@ -23,6 +21,8 @@ from reporter.output.workbook.cells import (
 )
 from reporter.output.workbook.sizing import fit_row
 from reporter.procedures import procedures_used
+from reporter.result import CheckResult
+from reporter.text_width import widest_line
 
 # (header key, the dict's key, width, wrap): the steps get the room.
 _COLUMNS: tuple[tuple[str, str, float, bool], ...] = (
