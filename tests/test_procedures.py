@@ -137,7 +137,7 @@ def test_check_prints_at_most_20_kb_and_the_procedures_once(register: Path) -> N
     tail = result.stdout.split("■ 手順")[1]
     for procedure in used:
         assert result.stdout.count(f"  {procedure['id']}  ") == 1, procedure["id"]
-        assert procedure["screen"] in tail
+        assert f"  {procedure['id']}  " in tail
 
 
 def test_the_owner_is_named_once_per_finding(register: Path) -> None:

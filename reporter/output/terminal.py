@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from reporter import i18n
 from reporter.i18n import pick
-from reporter.model import Category
+from reporter.model import Category, Severity
 from reporter.output.flat import SEVERITY_LABEL, Row, flatten, severity_counts
 from reporter.procedures import procedures_used
 from reporter.register.schema import SHEET_BY_KEY, SHEETS
@@ -132,9 +132,9 @@ def _sheet_title(result: CheckResult, key: str, lang: str) -> str:
 
 
 def _procedure_lines(result: CheckResult, lang: str) -> list[str]:
-    """The procedures the findings name, once, after the list: id, platform, screen, what
-    it does and its source. The numbered steps are in the report's Procedures sheet and in
-    the JSON."""
+    """The procedures the findings name, once, after the list: id, what it does, platform
+    (the actions name the screen). The numbered steps, their sources and the dates checked
+    are in the report's Procedures sheet and in the JSON."""
     used = procedures_used(result.findings, lang, result.settings.procedures)
     if not used:
         return []
@@ -149,7 +149,6 @@ def _procedure_lines(result: CheckResult, lang: str) -> list[str]:
                 id=item["id"],
                 title=procedure.title[lang],
                 platform=item["platform"],
-                screen=item["screen"],
             )
         )
     lines.append(i18n.text("term_procedures_more", lang))
@@ -178,9 +177,10 @@ def _finding_lines(row: Row, lang: str) -> str:
     tail = f"  [{', '.join(extras)}]" if extras else ""
     # What (the rule's title) and what to do: the action names the screen, the date and the
     # procedure. A problem in the register itself also says what is wrong with the cell,
-    # which its action does not repeat. The full wording is in the report and the JSON.
+    # which its action does not repeat (an info needs no more than its title and action).
+    # The full wording is in the report and the JSON.
     lines = [f"  {severity}{row.code}  {place}{ident}  {row.title}{tail}"]
-    if row.category in _MESSAGE_SHOWN:
+    if row.category in _MESSAGE_SHOWN and row.severity != Severity.INFO:
         lines.append(f"      {row.message}")
     lines.append(f"      → {row.action}")
     if row.excepted:
