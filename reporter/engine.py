@@ -15,7 +15,7 @@ from reporter.model import CATEGORY_ORDER, Finding, Register
 from reporter.register.schema import SHEET_BY_KEY, SHEETS, normalize_token
 from reporter.result import CheckResult, RowCount, SkippedRule
 from reporter.rules import RULES, Rule
-from reporter.rules.base import RuleContext
+from reporter.rules.base import RuleContext, exception_is_complete
 from reporter.rules.security import redact_value
 
 if TYPE_CHECKING:
@@ -57,8 +57,12 @@ def run_checks(
             continue
         findings.extend(rule.check(RuleContext(rule, register, as_of, settings)))
     findings, used_rows = apply_exceptions(findings, register, as_of)
+    # What DAT013 needs: the exception rows used, and what the findings are (code, record
+    # id), to tell an exception that targets nothing from one that is only incomplete.
+    targets = {(normalize_token(f.code), f.record_id) for f in findings}
     for rule in late:
-        context = RuleContext(rule, register, as_of, settings, {"used_exception_rows": used_rows})
+        extra = {"used_exception_rows": used_rows, "finding_targets": targets}
+        context = RuleContext(rule, register, as_of, settings, extra)
         findings.extend(rule.check(context))
     findings = [_redacted(f) for f in findings]
     findings.sort(key=urgency_key)
@@ -99,14 +103,16 @@ def apply_exceptions(
     """Mark findings covered by an exception in force; return them and the rows of used exceptions.
 
     An exception covers a finding with its code and record id (``*`` for every
-    row) until its end date, inclusive. One without an end date is refused.
+    row) until its end date, inclusive. Only a complete row counts (revision 3): code,
+    record id, reason, approver and end date all given; a row or a sheet missing any of
+    them excepts nothing (DAT002/DAT003 report it).
     """
     in_force = []
     for record in register.records("exceptions"):
-        code, target, until = record["code"], record["record_id"], record["until"]
-        if code is None or target is None or until is None or until < as_of:
+        if not exception_is_complete(record) or record["until"] < as_of:
             continue
-        in_force.append((normalize_token(code), target, record["reason"] or "", record.row))
+        code, target = record["code"], record["record_id"]
+        in_force.append((normalize_token(code), target, record["reason"], record.row))
     if not in_force:
         return findings, set()
     used: set[int] = set()

@@ -107,6 +107,8 @@ def localize_params(finding: Finding, lang: str) -> dict[str, Any]:
         "cell": finding.cell,
         "sheet_name": finding.sheet_name,
         "due": finding.due.isoformat() if finding.due else "",
+        # How the action names its procedure: 「手順 R1」 ('' when it names none).
+        "procedure": text("procedure_ref", lang, id=finding.procedure) if finding.procedure else "",
     }
     for name, value in finding.params.items():
         kind = value.__class__

@@ -207,7 +207,8 @@ class Finding:
 
     ``sheet`` is the canonical sheet key ('' for the workbook itself), ``row``
     the Excel row number, ``column`` the column letter. ``params`` fill the
-    rule's message and action templates; no wording lives here.
+    rule's message and action templates; no wording lives here. ``procedure``
+    is the id of the procedure (the full steps) the action names.
     """
 
     code: str
@@ -221,6 +222,8 @@ class Finding:
     owner: str = ""
     sheet_name: str = ""
     exception: str | None = None  # the reason of the exception that covers it
+    # The id of the platform procedure its action names (reporter/procedures.toml), if any.
+    procedure: str | None = None
 
     @property
     def category(self) -> Category:

@@ -17,7 +17,10 @@ Settings values:
   support_evidence         {"ja", "en"}: what to gather before contacting Amazon support
   support_urgent_warning   {"ja", "en"}: do not overuse the "urgent" checkbox
   support_channels(plan)   {"ja", "en"}: the channels a selling plan allows
-  where(place)             {"ja", "en"}: where to act
+  amazon_partner_required_since  since when Amazon wants contractors as authorized partners
+  amazon_partner_invitation_days days a partner invitation link stays valid
+  yahoo_authorization_without_key_hours  hours a Yahoo authorization lasts without a public key
+  procedures               id -> Procedure: the full steps the actions name (procedures.toml)
   facts() / fact(name)     every value in force with its source (for ``reporter rules``)
   changes                  platform changes that stop a tool by a deadline (RNW010), in file order
   change(id)               one of them by its id, as the register's 対応確認済み spells it
@@ -27,34 +30,9 @@ Settings values:
 Any entry may also hold ``unconfirmed = "..."``: what its source could not confirm (a
 button label, say). It is kept with the fact so that ``reporter rules`` shows it.
 
-Place keys for :meth:`Settings.where` (see :data:`PLACES`):
-  rakuten_license_key   renew a Rakuten license key issued to a vendor's app (the RMS screen
-                        システム開発企業からのAPIアクセス許可設定); used for a key with a tool_id
-  rakuten_own_key       renew the shop's own RMS WEB SERVICE key (WEB APIサービス > 利用設定);
-                        used for a rakuten_license_key with no tool_id (the register has no
-                        column telling the two apart; the vendor-app text names this screen too)
-  rakuten_approval      approve a tool awaiting approval (承認待ち) in RMS
-  rakuten_update        approve a tool's update request (利用中 更新あり) in RMS
-  stop_rakuten_key      stop (利用停止) a Rakuten license key: re-issuing does not stop the old one
-  sp_api_self_authorization  re-authorize a private app the team self-authorized
-  sp_api_authorization  re-authorize an SP-API app in Seller Central
-  lwa_client_secret     rotate an app's LWA client secret
-  yahoo_public_key      issue a new Yahoo public key (暗号鍵管理)
-  yahoo_authorization   re-authorize a Yahoo app
-  mws_access_key        retire an MWS key
-  other                 any other key or setting
-  revoke_amazon         revoke an Amazon app authorization (Manage Your Apps)
-  revoke_mws            revoke an old MWS developer grant (User Permissions)
-  revoke_self_authorization  revoke a private app's self-authorization (Develop Apps)
-  revoke_user_amazon    remove a person's Amazon user permissions
-  revoke_rakuten        stop a tool's API access in RMS
-  revoke_user_rakuten   stop a person's RMS access (R-Login)
-  revoke_yahoo          remove a Yahoo app's connection
-  revoke_user_yahoo     remove a person's Store Creator Pro rights
-  partner_amazon        add a contractor as an authorized partner (認定パートナー)
-  reply_amazon          reply to an Amazon notice
-  support_amazon        contact Amazon seller support
-Every key kind of the register is also a place key, so ``where(kind)`` works for any key.
+The steps of each platform procedure (menu paths, buttons, what to record) live
+beside this file in procedures.toml (see :mod:`reporter.procedures`); a step may
+quote any value here as ``{name}``.
 """
 
 from __future__ import annotations
@@ -62,7 +40,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -73,6 +51,7 @@ from reporter import i18n
 from reporter.errors import InputError
 from reporter.i18n import Text
 from reporter.limits import FIRST_DATE, LAST_DATE, MAX_DAYS, in_date_range, in_days_range
+from reporter.procedures import Procedure, load_procedures, procedures_path_for, put_in_force
 from reporter.register.schema import KEY_KIND, PLATFORM, PURPOSE, normalize_token
 
 RULES_FILE = "rules.toml"
@@ -90,24 +69,6 @@ EXPIRING_KINDS = (
 )
 WINDOWS = ("renewal_warning_days", "reply_days")
 PLANS = ("professional", "individual")
-PLACES = (
-    *KEY_KINDS,
-    "rakuten_own_key",
-    "rakuten_approval",
-    "rakuten_update",
-    "stop_rakuten_key",
-    "revoke_amazon",
-    "revoke_self_authorization",
-    "revoke_mws",
-    "revoke_user_amazon",
-    "revoke_rakuten",
-    "revoke_user_rakuten",
-    "revoke_yahoo",
-    "revoke_user_yahoo",
-    "partner_amazon",
-    "reply_amazon",
-    "support_amazon",
-)
 CONFIG_SOURCE = "設定ファイル / config"
 
 _SOURCE_KEYS = ("source", "url", "checked")
@@ -127,7 +88,9 @@ _TOP: dict[str, tuple[str, ...] | None] = {
     "support_channels": PLANS,
     "support_evidence": None,
     "support_urgent_warning": None,
-    "where": PLACES,
+    "amazon_partner_required_since": None,
+    "amazon_partner_invitation_days": None,
+    "yahoo_authorization_without_key_hours": None,
     "changes": None,  # [changes.<id>]: any id
     "not_invoice_words": None,
     "microsoft365_smtp_password_off": None,
@@ -204,7 +167,10 @@ class Settings:
     support_evidence: Text
     support_urgent_warning: Text
     plans: Mapping[str, Plan]
-    places: Mapping[str, Text]
+    amazon_partner_required_since: date
+    amazon_partner_invitation_days: int
+    yahoo_authorization_without_key_hours: int
+    procedures: Mapping[str, Procedure]
     changes: tuple[PlatformChange, ...]
     not_invoice_words: tuple[str, ...]
     microsoft365_smtp: Microsoft365Smtp
@@ -224,12 +190,12 @@ class Settings:
             for lang in LANGS
         }
 
-    def where(self, place: str) -> dict[str, str]:
-        """Where to act, in Japanese and English; ``place`` is one of :data:`PLACES`."""
+    def procedure(self, procedure_id: str) -> Procedure:
+        """The procedure ``procedure_id`` (a rule naming one that is not there is a bug)."""
         try:
-            return dict(self.places[place])
+            return self.procedures[procedure_id]
         except KeyError:
-            raise KeyError(f"unknown place {place!r}; use one of {', '.join(PLACES)}") from None
+            raise KeyError(f"unknown procedure {procedure_id!r}") from None
 
     def change(self, change_id: str) -> PlatformChange | None:
         """The change named ``change_id``, spelt the forgiving way of the register (section 1)."""
@@ -277,7 +243,11 @@ def load_settings(
                 f"ファイルを開けません({error.strerror})",
                 f"it cannot be opened ({error.strerror})",
             )
-    return _build(_Reader(shown, _parse(raw, shown)), windows or {}, config_path)
+    settings = _build(_Reader(shown, _parse(raw, shown)), windows or {}, config_path)
+    values = {fact.name: {"ja": fact.value, "en": fact.display("en")} for fact in settings.facts()}
+    procedures = load_procedures(procedures_path_for(rules_path), values)
+    put_in_force(procedures)
+    return replace(settings, procedures=MappingProxyType(procedures))
 
 
 def _parse(raw: bytes, shown: str) -> dict[str, Any]:
@@ -496,7 +466,9 @@ def _build(reader: _Reader, windows: Mapping[str, int], config_path: Path | str 
         plans[plan] = Plan(label=MappingProxyType(label), channels=MappingProxyType(channels))
     evidence, _ = text_fact("support_evidence")
     urgent, _ = text_fact("support_urgent_warning")
-    places = {place: MappingProxyType(text_fact(f"where.{place}")[0]) for place in PLACES}
+    partner_since = date_fact("amazon_partner_required_since")
+    invitation_days = value_fact("amazon_partner_invitation_days", 1)
+    without_key_hours = value_fact("yahoo_authorization_without_key_hours", 1)
     changes = _changes(reader, facts)
     not_invoice_words = _words(reader, facts, "not_invoice_words")
     microsoft365 = _microsoft365_smtp(reader, facts)
@@ -513,7 +485,10 @@ def _build(reader: _Reader, windows: Mapping[str, int], config_path: Path | str 
         support_evidence=MappingProxyType(evidence),
         support_urgent_warning=MappingProxyType(urgent),
         plans=MappingProxyType(plans),
-        places=MappingProxyType(places),
+        amazon_partner_required_since=partner_since,
+        amazon_partner_invitation_days=invitation_days,
+        yahoo_authorization_without_key_hours=without_key_hours,
+        procedures=MappingProxyType({}),  # read once the values are final (load_settings)
         rules_path=reader.shown,
         _facts=tuple(facts),
         changes=changes,

@@ -310,10 +310,11 @@ NOTICES = Sheet(
 
 EXCEPTIONS = Sheet(
     "除外",
-    # The 承認者 column was never added: a required column is missing (DAT002).
+    # The 承認者 column was never added: a required column is missing (DAT002), so no row is
+    # a complete exception and none of them excepts anything (revision 3).
     ["コード", "対象ID", "理由", "期限"],
     [
-        # Valid: RNW007 on K-006 is still listed, marked excepted.
+        # Aimed right, but without an approver: RNW007 on K-006 is listed and counts.
         ["RNW007", "K-006", "自社スクリプトの鍵は伊藤のみが扱う。2027年3月の体制見直しまで(佐藤承認)", "2027/3/31"],
         # Lapsed on 2026-10-31 (DAT013); RNW007 on K-005 counts again.
         ["RNW007", "K-005", "副担当が決まるまで", "2026/10/31"],

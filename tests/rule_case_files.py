@@ -38,7 +38,7 @@ KINDS = ("fail", "pass")
 FILE_KEYS = {"code", "as_of", *KINDS}
 CASE_KEYS = {"name", "name_en", "as_of", "expect", "sheets", *ROW_SHEETS}
 # Finding fields an ``expect`` table may name; each is compared with the finding's own.
-EXPECT_KEYS = ("sheet", "cell", "row", "record_id", "due", "severity")
+EXPECT_KEYS = ("sheet", "cell", "row", "record_id", "due", "severity", "procedure", "excepted")
 
 
 class CaseFileError(ValueError):

@@ -67,14 +67,18 @@ def test_one_all_day_event_per_deadline_still_ahead(result: CheckResult, tmp_pat
     assert [e.decoded("dtend") for e in found] == [date(2026, 12, 11), date(2026, 12, 13)]
     first = str(found[0]["summary"])
     # The owner, what it is about and what to do, in the report's language.
-    assert first == "佐藤: キーの期限が近い K-1 — 2026-12-10までにキーを更新してください"
+    assert (
+        first
+        == "佐藤: キーの期限が近い K-1 — 2026-12-10までにツールかモールの管理画面でキーを更新してください"
+    )
     assert "K-1" in str(found[0]["description"])
 
 
 def test_titles_follow_the_report_language(result: CheckResult, tmp_path: Path) -> None:
     path = write_calendar(result, tmp_path / "r.xlsx", "en")
     summary = str(events(path)[0]["summary"])
-    assert summary == "佐藤: Key expires soon K-1 — By 2026-12-10, renew the key"
+    # A long title is cut with an ellipsis; what to do and by when come first.
+    assert summary.startswith("佐藤: Key expires soon K-1 — By 2026-12-10, renew the key in")
     assert "キー" not in summary
 
 

@@ -898,6 +898,5 @@ def test_the_support_paragraph_is_said_once_not_under_every_action(tmp_path: Pat
     for line in steps:  # what to do in a sentence (two when the first sets the scene)
         assert "出品者サポートに相談する場合" not in line
         assert 1 <= line.count("。") <= 2 and line.endswith("。"), line
-    # A scene-setter alone says nothing: the sentence that says what to do comes with it.
-    assert "→ 次の対応: MWSは終了しています。" not in [line.strip() for line in steps]
-    assert any("MWSは終了しています。ツールからキーを削除し" in line for line in steps)
+    # The action says what to do first (no scene-setting sentence before it).
+    assert any("ツールからキーを削除し" in line for line in steps)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from reporter.errors import InputError
-from reporter.platform import CONFIG_SOURCE, PLACES, load_settings
+from reporter.platform import CONFIG_SOURCE, load_settings
 
 
 @pytest.fixture
@@ -86,7 +86,8 @@ def test_support_channels_follow_the_selling_plan() -> None:
     assert all(word in professional["en"] for word in ("email", "chat", "phone"))
     # Sources disagree on the phone hours: none are stated, the contact page shows them.
     assert not any(hours in professional["ja"] for hours in ("9:00", "18:00", "21:00"))
-    assert "お問い合わせページ" in professional["ja"]
+    # …and where to look is said once, in the support procedure (A13).
+    assert "受付時間" not in professional["ja"]
     individual = settings.support_channels("individual")
     assert "メールのみ" in individual["ja"]
     assert "email only" in individual["en"]
@@ -111,64 +112,68 @@ def test_support_evidence_and_urgent_warning() -> None:
     assert "urgent" in settings.support_urgent_warning["en"]
 
 
-def test_every_place_says_where_to_act_in_both_languages() -> None:
-    settings = load_settings()
-    for place in PLACES:
-        text = settings.where(place)
-        assert text["ja"].strip() and text["en"].strip(), place
+def test_every_procedure_has_steps_a_screen_and_a_source_in_both_languages() -> None:
+    procedures = load_settings().procedures
+    assert len(procedures) >= 20
+    for procedure in procedures.values():
+        for lang in ("ja", "en"):
+            assert procedure.screen[lang].strip() and procedure.steps[lang], procedure.id
+        assert procedure.url.startswith("https://"), procedure.id
+        assert isinstance(procedure.checked, date), procedure.id
 
 
 @pytest.mark.parametrize(
-    ("place", "ja", "en"),
+    ("procedure", "ja", "en"),
     [
-        # Today's RMS wording (revision 2): 店舗様向け情報・サービス, システム開発企業.
+        # RMS's unified screen reaches vendor apps and the shop's own key (third pass).
         (
-            "rakuten_license_key",
-            "店舗様向け情報・サービス > 各種申請・設定変更 > システム開発企業からのAPIアクセス許可設定",
+            "R1",
+            "WEB APIサービス > 2-1 アプリ一覧 > WEB API アクセス許可設定",
             "設定 > 基本 > API",
         ),
-        ("rakuten_own_key", "ライセンスキーの確認・変更", "新しいライセンスキーを発行"),
-        ("rakuten_approval", "アクセス承認", "approve access"),
-        ("rakuten_update", "「アップデートする」", "does not change"),
-        ("stop_rakuten_key", "利用停止", "does not stop the old one"),
-        ("sp_api_self_authorization", "365日ごとの再認可はありません", "Develop Apps"),
-        ("revoke_self_authorization", "自己認可", "Self-Authorizations"),
-        ("partner_amazon", "認定パートナー", "2025-04-10"),
-        ("sp_api_authorization", "アプリの管理", "Re-Authorize"),
-        ("lwa_client_secret", "LWA", "Solution Provider Portal"),
-        ("yahoo_public_key", "暗号鍵管理", "Store Creator Pro"),
-        ("yahoo_authorization", "再認可", "Re-authorize"),
-        ("revoke_amazon", "アプリの管理", "Revoke"),
-        ("revoke_mws", "ユーザー権限", "Current Authorizations"),
-        ("revoke_user_amazon", "ユーザー権限", "User Permissions"),
-        ("revoke_rakuten", "システム開発企業からのAPIアクセス許可設定", "利用停止"),
-        ("revoke_yahoo", "ストアクリエイターPro", "Store Creator Pro"),
-        ("reply_amazon", "アカウント健全性", "Account Health"),
+        ("R1", "「有効期限切れ」の行は「アクセス承認」", "アクセス承認"),
+        ("R2", "アプリ登録者が「店舗様」", "新しいライセンスキーを発行"),
+        ("R3", "アクセス承認", "approve access"),
+        ("R4", "「アップデートする」", "does not change"),
+        ("R5", "利用停止", "does not stop the old one"),
+        ("A2", "365日ごとの再認可はありません", "Develop Apps"),
+        ("A6", "自己認可", "Self-Authorizations"),
+        ("A9", "2025-04-10", "2025-04-10"),
+        ("A9", "7日で期限が切れます", "expires after 7 days"),
+        ("A9", "灰色で選べません", "greyed out"),
+        ("A1", "「アプリを管理」", "Manage Your Apps"),
+        ("A1", "「有効期限の延長」(要確認)または「更新」(要確認)", "「更新」 (unconfirmed)"),
+        ("A3", "すぐ使えなくなるものとして扱います", "treat the old secret as dead"),
+        ("Y1", "暗号鍵管理", "Store Creator Pro"),
+        ("Y2", "再認可", "re-authorize"),
+        ("Y3", "権限管理", "delete the tokens"),
+        ("Y3", "最大12時間", "within 12 hours"),
+        ("A5", "アプリを管理", "Revoke"),
+        ("A7", "ユーザー権限", "Current Authorizations"),
+        ("A8", "ユーザー権限", "User Permissions"),
+        ("A10", "アカウント健全性", "Account Health"),
+        ("A11", "見積書・プロフォーマインボイス・注文書・発注書は請求書ではない", "not invoices"),
+        ("A11", "仕入先と購入者(自店)の名称と住所", "the buyer's (your) names"),
+        ("A13", "電話の受付時間はこのページに表示されます", "phone hours"),
     ],
 )
-def test_where_names_the_screen(place: str, ja: str, en: str) -> None:
-    text = load_settings().where(place)
-    assert ja in text["ja"]
-    assert en in text["en"]
+def test_a_procedure_names_the_screen_and_the_steps(procedure: str, ja: str, en: str) -> None:
+    steps = load_settings().procedure(procedure).as_dict
+    assert ja in steps("ja")["steps"] + steps("ja")["screen"]
+    assert en in steps("en")["steps"] + steps("en")["screen"]
 
 
-def test_every_key_kind_has_a_place() -> None:
+def test_the_support_channels_are_said_once() -> None:
+    """The contact page shows the phone hours: said in the procedure, not with each channel."""
     settings = load_settings()
-    for kind in (
-        "rakuten_license_key",
-        "sp_api_authorization",
-        "lwa_client_secret",
-        "yahoo_public_key",
-        "yahoo_authorization",
-        "mws_access_key",
-        "other",
-    ):
-        assert settings.where(kind)["ja"]
+    steps = settings.procedure("A13").steps["ja"]
+    assert sum(step.count("受付時間") for step in steps) == 1
+    assert "受付時間" not in settings.support_channels("professional")["ja"]
 
 
-def test_an_unknown_place_is_a_programming_error() -> None:
-    with pytest.raises(KeyError, match="revoke_amazon"):
-        load_settings().where("revoke_amazn")
+def test_an_unknown_procedure_is_a_programming_error() -> None:
+    with pytest.raises(KeyError, match="R99"):
+        load_settings().procedure("R99")
 
 
 def test_every_fact_has_a_source_with_a_url_and_a_checked_date() -> None:
@@ -195,7 +200,9 @@ def test_every_fact_has_a_source_with_a_url_and_a_checked_date() -> None:
         "support_channels.professional",
         "support_channels.individual",
         "support_evidence",
-        *(f"where.{place}" for place in PLACES),
+        "amazon_partner_required_since",
+        "amazon_partner_invitation_days",
+        "yahoo_authorization_without_key_hours",
     }
     assert expected <= set(names)
 
@@ -328,14 +335,18 @@ def _add_validity(kind: str) -> Callable[[dict[str, Any]], None]:
 
 
 BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
-    ("missing section", _delete("where"), "where"),
+    ("missing section", _delete("mws_shutdown"), "mws_shutdown"),
     (
         "missing key kind",
         _delete("validity_days", "lwa_client_secret"),
         "validity_days.lwa_client_secret",
     ),
     ("missing value", _delete("windows", "reply_days", "value"), "windows.reply_days.value"),
-    ("missing place", _delete("where", "revoke_mws"), "where.revoke_mws"),
+    (
+        "missing source",
+        _delete("amazon_partner_invitation_days", "url"),
+        "amazon_partner_invitation_days.url",
+    ),
     ("missing english text", _delete("support_evidence", "en"), "support_evidence.en"),
     (
         "number in quotes",
@@ -395,7 +406,7 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         _set("support_channels", "individual", value=1),
         "support_channels.individual",
     ),
-    ("blank text", _set("where", "revoke_yahoo", "ja", value="  "), "where.revoke_yahoo.ja"),
+    ("blank text", _set("support_evidence", "ja", value="  "), "support_evidence.ja"),
 ]
 
 

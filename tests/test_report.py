@@ -35,8 +35,16 @@ from reporter.rules.base import Rule
 from tests.conftest import AS_OF, write_report
 
 SHEETS = {
-    "ja": ["概要", "更新期限", "権限取消", "通知対応", "台帳の問題", "ルール一覧"],
-    "en": ["Summary", "Renewals", "Revocations", "Follow-ups", "Register problems", "Rules"],
+    "ja": ["概要", "更新期限", "権限取消", "通知対応", "台帳の問題", "手順", "ルール一覧"],
+    "en": [
+        "Summary",
+        "Renewals",
+        "Revocations",
+        "Follow-ups",
+        "Register problems",
+        "Procedures",
+        "Rules",
+    ],
 }
 FINDING_HEADERS = {
     "ja": [

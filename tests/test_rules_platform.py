@@ -361,31 +361,32 @@ def test_key_findings_name_the_kind_tool_date_and_place(run_check: RunCheck) -> 
     ((message, action),) = rendered(result, "RNW001")
     assert "楽天ライセンスキー" in message and "受注さん" in message
     assert "2026-11-18" in message and "12日" in message and "12 日" not in message
-    assert SETTINGS.where("rakuten_license_key")["ja"] in action
+    assert SETTINGS.procedure("R1").screen["ja"] in action and action.endswith("手順 R1")
     ((message_en, action_en),) = rendered(result, "RNW001", "en")
     assert "12 days ago" in message_en
-    assert SETTINGS.where("rakuten_license_key")["en"] in action_en
+    assert SETTINGS.procedure("R1").screen["en"] in action_en
+    assert action_en.endswith("procedure R1")
 
 
 @pytest.mark.parametrize(
-    ("store_platform", "tool_platform", "grant", "place"),
+    ("store_platform", "tool_platform", "grant", "procedure"),
     [
-        ("楽天市場", None, GRANT, "revoke_rakuten"),
-        (None, "Yahoo", GRANT, "revoke_yahoo"),
-        (None, None, GRANT, "revoke_amazon"),
+        ("楽天市場", None, GRANT, "R5"),
+        (None, "Yahoo", GRANT, "Y3"),
+        (None, None, GRANT, "A5"),
         (
             "Amazon",
             None,
             {**PERSON_GRANT, "ツールID": "T-1", "付与ID": "G-1"},
-            "revoke_user_amazon",
+            "A8",
         ),
         (
             "楽天市場",
             None,
             {**PERSON_GRANT, "ツールID": "T-1", "付与ID": "G-1"},
-            "revoke_user_rakuten",
+            "R6",
         ),
-        ("Yahoo", None, {**GRANT, "権限種別": "MWS開発者権限"}, "revoke_mws"),
+        ("Yahoo", None, {**GRANT, "権限種別": "MWS開発者権限"}, "A7"),
     ],
 )
 def test_revocation_place_follows_the_platform(
@@ -393,7 +394,7 @@ def test_revocation_place_follows_the_platform(
     store_platform: str | None,
     tool_platform: str | None,
     grant: dict[str, Any],
-    place: str,
+    procedure: str,
 ) -> None:
     rows: dict[str, Any] = {
         "tools": [{**TOOL, "状態": "解約", "モール": tool_platform}],
@@ -402,26 +403,30 @@ def test_revocation_place_follows_the_platform(
     if store_platform:
         rows["店舗"] = [{"店舗名": "店", "モール": store_platform, "出品プラン": "大口"}]
     result = run_check(**rows)
+    (finding,) = findings_of(result, "GRT001")
+    assert finding.procedure == procedure
     ((_, action),) = rendered(result, "GRT001")
-    assert SETTINGS.where(place)["ja"] in action
+    assert SETTINGS.procedure(procedure).screen["ja"] in action
+    assert action.endswith(f"手順 {procedure}")
 
 
 def test_follow_ups_name_support_channels_of_the_stores_plan(run_check: RunCheck) -> None:
     notice = {**NOTICE, "店舗名": "Amazonセカンド", "受信日": date(2026, 11, 1), "返信日": None}
     result = run_check(店舗=STORES, notices=[notice])
-    ((_, action),) = rendered(result, "INC001")
-    assert SETTINGS.support_channels("individual")["ja"] in action
-    assert SETTINGS.support_channels("professional")["ja"] not in action
-    assert SETTINGS.support_evidence["ja"] in action
-    assert SETTINGS.where("reply_amazon")["ja"] in action
+    ((message, action),) = rendered(result, "INC001")
+    # The store's channels in a short sentence; what to gather is procedure A13's, once.
+    assert SETTINGS.support_channels("individual")["ja"] in message and "A13" in message
+    assert SETTINGS.support_channels("professional")["ja"] not in message
+    assert SETTINGS.support_evidence["ja"] not in message + action
+    assert SETTINGS.procedure("A10").screen["ja"] in action
 
 
 def test_unknown_plan_lists_every_plans_channels(run_check: RunCheck) -> None:
     notice = {**RELIST, "仕入先連絡先": None}
     result = run_check(notices=[notice])
-    ((_, action),) = rendered(result, "INC005", "en")
-    assert SETTINGS.support_channels(None)["en"] in action
-    assert "name, phone number, address and web URL" in action
+    ((message, action),) = rendered(result, "INC005", "en")
+    assert "depend on the selling plan (procedure A13)" in message
+    assert "name, phone, address and web URL" in action
 
 
 def test_documents_finding_names_the_bad_files_and_formats(run_check: RunCheck) -> None:
@@ -430,7 +435,7 @@ def test_documents_finding_names_the_bad_files_and_formats(run_check: RunCheck) 
     assert "invoice.docx" in message and "写真.HEIC" in message
     assert "invoice.pdf" not in message
     assert ", ".join(SETTINGS.document_formats) in message
-    assert "invoice.docx" in action and SETTINGS.where("reply_amazon")["ja"] in action
+    assert "invoice.docx" in action and action.endswith("手順 A11")
 
 
 def test_invoice_finding_uses_the_notices_window(run_check: RunCheck) -> None:
@@ -492,8 +497,10 @@ def test_declared_params_are_real_settings(code: str) -> None:
     fact_names = [fact.name for fact in SETTINGS.facts()]
     for param in rule.params:
         assert any(n == param or n.startswith(param + ".") for n in fact_names), (code, param)
-    if code not in ("RNW007", "RNW009"):  # these use no platform value
-        assert parameters_of(rule, SETTINGS), code
+    # A rule that uses no platform value names a procedure, or needs none (RNW006-RNW009 and
+    # GRT009: a shared login is changed, not revoked; the rest is the register's business).
+    if code not in ("RNW006", "RNW007", "RNW008", "RNW009", "GRT009"):
+        assert parameters_of(rule, SETTINGS) or "{procedure}" in rule.action["ja"], code
 
 
 # --- platform numbers come from the rules file, never from the rule code -----------------------

@@ -307,7 +307,42 @@ def markdown(
                 f" | {p.checked} |"
                 for p in parameters
             ]
+    lines += _procedure_lines(settings, lang)
     return "\n".join(lines) + "\n"
+
+
+def _procedure_lines(settings: Any, lang: str) -> list[str]:
+    """Every procedure the actions can name, with its steps, source and the date checked."""
+    lines = [
+        "",
+        f"## {i18n.text('doc_procedures_title', lang)}",
+        "",
+        i18n.text("doc_procedures_intro", lang),
+    ]
+    for procedure in settings.procedures.values():
+        shown = procedure.as_dict(lang)
+        title, *steps = shown["steps"].split("\n")
+        numbered = [step for step in steps if step[:1].isdigit()]
+        notes = [step for step in steps if not step[:1].isdigit()]  # what is unconfirmed
+        lines += [
+            "",
+            f"### {procedure.id}",
+            "",
+            f"**{title}**  ",
+            f"{shown['platform']} — {shown['screen']}",
+            "",
+            *numbered,
+            *(["", *notes] if notes else []),
+            "",
+            i18n.text(
+                "doc_procedure_source",
+                lang,
+                title=procedure.source_text(lang).split("\n")[0],
+                url=procedure.url,
+                checked=shown["checked"],
+            ),
+        ]
+    return lines
 
 
 def _unconfirmed(parameter: Parameter, lang: str) -> str:

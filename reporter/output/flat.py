@@ -60,6 +60,7 @@ class Row:
     action: str
     excepted: bool
     exception: str | None
+    procedure: str | None = None  # the id of the procedure the action names
 
 
 # The rows of each result still alive, by id(result) and language. The workbook, the
@@ -105,6 +106,7 @@ def to_row(finding: Finding, as_of: date, lang: str) -> Row:
         action=render(pick(rule.action, lang), params),
         excepted=finding.excepted,
         exception=finding.exception,
+        procedure=finding.procedure,
     )
 
 

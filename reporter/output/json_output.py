@@ -14,6 +14,7 @@ from typing import Any
 from reporter import i18n
 from reporter.output.flat import flatten
 from reporter.output.terminal import TERMINAL_ACTIVE
+from reporter.procedures import procedures_used
 from reporter.result import CheckResult
 from reporter.rules.security import redact
 
@@ -27,7 +28,8 @@ def _masked(text: str | None) -> str | None:
     return redact(text) if text else text
 
 
-# The fields of every finding in the JSON, in order ("exception" only when excepted).
+# The fields of every finding in the JSON, in order ("exception" only when excepted;
+# "procedure" is the id of the procedure the action names, or null).
 JSON_FINDING_FIELDS = (
     "code",
     "severity",
@@ -44,6 +46,7 @@ JSON_FINDING_FIELDS = (
     "owner",
     "excepted",
     "exception",
+    "procedure",
 )
 
 
@@ -68,6 +71,7 @@ def to_json_data(result: CheckResult, lang: str, register_display: str) -> dict[
         }
         if row.excepted:
             item["exception"] = _masked(row.exception)
+        item["procedure"] = row.procedure
         findings.append(item)
     return {
         "as_of": result.as_of.isoformat(),
@@ -81,6 +85,7 @@ def to_json_data(result: CheckResult, lang: str, register_display: str) -> dict[
             {"code": skipped.code, "reason": i18n.pick(skipped.reason, lang)}
             for skipped in result.skipped
         ],
+        "procedures": procedures_used(result.findings, lang, result.settings.procedures),
     }
 
 

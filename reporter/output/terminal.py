@@ -8,7 +8,9 @@ from collections.abc import Iterable
 
 from reporter import i18n
 from reporter.i18n import pick
+from reporter.model import Category, Severity
 from reporter.output.flat import SEVERITY_LABEL, Row, flatten, severity_counts
+from reporter.procedures import procedures_used
 from reporter.register.schema import SHEET_BY_KEY, SHEETS
 from reporter.result import CheckResult, summarize
 from reporter.rules.security import redact
@@ -60,6 +62,10 @@ def _safe_row(row: Row) -> Row:
     )
 
 
+# The categories whose message the terminal shows beside the action.
+_MESSAGE_SHOWN = (Category.REGISTER, Category.SECURITY)
+
+
 def pad(text: str, columns: int) -> str:
     return text + " " * max(0, columns - display_width(text))
 
@@ -72,10 +78,7 @@ def render(result: CheckResult, lang: str, register_display: str) -> str:
     ]
     for (sheet_key, other_sheet), group in _grouped(rows):
         if sheet_key:
-            spec = SHEET_BY_KEY[sheet_key]
-            name = group[0].sheet_name or (spec.ja if lang == "ja" else spec.en)
-            if name not in (spec.ja, spec.en):
-                name = f"{name} ({spec.ja if lang == 'ja' else spec.en})"
+            name = _sheet_title(result, sheet_key, lang)
         elif other_sheet:
             name = other_sheet  # a sheet that is not a register sheet (SEC001 reads them all)
         else:
@@ -95,12 +98,11 @@ def render(result: CheckResult, lang: str, register_display: str) -> str:
         )
     )
     for key, count in result.rows.items():
-        spec = SHEET_BY_KEY[key]
         lines.append(
             i18n.text(
                 "term_rows",
                 lang,
-                sheet=spec.ja if lang == "ja" else spec.en,
+                sheet=_sheet_title(result, key, lang),
                 read=count.read,
                 clean=count.clean,
                 flagged=count.with_findings,
@@ -115,7 +117,42 @@ def render(result: CheckResult, lang: str, register_display: str) -> str:
                 reason=for_terminal(pick(skipped.reason, lang)),
             )
         )
+    lines.extend(_procedure_lines(result, lang))
     return "\n".join(lines)
+
+
+def _sheet_title(result: CheckResult, key: str, lang: str) -> str:
+    """A register sheet as the group heading and the rows line both name it: its name in
+    the workbook, with the standard name beside it when the workbook calls it otherwise."""
+    spec = SHEET_BY_KEY[key]
+    standard = spec.ja if lang == "ja" else spec.en
+    sheet = result.register.sheet(key)
+    name = for_terminal(sheet.name) if sheet is not None and sheet.name else standard
+    return name if name == standard else f"{name} ({standard})"
+
+
+def _procedure_lines(result: CheckResult, lang: str) -> list[str]:
+    """The procedures the findings name, once, after the list: id, what it does, platform
+    (the actions name the screen). The numbered steps, their sources and the dates checked
+    are in the report's Procedures sheet and in the JSON."""
+    used = procedures_used(result.findings, lang, result.settings.procedures)
+    if not used:
+        return []
+    lines = ["", i18n.text("term_procedures", lang, count=len(used))]
+    for item in used:
+        procedure = result.settings.procedures[item["id"]]
+        lines.append(
+            "  "
+            + i18n.text(
+                "term_procedure_head",
+                lang,
+                id=item["id"],
+                title=procedure.title[lang],
+                platform=item["platform"],
+            )
+        )
+    lines.append(i18n.text("term_procedures_more", lang))
+    return lines
 
 
 def _grouped(rows: Iterable[Row]) -> list[tuple[tuple[str, str], list[Row]]]:
@@ -138,11 +175,14 @@ def _finding_lines(row: Row, lang: str) -> str:
     if row.owner:
         extras.append(f"{i18n.text('term_owner', lang)} {row.owner}")
     tail = f"  [{', '.join(extras)}]" if extras else ""
-    lines = [
-        f"  {severity}{row.code}  {place}{ident}{tail}",
-        f"      {row.message}",
-        f"      → {i18n.text('term_action', lang)}: {row.action}",
-    ]
+    # What (the rule's title) and what to do: the action names the screen, the date and the
+    # procedure. A problem in the register itself also says what is wrong with the cell,
+    # which its action does not repeat (an info needs no more than its title and action).
+    # The full wording is in the report and the JSON.
+    lines = [f"  {severity}{row.code}  {place}{ident}  {row.title}{tail}"]
+    if row.category in _MESSAGE_SHOWN and row.severity != Severity.INFO:
+        lines.append(f"      {row.message}")
+    lines.append(f"      → {row.action}")
     if row.excepted:
         lines.append(f"      ({i18n.text('term_excepted', lang, reason=row.exception or '')})")
     return "\n".join(lines)

@@ -252,9 +252,9 @@ COLUMN_NOTES: dict[tuple[str, str], dict[str, str]] = {
         "en": "The day you replied to the notice.",
     },
     ("notices", "invoice_issued_on"): {
-        "ja": "再出品の申請で出す請求書・領収書・注文書の発行日(通知の受信日より前の日付)。",
-        "en": "The issue date of the invoice, receipt or order form you send to relist (before "
-        "the notice was received).",
+        "ja": "再出品の申請で出す仕入れの請求書・領収書の発行日(通知の受信日より前の日付。見積書・注文書は不可)。",
+        "en": "The issue date of the supplier's invoice or receipt you send to relist (before "
+        "the notice was received; quotations and order forms are not accepted).",
     },
     ("notices", "invoice_window_days"): {
         "ja": "通知に書かれた、書類の発行日の期間(日数)。空欄なら今の規定の期間を使います。",

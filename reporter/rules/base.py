@@ -2,11 +2,13 @@
 
 A rule is one small definition: a function decorated with :func:`rule`, which
 gives its code, severity, the sheets and columns it reads, and its wording in
-Japanese and English, and why it matters (``why``, both languages, shown in the
-docs). The function's docstring says what it catches and why; its failing and
-passing rows live in tests/rule_cases/<CODE>.toml, from which the docs show
-them. It yields :class:`Finding` objects built with :meth:`RuleContext.finding`;
-it never prints or formats.
+Japanese and English, and why it matters (``why``, both languages: the one
+place it is said, shown in the docs, ``reporter rules`` and the report). The
+function's docstring says what it catches, exactly (its first line is the
+catalogue's description); its failing and passing rows live in
+tests/rule_cases/<CODE>.toml, from which the docs show them. It yields
+:class:`Finding` objects built with :meth:`RuleContext.finding`; it never prints
+or formats.
 """
 
 from __future__ import annotations
@@ -96,6 +98,15 @@ def registered() -> list[Rule]:
     return list(_REGISTERED)
 
 
+# The columns an exception row needs, every one, to except anything (revision 3).
+EXCEPTION_COLUMNS = ("code", "record_id", "reason", "approved_by", "until")
+
+
+def exception_is_complete(record: Record) -> bool:
+    """Every one of :data:`EXCEPTION_COLUMNS` given (a missing column reads as blank)."""
+    return all(record[key] is not None for key in EXCEPTION_COLUMNS)
+
+
 _T = TypeVar("_T")
 
 
@@ -133,6 +144,7 @@ class RuleContext:
         row: int | None = None,
         column_letter: str | None = None,
         sheet_name: str | None = None,
+        procedure: str | None = None,
         **params: Any,
     ) -> Finding:
         """A finding of this rule on ``record``'s cell in column ``column_key``.
@@ -140,7 +152,11 @@ class RuleContext:
         For findings not on a record (a missing sheet or column), pass ``sheet``,
         ``row`` and ``column_letter`` directly; for a sheet that is not a register
         sheet, ``sheet`` is '' and ``sheet_name`` its name in the workbook.
+        ``procedure`` is the id of the procedure the action names; its screen is the
+        ``{screen}`` param unless the rule gives one.
         """
+        if procedure is not None:
+            params.setdefault("screen", self.settings.procedure(procedure).screen)
         if record is not None:
             sheet_key = record.sheet.key
             sheet_name = record.sheet.name
@@ -170,4 +186,5 @@ class RuleContext:
             params=params,
             owner=str(owner),
             sheet_name=sheet_name,
+            procedure=procedure,
         )

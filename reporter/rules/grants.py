@@ -3,8 +3,8 @@
 A grant is active while its revoked_on is blank or after as_of. Where to revoke
 is worked out from the grant's platform (the store's platform on the stores
 sheet, else the tool's platform) and the grant kind; with neither known it is
-Amazon's, where developer and MWS grants live. The texts come from
-``settings.where(...)``.
+Amazon's, where developer and MWS grants live. An action names the procedure
+(reporter/procedures.toml) that holds the full steps, and its screen.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from reporter.rules.shared import (
     day_count,
     key_is_active,
     key_subject,
-    owner_name,
+    procedure_params,
     tool_label,
 )
 
@@ -39,42 +39,27 @@ GRANTEE_TYPE_NAMES: Mapping[str, Text] = {
 }
 PEOPLE = ("contractor", "staff")
 
-# Every place a revocation can point to, declared so `reporter rules` lists their sources.
-_REVOKE_PLACES = (
-    "where.revoke_amazon",
-    "where.revoke_mws",
-    "where.revoke_user_amazon",
-    "where.revoke_rakuten",
-    "where.revoke_user_rakuten",
-    "where.revoke_yahoo",
-    "where.revoke_user_yahoo",
-    "where.other",
-)
-# Where a shared key is made unusable. A Rakuten key is stopped (利用停止): issuing a new one
-# does not stop the old key, which works until its own expiry (revision 2).
-_ROTATE_PLACE_BY_PLATFORM = {
-    "amazon_jp": "lwa_client_secret",
-    "amazon_us": "lwa_client_secret",
-    "rakuten": "stop_rakuten_key",
-    "yahoo": "revoke_yahoo",
-    "other": "other",
+# Where a shared key is made unusable, by platform. A Rakuten key is stopped (利用停止):
+# issuing a new one does not stop the old key, which works until its own expiry (revision 2).
+_ROTATE_PROCEDURE_BY_PLATFORM: dict[str, str | None] = {
+    "amazon_jp": "A3",
+    "amazon_us": "A3",
+    "rakuten": "R5",
+    "yahoo": "Y3",
+    "other": None,
 }
 # Where a key of a cancelled tool is stopped, by key kind (GRT007).
-_STOP_PLACE_BY_KIND = {
-    "rakuten_license_key": "stop_rakuten_key",
-    "sp_api_authorization": "revoke_amazon",
-    "sp_api_self_authorization": "revoke_self_authorization",
-    "lwa_client_secret": "revoke_self_authorization",
-    "mws_access_key": "mws_access_key",
-    "yahoo_public_key": "revoke_yahoo",
-    "yahoo_authorization": "revoke_yahoo",
-    "other": "other",
+_STOP_PROCEDURE_BY_KIND: dict[str, str | None] = {
+    "rakuten_license_key": "R5",
+    "sp_api_authorization": "A5",
+    "sp_api_self_authorization": "A6",
+    "lwa_client_secret": "A6",
+    "mws_access_key": "A4",
+    "yahoo_public_key": "Y3",
+    "yahoo_authorization": "Y3",
+    "other": None,
 }
-_STOP_PLACES = tuple(f"where.{place}" for place in dict.fromkeys(_STOP_PLACE_BY_KIND.values()))
 AMAZON_PLATFORMS = ("amazon_jp", "amazon_us")
-_ROTATE_PLACES = tuple(
-    f"where.{place}" for place in dict.fromkeys(_ROTATE_PLACE_BY_PLATFORM.values())
-)
 
 
 # --- what a grant is ----------------------------------------------------------------------
@@ -95,23 +80,23 @@ def grant_platform(grant: Record, register: Register, tools: Mapping[str, Record
     return platform
 
 
-def revoke_place(grant: Record, platform: str | None) -> str:
-    """The settings.where(...) place to revoke ``grant`` at."""
+def revoke_procedure(grant: Record, platform: str | None) -> str | None:
+    """The procedure that revokes ``grant`` (None on a platform the procedures do not cover)."""
     kind = grant["grant_kind"]
     if kind == "mws_developer":
-        return "revoke_mws"
+        return "A7"
     if kind == "api_key_shared":
         # A shared key cannot be taken back, only replaced: re-issue it where it was issued.
-        return _ROTATE_PLACE_BY_PLATFORM.get(platform or "", "lwa_client_secret")
+        return _ROTATE_PROCEDURE_BY_PLATFORM.get(platform or "", "A3")
     person = kind in ("user", "partner") or (kind is None and grant["grantee_type"] in PEOPLE)
     if platform == "rakuten":
-        return "revoke_user_rakuten" if person else "revoke_rakuten"
+        return "R6" if person else "R5"
     if platform == "yahoo":
-        return "revoke_user_yahoo" if person else "revoke_yahoo"
+        return "Y4" if person else "Y3"
     if platform == "other":
-        return "other"
+        return None
     # Amazon, or not known: developer and MWS grants are Amazon's (the domain's default).
-    return "revoke_user_amazon" if person else "revoke_amazon"
+    return "A8" if person else "A5"
 
 
 def grantee_label(grant: Record) -> Text:
@@ -139,8 +124,9 @@ def _active_grants(ctx: RuleContext) -> list[Record]:
     )
 
 
-def _where(ctx: RuleContext, grant: Record, tools: Mapping[str, Record]) -> Text:
-    return ctx.settings.where(revoke_place(grant, grant_platform(grant, ctx.register, tools)))
+def _revoke(ctx: RuleContext, grant: Record, tools: Mapping[str, Record]) -> dict[str, object]:
+    """The procedure (or the generic screen) of the grant's revocation, as finding params."""
+    return procedure_params(revoke_procedure(grant, grant_platform(grant, ctx.register, tools)))
 
 
 # --- rules ---------------------------------------------------------------------------------
@@ -151,7 +137,6 @@ def _where(ctx: RuleContext, grant: Record, tools: Mapping[str, Record]) -> Text
     Severity.ERROR,
     sheets=("grants", "tools"),
     columns={"grants": ("tool_id",), "tools": ("tool_id", "status")},
-    params=_REVOKE_PLACES + _ROTATE_PLACES,
     why={
         "ja": "ツールを解約しても、提供元のアクセスは終わりません。権限を取り消すまで、提供元は店舗のデータを見られます。",
         "en": "Cancelling the contract does not end the vendor's access; only revoking the grant does.",
@@ -165,15 +150,12 @@ def _where(ctx: RuleContext, grant: Record, tools: Mapping[str, Record]) -> Text
         "customers).",
     },
     action={
-        "ja": "すぐに取り消してください。手順: {where}取り消したら{cell}に取消日を記入してください。",
-        "en": "Revoke it now: {where} Then enter the revocation date in {cell}.",
+        "ja": "すぐに{screen}で取り消し、{cell}に取消日を記入してください。{procedure}",
+        "en": "Revoke it now in {screen} and enter the revocation date in {cell}. {procedure}",
     },
 )
 def grant_to_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
-    """An active grant to a tool that is cancelled (状態 解約, or 解約日 on or before as_of).
-
-    Why: cancelling the contract does not end the vendor's access; the grant does.
-    """
+    """An active grant to a tool that is cancelled (状態 解約, or 解約日 on or before as_of)."""
     tools = tools_by_id(ctx.register)
     cancelled_by_id = cancelled_tools(ctx)
     for grant in _active_grants(ctx):
@@ -205,7 +187,7 @@ def grant_to_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
             cancelled=cancelled,
             grantee=grantee_label(grant),
             grant_kind=grant_kind_name(grant),
-            where=_where(ctx, grant, tools),
+            **_revoke(ctx, grant, tools),
         )
 
 
@@ -214,7 +196,6 @@ def grant_to_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
     Severity.WARNING,
     sheets=("grants", "tools"),
     columns={"grants": ("grantee_type",), "tools": ("tool_id",)},
-    params=_REVOKE_PLACES + _ROTATE_PLACES,
     why={
         "ja": "どのツールの権限か分からないと、ツールを解約したときに取り消し漏れに気づけず(GRT001)、権限だけが残ります。",
         "en": "Without the tool, nobody notices when it is cancelled (GRT001), and the grant outlives it.",
@@ -227,17 +208,13 @@ def grant_to_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
         "due when it is cancelled will be missed.",
     },
     action={
-        "ja": "{cell}にツールシートのツールIDを記入してください(ツールがシートになければ行を追加してください)。"
-        "もう使っていないツールなら、権限を取り消してください。手順: {where}",
-        "en": "Enter the tool's id from the tools sheet in {cell} (add the tool there if it is "
-        "missing). If the tool is no longer used, revoke the grant: {where}",
+        "ja": "{cell}にツールIDを記入してください(なければツールシートに追加)。使っていないツールなら{screen}で取り消します。{procedure}",
+        "en": "Enter the tool's id in {cell} (add the tool to the tools sheet if missing). If "
+        "it is no longer used, revoke it in {screen}. {procedure}",
     },
 )
 def grant_to_unknown_tool(ctx: RuleContext) -> Iterator[Finding]:
-    """An active grant to a tool (付与先種別 ツール) whose ツールID is blank or not in ツール.
-
-    Why: GRT001 cannot see when that tool is cancelled, so the grant could outlive it.
-    """
+    """An active grant to a tool (付与先種別 ツール) whose ツールID is blank or not in ツール."""
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):
         if grant["grantee_type"] != "tool":
@@ -258,7 +235,7 @@ def grant_to_unknown_tool(ctx: RuleContext) -> Iterator[Finding]:
             grantee=grantee_label(grant),
             grant_kind=grant_kind_name(grant),
             problem=problem,
-            where=_where(ctx, grant, tools),
+            **_revoke(ctx, grant, tools),
         )
 
 
@@ -267,7 +244,6 @@ def grant_to_unknown_tool(ctx: RuleContext) -> Iterator[Finding]:
     Severity.WARNING,
     sheets=("grants", "tools"),
     columns={"grants": ("grant_kind", "tool_id"), "tools": ("tool_id", "purpose")},
-    params=_REVOKE_PLACES,
     why={
         "ja": "価格差リサーチのツールが読むのは、公開されている市場データだけです。売上・在庫・顧客のデータへのアクセスは必要以上で、不要な権限はそれだけ情報漏えいの入口になります。",
         "en": "A price-research tool reads public market data only; access to sales, stock and customers is more than it needs, and every unneeded grant is a way for data to leak.",
@@ -280,18 +256,13 @@ def grant_to_unknown_tool(ctx: RuleContext) -> Iterator[Finding]:
         "{grantee} holds a {grant_kind} to the store's data.",
     },
     action={
-        "ja": "店舗のデータが本当に必要か提供元に確認し、不要なら取り消してください。手順: {where}"
-        "取り消したら{cell}に取消日を記入してください。",
-        "en": "Ask the vendor whether the tool really needs the store's data; if not, revoke "
-        "it: {where} Then enter the revocation date in {cell}.",
+        "ja": "店舗のデータが必要か提供元に確かめ、不要なら{screen}で取り消して{cell}に取消日を記入してください。{procedure}",
+        "en": "Ask the vendor whether the tool needs the store's data; if not, revoke it in "
+        "{screen} and enter the date in {cell}. {procedure}",
     },
 )
 def developer_grant_not_needed(ctx: RuleContext) -> Iterator[Finding]:
-    """An active developer grant to a tool whose 用途 is 価格差リサーチ (price_research).
-
-    Why: such a tool reads public market data only; access to sales, stock and customers
-    is more than it needs, and every unneeded grant is a way for data to leak.
-    """
+    """An active developer grant to a tool whose 用途 is 価格差リサーチ (price_research)."""
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):
         if grant["grant_kind"] != "developer":
@@ -305,7 +276,7 @@ def developer_grant_not_needed(ctx: RuleContext) -> Iterator[Finding]:
             tool=tool_label(grant["tool_id"], tools),
             grantee=grantee_label(grant),
             grant_kind=grant_kind_name(grant),
-            where=_where(ctx, grant, tools),
+            **_revoke(ctx, grant, tools),
         )
 
 
@@ -314,7 +285,6 @@ def developer_grant_not_needed(ctx: RuleContext) -> Iterator[Finding]:
     Severity.ERROR,
     sheets=("grants",),
     columns={"grants": ("grantee_type", "engagement_ends_on")},
-    params=_REVOKE_PLACES + _ROTATE_PLACES,
     why={
         "ja": "契約が終わった外注先や退職した社員も、モールでアクセスを外すまで店舗のデータを見られます。",
         "en": "A former contractor or employee keeps seeing the store's data until the access is removed on the platform.",
@@ -327,16 +297,13 @@ def developer_grant_not_needed(ctx: RuleContext) -> Iterator[Finding]:
         "their {grant_kind} is still in place.",
     },
     action={
-        "ja": "すぐにアクセスを外してください。手順: {where}外したら{cell}に取消日を記入してください。",
-        "en": "Remove the access now: {where} Then enter the revocation date in {cell}.",
+        "ja": "すぐに{screen}でアクセスを外し、{cell}に取消日を記入してください。{procedure}",
+        "en": "Remove the access now in {screen} and enter the revocation date in {cell}. "
+        "{procedure}",
     },
 )
 def access_after_engagement(ctx: RuleContext) -> Iterator[Finding]:
-    """An active grant to a contractor (外注) or staff member whose 契約終了日 is on or before as_of.
-
-    Why: a former contractor or employee keeps seeing the store's data until the access
-    is removed on the platform.
-    """
+    """An active grant to a contractor (外注) or staff member whose 契約終了日 is on or before as_of."""
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):
         ends_on: date | None = grant["engagement_ends_on"]
@@ -348,10 +315,9 @@ def access_after_engagement(ctx: RuleContext) -> Iterator[Finding]:
             due=ends_on,
             grantee=grantee_label(grant),
             ends_on=ends_on,
-            days_since=(ctx.as_of - ends_on).days,
             since=day_count((ctx.as_of - ends_on).days),
             grant_kind=grant_kind_name(grant),
-            where=_where(ctx, grant, tools),
+            **_revoke(ctx, grant, tools),
         )
 
 
@@ -360,7 +326,7 @@ def access_after_engagement(ctx: RuleContext) -> Iterator[Finding]:
     Severity.ERROR,
     sheets=("grants",),
     columns={"grants": ("grant_kind",)},
-    params=("mws_shutdown", "where.revoke_mws"),
+    params=("mws_shutdown",),
     why={
         "ja": "MWSはすでに終了しています。残っている権限は誰も見ていない古いアクセスで、台帳もツールが実際に使っているものを表していません。",
         "en": "MWS is gone: a grant still standing is stale access nobody watches, and the register no longer says what the tool really uses.",
@@ -372,18 +338,14 @@ def access_after_engagement(ctx: RuleContext) -> Iterator[Finding]:
         "down on {mws_shutdown}.",
     },
     action={
-        "ja": "取り消してください。手順: {where}取り消したら{cell}に取消日を記入してください。"
-        "まだ必要な連携は、SP-APIのアプリ認可に切り替えてください。",
-        "en": "Revoke it: {where} Then enter the revocation date in {cell}. Move any "
-        "integration still needed to an SP-API app authorization.",
+        "ja": "{screen}で取り消して{cell}に取消日を記入し、必要な連携はSP-APIに切り替えてください。{procedure}",
+        "en": "Revoke it in {screen}, enter the date in {cell}, and move what is still needed "
+        "to SP-API. {procedure}",
     },
 )
 def mws_grant_active(ctx: RuleContext) -> Iterator[Finding]:
-    """An active grant of kind MWS開発者権限 (mws_developer).
-
-    Why: MWS is gone (the rules file's mws_shutdown); a grant still standing is stale access
-    nobody watches, and the register no longer says what the tool really uses.
-    """
+    """An active grant of kind MWS開発者権限 (mws_developer); MWS is gone (the rules file's
+    mws_shutdown)."""
     for grant in _active_grants(ctx):
         if grant["grant_kind"] != "mws_developer":
             continue
@@ -393,7 +355,7 @@ def mws_grant_active(ctx: RuleContext) -> Iterator[Finding]:
             due=ctx.settings.mws_shutdown,
             grantee=grantee_label(grant),
             mws_shutdown=ctx.settings.mws_shutdown,
-            where=ctx.settings.where("revoke_mws"),
+            procedure="A7",
         )
 
 
@@ -402,7 +364,6 @@ def mws_grant_active(ctx: RuleContext) -> Iterator[Finding]:
     Severity.ERROR,
     sheets=("grants",),
     columns={"grants": ("grant_kind", "grantee_type")},
-    params=_ROTATE_PLACES,
     why={
         "ja": "外注先(クラウドソーシングの依頼先など)に渡したキーは、漏えいの元になります。渡したキーは取り戻せず、使えなくするしかありません。新しいキーを発行しても、古いキーは有効期限まで使えます。",
         "en": "Keys handed to freelancers (e.g. through crowd-work sites) are how keys leak; a key cannot be taken back, only made unusable. Issuing a new key does not do that: the old one works until its own expiry.",
@@ -415,20 +376,17 @@ def mws_grant_active(ctx: RuleContext) -> Iterator[Finding]:
         "leak and customer data escapes.",
     },
     action={
-        "ja": "共有をやめ、共有したキーを使えない状態にしてください。手順: {where}"
-        "作業にアクセスが必要なら、その人専用の権限を与えてください(Amazonでは認定パートナー)。"
-        "済んだら{cell}に取消日を記入してください。",
-        "en": "Stop sharing and make the shared key unusable: {where} If the work needs "
-        "access, give the person access of their own (on Amazon, as an authorized partner). "
-        "Then enter the revocation date in {cell}.",
+        "ja": "共有をやめて{screen}で共有したキーを使えなくし、{cell}に取消日を記入してください。"
+        "作業に要るなら本人専用の権限を。{procedure}",
+        "en": "Stop sharing, make the key unusable in {screen} and enter the date in {cell}; "
+        "give the person access of their own if needed. {procedure}",
     },
 )
 def key_shared_with_contractor(ctx: RuleContext) -> Iterator[Finding]:
     """An active grant of kind APIキー共有 (api_key_shared) to a contractor (外注).
 
-    Why: keys handed to freelancers (crowd-work sites) are how keys leak; a key cannot be
-    taken back, only made unusable. Issuing a new Rakuten key does not do that: the old one
-    works until its own expiry, so the action points to stopping it (revision 2).
+    Issuing a new Rakuten key does not make the shared one unusable (the old one works
+    until its own expiry), so the action points to stopping it (revision 2).
     """
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):
@@ -438,7 +396,7 @@ def key_shared_with_contractor(ctx: RuleContext) -> Iterator[Finding]:
             grant,
             revoked_cell(grant),
             grantee=grantee_label(grant),
-            where=_where(ctx, grant, tools),
+            **_revoke(ctx, grant, tools),
         )
 
 
@@ -447,7 +405,6 @@ def key_shared_with_contractor(ctx: RuleContext) -> Iterator[Finding]:
     Severity.ERROR,
     sheets=("keys", "tools"),
     columns={"keys": ("tool_id",), "tools": ("tool_id", "status")},
-    params=_STOP_PLACES,
     why={
         "ja": "キーやアプリの承認は、ツールを解約しても自動では止まりません。有効なあいだは提供元がデータにアクセスできるため、更新ではなく停止が必要です。",
         "en": "A key or app approval outlives the contract: while it works the vendor keeps access, so it must be stopped, not renewed.",
@@ -463,18 +420,14 @@ def key_shared_with_contractor(ctx: RuleContext) -> Iterator[Finding]:
         "the vendor can still reach the store's data with it.",
     },
     action={
-        "ja": "キー(アプリの承認・認可)を止めてください(担当: {owner})。手順: {where}"
-        "止めたら{cell}の状態を「停止」にしてください。",
-        "en": "Stop the key (reject or stop the app's access, revoke the authorization) "
-        "(owner: {owner}). How: {where} Then set its status in {cell} to retired.",
+        "ja": "{screen}でキー(アプリの承認・認可)を止め、{cell}を「停止」にしてください。{procedure}",
+        "en": "Stop the key (the app's access or authorization) in {screen} and set {cell} to "
+        "retired. {procedure}",
     },
 )
 def key_of_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
     """A key not retired, registered in (ツールID) a cancelled tool (状態 解約, or 解約日 on or
-    before as_of).
-
-    Why: a key or app approval outlives the contract; telling the team to renew it would
-    be wrong (no RNW finding is raised for it), and while it works the vendor keeps access.
+    before as_of). No RNW finding is raised for such a key: it is to be stopped, not renewed.
     """
     tools = tools_by_id(ctx.register)
     cancelled_by_id = cancelled_tools(ctx)
@@ -493,7 +446,7 @@ def key_of_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
                 "ja": f"{cancelled_on.isoformat()}に解約されています",
                 "en": f"was cancelled on {cancelled_on.isoformat()}",
             }
-        place = _STOP_PLACE_BY_KIND.get(key["kind"] or "", "other")
+        procedure = _STOP_PROCEDURE_BY_KIND.get(key["kind"] or "")
         yield ctx.finding(
             key,
             "status" if key.sheet.has_column("status") else "tool_id",
@@ -501,8 +454,7 @@ def key_of_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
             subject=key_subject(key, tools),
             tool=tool_label(key["tool_id"], tools),
             cancelled=cancelled,
-            where=ctx.settings.where(place),
-            owner=owner_name(key),
+            **procedure_params(procedure),
         )
 
 
@@ -511,7 +463,6 @@ def key_of_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
     Severity.WARNING,
     sheets=("grants",),
     columns={"grants": ("grantee_type", "engagement_ends_on")},
-    params=_REVOKE_PLACES,
     why={
         "ja": "契約終了日が書かれていないと、外注先の契約が終わってもアクセスを外す時期に誰も気づけません(GRT004で確認できません)。",
         "en": "Without an end date nobody notices when the contractor's access should end (GRT004 cannot see it).",
@@ -524,17 +475,14 @@ def key_of_cancelled_tool(ctx: RuleContext) -> Iterator[Finding]:
         "nobody notices when the access should end.",
     },
     action={
-        "ja": "外注先との契約の終了日を確認して{cell}に記入してください。もう契約が終わっているなら、"
-        "アクセスを外してください。手順: {where}",
-        "en": "Find the end date of the engagement and enter it in {cell}. If it has already "
-        "ended, remove the access: {where}",
+        "ja": "契約の終了日を確かめて{cell}に記入してください。終わっていれば{screen}でアクセスを外します。{procedure}",
+        "en": "Enter the engagement's end date in {cell}. If it has ended, remove the access "
+        "in {screen}. {procedure}",
     },
 )
 def contractor_without_end_date(ctx: RuleContext) -> Iterator[Finding]:
-    """An active grant to a contractor (外注) whose 契約終了日 is blank.
-
-    Why: GRT004 can only see an ended engagement when its date is written down.
-    """
+    """An active grant to a contractor (外注) whose 契約終了日 is blank (GRT004 can only see
+    an ended engagement when its date is written down)."""
     tools = tools_by_id(ctx.register)
     for grant in _active_grants(ctx):
         if grant["grantee_type"] != "contractor" or grant["engagement_ends_on"] is not None:
@@ -544,7 +492,7 @@ def contractor_without_end_date(ctx: RuleContext) -> Iterator[Finding]:
             "engagement_ends_on",
             grantee=grantee_label(grant),
             grant_kind=grant_kind_name(grant),
-            where=_where(ctx, grant, tools),
+            **_revoke(ctx, grant, tools),
         )
 
 
@@ -559,7 +507,6 @@ def _amazon_store(ctx: RuleContext, grant: Record) -> Record | None:
     Severity.WARNING,
     sheets=("grants", "stores"),
     columns={"grants": ("grant_kind", "store"), "stores": ("store", "platform", "plan")},
-    params=("where.revoke_user_amazon", "where.support_amazon"),
     why={
         "ja": "Amazonのユーザー権限は大口出品の店舗でしか使えません。小口出品の店舗で「ユーザー権限」があるのは、出品者本人のログイン情報を共有している状態です。",
         "en": "Amazon offers user permissions to Professional sellers only; a user on an Individual store means someone signs in with the owner's login.",
@@ -573,19 +520,13 @@ def _amazon_store(ctx: RuleContext, grant: Record) -> Record | None:
         "login is probably being shared.",
     },
     action={
-        "ja": "ログイン情報の共有をやめ、パスワードを変更してください。その人に作業を任せるなら、"
-        "大口出品に切り替えてから専用のアクセスを与えます。共有をやめたら、この行に取消日を記入してください。",
-        "en": "Stop sharing the login and change the password. To let the person work on the "
-        "account, switch to the Professional plan and give them access of their own. Once the "
-        "sharing has stopped, enter the revocation date on this row.",
+        "ja": "ログインの共有をやめてパスワードを変え、この行に取消日を記入してください。任せるなら大口出品にして専用のアクセスを。",
+        "en": "Stop sharing the login, change the password and enter the revocation date here. "
+        "To delegate, move to the Professional plan first.",
     },
 )
 def user_grant_on_individual_plan(ctx: RuleContext) -> Iterator[Finding]:
-    """An active user grant (ユーザー権限) on an Amazon store whose 出品プラン is 小口.
-
-    Why: Amazon offers user permissions to Professional (大口) sellers only; a "user" on an
-    Individual store means someone signs in with the owner's login.
-    """
+    """An active user grant (ユーザー権限) on an Amazon store whose 出品プラン is 小口."""
     for grant in _active_grants(ctx):
         if grant["grant_kind"] != "user":
             continue
@@ -605,35 +546,32 @@ def user_grant_on_individual_plan(ctx: RuleContext) -> Iterator[Finding]:
     Severity.WARNING,
     sheets=("grants", "stores"),
     columns={"grants": ("grant_kind", "grantee_type", "store"), "stores": ("store", "platform")},
-    params=("where.partner_amazon",),
+    params=("amazon_partner_required_since", "amazon_partner_invitation_days"),
     why={
-        "ja": "2025年4月10日から、Amazonでは外部の委託先を「ユーザー権限」ではなく認定パートナーとして追加する必要があります。",
-        "en": "Since 2025-04-10 Amazon requires outside contractors and service providers to be added as authorized partners, not as users.",
+        "ja": "Amazonでは、外部の委託先を「ユーザー権限」ではなく認定パートナーとして追加する決まりです。ユーザー権限のままでは規約に沿わず、外注先のアクセスを個別に管理できません。",
+        "en": "Amazon requires outside contractors and service providers to be added as authorized partners, not as users; a user permission is out of policy.",
     },
     title={
         "ja": "外注先にAmazonのユーザー権限",
         "en": "Amazon user permission given to a contractor",
     },
     message={
-        "ja": "{store}(Amazon)で、{grantee}にユーザー権限を与えています。2025年4月10日から、"
-        "外注先は認定パートナーとして追加する決まりで、ユーザー権限のままでは規約に沿っていません。",
-        "en": "At {store} (Amazon), {grantee} holds a user permission. Since 2025-04-10 "
-        "outside contractors must be added as authorized partners, so a user permission is "
-        "out of policy.",
+        "ja": "{store}(Amazon)で、{grantee}にユーザー権限を与えています。{since}から、"
+        "外注先は認定パートナーとして追加する決まりです。",
+        "en": "At {store} (Amazon), {grantee} holds a user permission. Since {since} outside "
+        "contractors must be added as authorized partners.",
     },
     action={
-        "ja": "認定パートナーに切り替えてください。手順: {where}切り替えたら、この行の{cell}を"
-        "「認定パートナー」にしてください。",
-        "en": "Move them to authorized-partner access: {where} Then set {cell} on this row to "
-        "partner.",
+        "ja": "{screen}から招待して認定パートナーに切り替え、{cell}を「認定パートナー」にしてください。{procedure}",
+        "en": "Invite them as an authorized partner from {screen}, then set {cell} to partner. "
+        "{procedure}",
     },
 )
 def contractor_user_grant_on_amazon(ctx: RuleContext) -> Iterator[Finding]:
     """An active user grant (ユーザー権限) to a contractor (外注) on an Amazon store.
 
-    Not raised when the store, or its platform, is unknown.
-    Why: since 2025-04-10 Amazon requires outside contractors and service providers to be
-    authorized partners (Solution Provider Portal), not secondary users.
+    Not raised when the store, or its platform, is unknown; the date the rule holds from is
+    the rules file's amazon_partner_required_since.
     """
     for grant in _active_grants(ctx):
         if grant["grant_kind"] != "user" or grant["grantee_type"] != "contractor":
@@ -646,5 +584,6 @@ def contractor_user_grant_on_amazon(ctx: RuleContext) -> Iterator[Finding]:
             "grant_kind",
             store=store["store"],
             grantee=grantee_label(grant),
-            where=ctx.settings.where("partner_amazon"),
+            since=ctx.settings.amazon_partner_required_since,
+            procedure="A9",
         )

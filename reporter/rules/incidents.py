@@ -3,9 +3,11 @@
 Amazon's 「要ご対応:出品キャンセルのご連絡」 cancels one listing and warns that
 more complaints can close the account. These rules read the open notices of
 kind listing_cancelled (INC008 reads closed ones too; INC010 reads open notices of
-the other kinds) and say what is still to do, by when (received_on + the reply window), what is missing, and which
-support channels the store's selling plan allows. Windows, formats and texts
-come from :class:`~reporter.platform.Settings`.
+the other kinds) and say what is still to do, by when (received_on + the reply
+window), what is missing, and which support channels the store's selling plan
+allows. Windows and formats come from :class:`~reporter.platform.Settings`; the
+full steps of an answer or an appeal, and of asking seller support, are the
+procedures A10-A13 (reporter/procedures.toml), said once.
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ REASON_NAMES: dict[str, Text] = {
     "other": {"ja": "その他", "en": "other"},
 }
 
-# The Settings values every follow-up's action draws on, for `reporter rules`.
-_REPLY_PARAMS = ("reply_days", "where.reply_amazon")
-_SUPPORT_PARAMS = ("support_channels", "support_evidence", "where.support_amazon")
+# The Settings values every follow-up draws on, for `reporter rules`.
+_REPLY_PARAMS = ("reply_days",)
+_SUPPORT_PARAMS = ("support_channels",)
+# The procedures: answer a notice; appeal with invoices; appeal with cause and prevention;
+# ask seller support (listed with each of the other three).
+ANSWER, INVOICE_APPEAL, CAUSE_APPEAL, SUPPORT = "A10", "A11", "A12", "A13"
 
 
 # --- what a notice is ---------------------------------------------------------------------
@@ -165,65 +170,39 @@ def reason_name(notice: Record) -> Text:
 
 
 def support_text(register: Register, settings: Settings, notice: Record) -> Text:
-    """Which support channels the store's plan allows, and what to gather before asking."""
+    """One short sentence: the seller-support channels the store's plan allows.
+
+    What to gather and where to ask are procedure A13's, said once.
+    """
     plan = store_plan(register, notice["store"])
-    channels = settings.support_channels(plan)
-    where = settings.where("support_amazon")
-    evidence = settings.support_evidence
     known_plan = settings.plans.get(plan) if plan is not None else None
-    if known_plan is not None:
-        store = notice["store"]
-        allows_ja = f"{store}は{known_plan.label['ja']}なので、使える窓口は{channels['ja']}"
-        allows_en = f"{store} is on the {known_plan.label['en']}, so it may use {channels['en']}"
-    else:
-        allows_ja = f"店舗の出品プランが台帳にないため、プラン別の窓口: {channels['ja']}"
-        allows_en = (
-            f"the register does not give the store's selling plan; by plan: {channels['en']}"
-        )
+    if known_plan is None:
+        return {
+            "ja": f"相談窓口は出品プランで異なります(手順 {SUPPORT})。",
+            "en": f"Seller support channels depend on the selling plan (procedure {SUPPORT}).",
+        }
+    store = notice["store"]
+    channels = known_plan.channels
     return {
-        "ja": f"出品者サポートに相談する場合({where['ja']}): {allows_ja}。{evidence['ja']}",
-        "en": f"To ask seller support ({where['en']}): {allows_en}. {evidence['en']}",
+        "ja": f"相談窓口: {store}は{known_plan.label['ja']}で{channels['ja']}(手順 {SUPPORT})。",
+        "en": f"Seller support: {store} is on the {known_plan.label['en']}: {channels['en']} "
+        f"(procedure {SUPPORT}).",
     }
 
 
-def reply_advice(notice: Record) -> Text:
-    """What the answer should say, by whether the notice offers relisting."""
+def answer_step(notice: Record) -> Text:
+    """What the answer says, by whether the notice offers relisting."""
     if not notice["relist_offered"]:
-        return {
-            "ja": "再出品の案内がない通知なので、お詫びとともにこのASINの販売をやめることを伝え、"
-            "実際に販売を止めて、方針を「取扱中止」にしてください。",
-            "en": "The notice does not offer relisting: answer with an apology, stop selling "
-            "this ASIN and set the decision to discontinue.",
-        }
+        return {"ja": "お詫びと販売中止を伝え", "en": "apologise and say you stop selling it"}
     return {
-        "ja": "再出品の案内がある通知です。取扱中止にする場合は、お詫びとともに販売を止めることを伝えます"
-        "(再出品したASINに再び苦情が来るとアカウント停止のおそれがあるため、取扱中止のほうが安全です)。"
-        "再出品する場合は、必要な書類や説明をそろえて申し立てます。",
-        "en": "The notice offers relisting. To discontinue, answer with an apology and stop "
-        "selling (the safer choice: another complaint on a relisted ASIN can get the account "
-        "suspended). To relist, appeal with the documents or explanation required.",
+        "ja": "再出品か取扱中止かを決めて回答し",
+        "en": "answer with your decision (relist, or the safer discontinue)",
     }
 
 
-def documents_needed(notice: Record, settings: Settings) -> Text:
-    """What a relisting application for this notice must contain."""
-    formats = ", ".join(settings.document_formats)
-    if notice["reason"] == "authenticity":
-        window, _ = invoice_window(notice, settings)
-        return {
-            "ja": f"受信日の{window}日前から受信日までに発行された仕入れの請求書・領収書・注文書"
-            f"(見積書・プロフォーマインボイスは不可、価格は隠してもかまいません)と、仕入先の連絡先"
-            f"(名称・電話番号・住所・WebサイトのURL)を、{formats}のファイルで",
-            "en": f"the supplier's invoice, receipt or order form issued within the {window} days "
-            f"up to the notice (no quotes or pro formas; prices may be hidden) and the "
-            f"supplier's contact details (name, phone, address, web URL), as {formats} files",
-        }
-    # Wrong-item and condition complaints ask for a written explanation, not for files.
-    return {
-        "ja": "原因の説明と、直すため・再発を防ぐために行ったことの説明(申し立ての本文に書きます)を",
-        "en": "an explanation of the cause and of the steps taken to fix it and prevent it "
-        "happening again (written in the appeal itself)",
-    }
+def documents_procedure(notice: Record) -> str:
+    """The appeal procedure a relisting of ``notice`` follows: invoices, or cause and prevention."""
+    return INVOICE_APPEAL if notice["reason"] == "authenticity" else CAUSE_APPEAL
 
 
 def _relist_notices(ctx: RuleContext) -> Iterator[Record]:
@@ -248,20 +227,17 @@ def _relist_notices(ctx: RuleContext) -> Iterator[Record]:
     title={"ja": "通知に未対応(期限切れ)", "en": "Notice not answered in time"},
     message={
         "ja": "{subject}にまだ対応していません。対応期限の{due}(受信日から{reply_days}日)を"
-        "{overdue}過ぎています。",
+        "{overdue}過ぎています。{support}",
         "en": "{subject} has not been answered. The reply was due on {due} (received + "
-        "{reply_days} days), {overdue} ago.",
+        "{reply_days} days), {overdue} ago. {support}",
     },
     action={
-        "ja": "すぐに対応してください。手順: {where}{advice}対応したら{cell}に返信日を記入してください。{support}",
-        "en": "Reply now: {where} {advice} Then enter the reply date in {cell}. {support}",
+        "ja": "すぐに{screen}で{answer}、{cell}に返信日を記入してください。{procedure}",
+        "en": "Now, in {screen}: {answer}; then enter the reply date in {cell}. {procedure}",
     },
 )
 def notice_reply_overdue(ctx: RuleContext) -> Iterator[Finding]:
-    """An open listing cancellation with no 返信日 whose reply window has passed.
-
-    Why: an unanswered notice counts against the account; further complaints can close it.
-    """
+    """An open listing cancellation with no 返信日 whose reply window has passed."""
     for notice in open_listing_cancellations(ctx):
         if notice["replied_on"] is not None:
             continue
@@ -276,9 +252,9 @@ def notice_reply_overdue(ctx: RuleContext) -> Iterator[Finding]:
             reply_days=ctx.settings.reply_days,
             days_overdue=(ctx.as_of - due).days,
             overdue=day_count((ctx.as_of - due).days),
-            where=ctx.settings.where("reply_amazon"),
-            advice=reply_advice(notice),
+            answer=answer_step(notice),
             support=support_text(ctx.register, ctx.settings, notice),
+            procedure=ANSWER,
         )
 
 
@@ -299,15 +275,14 @@ def notice_reply_overdue(ctx: RuleContext) -> Iterator[Finding]:
         "{reply_days} days); {days_left_text}",
     },
     action={
-        "ja": "{due}までに対応してください。手順: {where}{advice}対応したら{cell}に返信日を記入してください。",
-        "en": "Reply by {due}: {where} {advice} Then enter the reply date in {cell}.",
+        "ja": "{due}までに{screen}で{answer}、{cell}に返信日を記入してください。{procedure}",
+        "en": "By {due}, in {screen}: {answer}; then enter the reply date in {cell}. {procedure}",
     },
 )
 def notice_reply_pending(ctx: RuleContext) -> Iterator[Finding]:
     """An open listing cancellation with no 返信日, still within the reply window.
 
     Both ends included: the last day of the window is still "within".
-    Why: the window is short; this is the reminder before it becomes INC001.
     """
     for notice in open_listing_cancellations(ctx):
         due = reply_deadline(notice, ctx.settings)
@@ -327,8 +302,8 @@ def notice_reply_pending(ctx: RuleContext) -> Iterator[Finding]:
             reply_days=ctx.settings.reply_days,
             days_left=days_left,
             days_left_text=days_left_text,
-            where=ctx.settings.where("reply_amazon"),
-            advice=reply_advice(notice),
+            answer=answer_step(notice),
+            procedure=ANSWER,
         )
 
 
@@ -348,20 +323,13 @@ def notice_reply_pending(ctx: RuleContext) -> Iterator[Finding]:
         "en": "{subject} does not offer relisting, yet the decision is to relist.",
     },
     action={
-        "ja": "案内のない通知では再出品できません。お詫びとともに販売を止めることを伝えてこのASINの販売を止め、"
-        "{cell}を「取扱中止」にしてください(対応期限は{due})。手順: {where}通知に再出品の案内があった場合は、"
-        "「再出品の案内」を「はい」に直してください。",
-        "en": "A notice without a relisting offer cannot be appealed by relisting: reply with an "
-        "apology, stop selling the ASIN and set {cell} to discontinue (reply due {due}). How to "
-        "reply: {where} If the notice does offer relisting, set 'relist offered' to yes.",
+        "ja": "{due}までに{screen}でお詫びと販売中止を伝えてASINの販売を止め、{cell}を「取扱中止」にしてください。{procedure}",
+        "en": "By {due}, apologise in {screen}, stop selling the ASIN and set {cell} to "
+        "discontinue. {procedure}",
     },
 )
 def relist_not_offered(ctx: RuleContext) -> Iterator[Finding]:
-    """An open listing cancellation decided relist although 再出品の案内 is no or blank.
-
-    Why: the notice that does not mention relisting asks for an apology and an end to
-    selling the ASIN; relisting it regardless invites the next, account-level, complaint.
-    """
+    """An open listing cancellation decided relist although 再出品の案内 is no or blank."""
     for notice in _relist_notices(ctx):
         if notice["relist_offered"]:
             continue
@@ -370,7 +338,7 @@ def relist_not_offered(ctx: RuleContext) -> Iterator[Finding]:
             "decision",
             due=reply_deadline(notice, ctx.settings),
             subject=notice_subject(notice),
-            where=ctx.settings.where("reply_amazon"),
+            procedure=ANSWER,
         )
 
 
@@ -386,21 +354,15 @@ def relist_not_offered(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "請求書の発行日が期間外・未記入", "en": "Invoice missing or outside its window"},
     message={
-        "ja": "{subject}は真贋の苦情で、再出品を申請する方針です。しかし、{problem}"
-        "認められるのは{earliest}から{received}までに発行された書類です(受信日の{window}日前から。{window_source})。",
-        "en": "{subject} is an authenticity complaint decided relist, but {problem} Only "
-        "documents issued from {earliest} to {received} are accepted ({window} days before the "
-        "notice: {window_source}).",
+        "ja": "{subject}: 真贋の苦情で再出品の方針ですが、{problem}"
+        "認められるのは{earliest}から{received}までの請求書です({window}日。{window_source})。{support}",
+        "en": "{subject}: an authenticity complaint decided relist, but {problem} Only invoices "
+        "dated {earliest} to {received} count ({window} days: {window_source}). {support}",
     },
     action={
-        "ja": "{earliest}から{received}までに発行され、その期間の販売数と合う仕入れの請求書・領収書・注文書"
-        "(見積書・プロフォーマインボイスは不可、価格は隠してもかまいません)を{formats}のファイルで用意し、"
-        "{cell}に発行日を記入して、対応期限の{due}までに申し立てで提出してください。手順: {where}"
-        "そろわない場合は、取扱中止に切り替えてください。{support}",
-        "en": "Get a supplier invoice, receipt or order form issued from {earliest} to "
-        "{received} that matches the sales in that period (no quotes or pro formas; prices "
-        "may be hidden) as {formats}, enter its date in {cell}, and submit it with the appeal "
-        "by {due}: {where} If there is none, discontinue instead. {support}",
+        "ja": "{earliest}〜{received}の仕入れの請求書(見積書・注文書は不可)を用意し、{cell}に発行日を記入して{due}までに申し立ててください。{procedure}",
+        "en": "Get the supplier's invoice dated {earliest} to {received} (no quotes or order "
+        "forms), enter its date in {cell} and appeal by {due}. {procedure}",
     },
 )
 def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
@@ -408,9 +370,6 @@ def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
     after received_on (revision 2).
 
     The window is the notice's own (書類期間(日)) when recorded, else the rules file's.
-    Why: Amazon accepts only invoices issued within the window before the notice, matching
-    the sales in that period; an older one, a missing one, or one dated after the notice
-    (it cannot cover the units already sold) gets the relisting application refused.
     """
     for notice in _relist_notices(ctx):
         received_on: date | None = notice["received_on"]
@@ -445,9 +404,8 @@ def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
             received=received_on,
             window=window,
             window_source=window_source,
-            formats=", ".join(ctx.settings.document_formats),
-            where=ctx.settings.where("reply_amazon"),
             support=support_text(ctx.register, ctx.settings, notice),
+            procedure=INVOICE_APPEAL,
         )
 
 
@@ -463,23 +421,18 @@ def invoice_missing_or_old(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "仕入先の連絡先がない", "en": "Supplier contact missing"},
     message={
-        "ja": "{subject}は真贋の苦情で、再出品を申請する方針です。しかし、仕入先の連絡先が空欄です。",
-        "en": "{subject} is an authenticity complaint decided relist, but the supplier's "
-        "contact details are blank.",
+        "ja": "{subject}: 真贋の苦情で再出品の方針ですが、仕入先の連絡先が空欄です。{support}",
+        "en": "{subject}: an authenticity complaint decided relist, but the supplier's "
+        "contact details are blank. {support}",
     },
     action={
-        "ja": "仕入先の名称・電話番号・住所・WebサイトのURLを{cell}に記入し、請求書と一緒に"
-        "対応期限の{due}までに申し立てで提出してください。手順: {where}{support}",
-        "en": "Enter the supplier's name, phone number, address and web URL in {cell}, and "
-        "submit them with the invoice in the appeal by {due}: {where} {support}",
+        "ja": "仕入先の名称・電話番号・住所・URLを{cell}に記入し、請求書と一緒に{due}までに申し立ててください。{procedure}",
+        "en": "Enter the supplier's name, phone, address and web URL in {cell} and send them "
+        "with the invoice in the appeal by {due}. {procedure}",
     },
 )
 def supplier_contact_missing(ctx: RuleContext) -> Iterator[Finding]:
-    """Authenticity, decided relist, 仕入先連絡先 blank.
-
-    Why: Amazon checks the supply chain; an application without the supplier's name,
-    phone, address and web URL is refused.
-    """
+    """Authenticity, decided relist, 仕入先連絡先 blank."""
     for notice in _relist_notices(ctx):
         if notice["reason"] != "authenticity" or notice["supplier_contact"] is not None:
             continue
@@ -488,8 +441,8 @@ def supplier_contact_missing(ctx: RuleContext) -> Iterator[Finding]:
             "supplier_contact",
             due=reply_deadline(notice, ctx.settings),
             subject=notice_subject(notice),
-            where=ctx.settings.where("reply_amazon"),
             support=support_text(ctx.register, ctx.settings, notice),
+            procedure=INVOICE_APPEAL,
         )
 
 
@@ -505,14 +458,13 @@ def supplier_contact_missing(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "提出書類がない・形式が違う", "en": "Documents missing or in the wrong format"},
     message={
-        "ja": "{subject}は再出品を申請する方針です。しかし、{problem}",
-        "en": "{subject} is decided relist, but {problem}",
+        "ja": "{subject}: 再出品の方針ですが、{problem}{support}",
+        "en": "{subject}: decided relist, but {problem} {support}",
     },
     action={
-        "ja": "{needed}用意し({fix})、{cell}にファイル名を記入して、対応期限の{due}までに"
-        "申し立てで提出してください。手順: {where}{support}",
-        "en": "Prepare {needed} ({fix}), list the file names in {cell}, and submit them with "
-        "the appeal by {due}: {where} {support}",
+        "ja": "{fix}、{cell}にファイル名を記入して{due}までに申し立てで提出してください。{procedure}",
+        "en": "{fix}, list the file names in {cell} and submit them with the appeal by {due}. "
+        "{procedure}",
     },
 )
 def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
@@ -520,9 +472,8 @@ def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
     complaint decided relist with 提出書類 blank.
 
     The allowed formats come from the rules file (document_formats), compared case-insensitively.
-    Why: Amazon accepts only those formats; a Word file gets the application refused, and an
-    authenticity appeal without the invoice has nothing to show. A wrong-item or condition
-    relist needs a written explanation, not files (revision 2): that is INC007's business.
+    A wrong-item or condition relist needs a written explanation, not files (revision 2):
+    that is INC007's business.
     """
     formats = ", ".join(ctx.settings.document_formats)
     for notice in _relist_notices(ctx):
@@ -531,7 +482,10 @@ def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if notice["documents"] is None:
             problem = {"ja": "提出書類が空欄です。", "en": "no documents are listed."}
-            fix = {"ja": "まだ提出していない書類", "en": "none are listed yet"}
+            fix = {
+                "ja": f"仕入れの請求書と仕入先の連絡先を{formats}で用意し",
+                "en": f"Prepare the supplier's invoice and contact details as {formats}",
+            }
         elif invalid:
             names = "、".join(invalid)
             problem = {
@@ -539,8 +493,8 @@ def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
                 "en": f"{', '.join(invalid)} is not in an accepted format ({formats}).",
             }
             fix = {
-                "ja": f"{names}はPDFなど使える形式で保存し直す",
-                "en": f"save {', '.join(invalid)} again as PDF or another accepted format",
+                "ja": f"{names}をPDFなど使える形式で保存し直し",
+                "en": f"Save {', '.join(invalid)} again as PDF or another accepted format",
             }
         else:
             continue
@@ -551,10 +505,9 @@ def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
             subject=notice_subject(notice),
             problem=problem,
             invalid=invalid,
-            needed=documents_needed(notice, ctx.settings),
             fix=fix,
-            where=ctx.settings.where("reply_amazon"),
             support=support_text(ctx.register, ctx.settings, notice),
+            procedure=documents_procedure(notice),
         )
 
 
@@ -570,25 +523,20 @@ def documents_missing_or_invalid(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "原因と再発防止策がない", "en": "Cause and prevention missing"},
     message={
-        "ja": "{subject}は理由が「{reason}」で、再出品を申請する方針です。しかし、原因と再発防止策が空欄です。",
-        "en": "{subject} ({reason}) is decided relist, but the cause and the steps taken to "
-        "prevent it are blank.",
+        "ja": "{subject}: 理由「{reason}」で再出品の方針ですが、原因と再発防止策が空欄です。{support}",
+        "en": "{subject} ({reason}): decided relist, but the cause and the steps taken to "
+        "prevent it are blank. {support}",
     },
     action={
-        "ja": "何が原因だったか、直すために何をしたか、再発を防ぐために何を変えたか"
-        "(例: 出荷前検品にチェックリストを追加)を{cell}に書き、対応期限の{due}までに"
-        "申し立ての本文で伝えてください。手順: {where}{support}",
-        "en": "Write in {cell} what caused it, what was done to fix it and what was changed to "
-        "prevent it (e.g. a checklist added to the pre-shipment inspection), and give it in "
-        "the appeal by {due}: {where} {support}",
+        "ja": "原因・直したこと・再発防止策を{cell}に書き、{due}までに{screen}の申し立ての本文で伝えてください。{procedure}",
+        "en": "Write the cause, the fix and the prevention in {cell}, and give them in the "
+        "appeal in {screen} by {due}. {procedure}",
     },
 )
 def cause_and_prevention_missing(ctx: RuleContext) -> Iterator[Finding]:
     """A reason other than authenticity, decided relist, 原因と再発防止 blank.
 
     A blank reason is DAT003's finding; without it the evidence needed is not known.
-    Why: for wrong-item and condition complaints, Amazon relists only on an explanation of
-    the cause and the prevention steps.
     """
     for notice in _relist_notices(ctx):
         reason = notice["reason"]
@@ -602,8 +550,8 @@ def cause_and_prevention_missing(ctx: RuleContext) -> Iterator[Finding]:
             due=reply_deadline(notice, ctx.settings),
             subject=notice_subject(notice),
             reason=reason_name(notice),
-            where=ctx.settings.where("reply_amazon"),
             support=support_text(ctx.register, ctx.settings, notice),
+            procedure=CAUSE_APPEAL,
         )
 
 
@@ -616,7 +564,6 @@ def cause_and_prevention_missing(ctx: RuleContext) -> Iterator[Finding]:
         "ja": "再出品したASINに再び苦情が来ると、アカウント停止のおそれがあります。取扱中止にしたASINに再び通知が来たときは、別のSKUやFBA在庫でまだ販売されています。",
         "en": "A relisted ASIN that draws another complaint can get the account suspended; a new notice for an ASIN the team decided to stop selling means another SKU or FBA stock still sells it.",
     },
-    params=("where.reply_amazon",),
     title={"ja": "同じASINへの繰り返しの苦情", "en": "Repeat complaint on the same ASIN"},
     message={
         "ja": "{store}で、ASIN {asin}の出品キャンセル通知が{count}件あります(ほかの通知: {others})。{risk}",
@@ -624,8 +571,8 @@ def cause_and_prevention_missing(ctx: RuleContext) -> Iterator[Finding]:
         "{others}). {risk}",
     },
     action={
-        "ja": "{advice}",
-        "en": "{advice}",
+        "ja": "{advice}{procedure}",
+        "en": "{advice}{procedure}",
     },
 )
 def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
@@ -634,8 +581,6 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
     A blank store counts as one store. Warning; error on every notice of the group when the
     newest of them (latest 受信日; on a tie, the lower row of the sheet) is decided relist,
     or (revision 2) when any earlier one was decided 取扱中止: the stop was not carried out.
-    Why: a relisted ASIN that draws another complaint can get the account suspended; a new
-    complaint after "stop selling" means another SKU or FBA stock still sells it.
     """
     groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
     cancellations = listing_cancellations(ctx)
@@ -655,9 +600,11 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
         relisting = decision_of(newest) == "relist"
         stopped = next((n for n in order[:-1] if decision_of(n) == "discontinue"), None)
         if stopped is not None:
-            risk, advice = _stop_not_carried_out(stopped, newest, ctx.settings)
+            risk, advice = _stop_not_carried_out(stopped, newest)
+            procedure: str | None = ANSWER
         else:
             risk, advice = _repeat_wording(newest, relisting)
+            procedure = None
         urgent = relisting or stopped is not None
         store_label = (
             {"ja": store, "en": store} if store else {"ja": "店舗名未記入の通知", "en": "No store"}
@@ -674,12 +621,12 @@ def repeat_complaint(ctx: RuleContext) -> Iterator[Finding]:
                 others=others,
                 risk=risk,
                 advice=advice,
+                procedure=procedure,
             )
 
 
-def _stop_not_carried_out(stopped: Record, newest: Record, settings: Settings) -> tuple[Text, Text]:
+def _stop_not_carried_out(stopped: Record, newest: Record) -> tuple[Text, Text]:
     """Wording when a notice arrived after an earlier one was decided 取扱中止."""
-    where = settings.where("reply_amazon")
     stopped_id = stopped.record_id or f"row {stopped.row}"
     newest_id = newest.record_id or f"row {newest.row}"
     return (
@@ -690,10 +637,10 @@ def _stop_not_carried_out(stopped: Record, newest: Record, settings: Settings) -
             "not carried out (another SKU or FBA stock may still be selling it).",
         },
         {
-            "ja": "すぐにこのASINのすべての出品(別のSKU・FBA在庫を含む)を確認して販売を止め、"
-            f"{newest_id}にも対応してください。手順: {where['ja']}",
-            "en": "Check every listing of this ASIN now (other SKUs and FBA stock included), stop "
-            f"selling it, and answer {newest_id} too: {where['en']}",
+            "ja": "すぐにこのASINの全出品(別のSKU・FBA在庫も)の販売を止め、"
+            f"{newest_id}にも回答してください。",
+            "en": "Stop every listing of this ASIN now (other SKUs and FBA stock too) and answer "
+            f"{newest_id} as well. ",
         },
     )
 
@@ -711,11 +658,9 @@ def _repeat_wording(newest: Record, relisting: bool) -> tuple[Text, Text]:
                 "another complaint on a relisted ASIN can get the account suspended.",
             },
             {
-                "ja": f"{newest_id}の再出品はやめ、方針を「取扱中止」にしてこのASINの販売を止めることを"
-                "検討してください。続ける場合は、仕入先と検品の手順を見直してからにしてください。",
-                "en": f"Drop the relisting of {newest_id}: set the decision to discontinue and stop "
-                "selling this ASIN. If you must go on, review the supplier and the inspection "
-                "first.",
+                "ja": f"{newest_id}の再出品はやめて方針を「取扱中止」にし、販売を止めることを検討してください。",
+                "en": f"Drop the relisting of {newest_id}: set the decision to discontinue and "
+                "stop selling this ASIN.",
             },
         )
     return (
@@ -744,22 +689,18 @@ def _repeat_wording(newest: Record, relisting: bool) -> tuple[Text, Text]:
     title={"ja": "再出品するか未定のまま", "en": "Relisting undecided"},
     message={
         "ja": "{subject}には再出品の案内があります。しかし、方針が未定のまま対応期限の{due}を"
-        "{overdue}過ぎています。",
+        "{overdue}過ぎています。{support}",
         "en": "{subject} offers relisting, but no decision has been made and the reply window "
-        "ended on {due}, {overdue} ago.",
+        "ended on {due}, {overdue} ago. {support}",
     },
     action={
-        "ja": "方針を決めて{cell}に記入してください。取扱中止にする場合は、お詫びとともに販売を止めることを伝えます"
-        "(こちらのほうが安全です)。再出品する場合は、{needed}そろえて申し立てます。手順: {where}{support}",
-        "en": "Decide and enter it in {cell}. To discontinue (the safer choice), answer with an "
-        "apology and stop selling. To relist, appeal with {needed}: {where} {support}",
+        "ja": "方針を決めて{cell}に記入し、{screen}で回答してください(取扱中止のほうが安全です)。{procedure}",
+        "en": "Decide (discontinuing is safer), enter it in {cell} and answer in {screen}. "
+        "{procedure}",
     },
 )
 def relist_undecided(ctx: RuleContext) -> Iterator[Finding]:
-    """An open listing cancellation offering relisting, 方針 blank or 未定, reply window passed.
-
-    Why: the offer to relist is not open forever, and an undecided ASIN may still be on sale.
-    """
+    """An open listing cancellation offering relisting, 方針 blank or 未定, reply window passed."""
     for notice in open_listing_cancellations(ctx):
         due = reply_deadline(notice, ctx.settings)
         if not notice["relist_offered"] or decision_of(notice) != "undecided":
@@ -773,9 +714,8 @@ def relist_undecided(ctx: RuleContext) -> Iterator[Finding]:
             subject=notice_subject(notice),
             days_overdue=(ctx.as_of - due).days,
             overdue=day_count((ctx.as_of - due).days),
-            needed=documents_needed(notice, ctx.settings),
-            where=ctx.settings.where("reply_amazon"),
             support=support_text(ctx.register, ctx.settings, notice),
+            procedure=ANSWER,
         )
 
 
@@ -803,16 +743,13 @@ NOTICE_KIND_NAMES: dict[str, Text] = {
         "handled within {reply_days} days, by {due}; {overdue} ago).",
     },
     action={
-        "ja": "{advice}対応が済んだら{cell}を「完了」にしてください(担当: {owner})。",
-        "en": "{advice}Once it is handled, set {cell} to closed (owner: {owner}).",
+        "ja": "{advice}済んだら{cell}を「完了」にしてください。",
+        "en": "{advice}Once handled, set {cell} to closed.",
     },
 )
 def notice_left_open(ctx: RuleContext) -> Iterator[Finding]:
     """An open notice of kind キー期限 (key_expiry) or その他 (other) whose received_on + the
     reply window is before as_of.
-
-    Why: an expiry email or another platform notice logged but never closed is a
-    follow-up nobody owns; for a key-expiry notice the key it is about may lapse.
     """
     for notice in ctx.records("notices"):
         if notice["kind"] not in NOTICE_KIND_NAMES or not notice_is_open(notice):
@@ -822,13 +759,13 @@ def notice_left_open(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if notice["kind"] == "key_expiry":
             advice = {
-                "ja": "通知の対象のキーを更新するか、使っていなければ停止し、キーシートにも反映してください。",
-                "en": "Renew the key the notice is about, or stop it if it is not used, and "
-                "update the keys sheet. ",
+                "ja": "対象のキーを更新するか、使っていなければ停止してキーシートに反映し、",
+                "en": "Renew the key it is about (or stop it if unused) and update the keys "
+                "sheet. ",
             }
         else:
             advice = {
-                "ja": "通知の内容を確認し、必要な対応をしてください。",
+                "ja": "通知の内容を確かめて必要な対応をし、",
                 "en": "Read the notice and do what it asks. ",
             }
         store = notice["store"]
@@ -843,13 +780,7 @@ def notice_left_open(ctx: RuleContext) -> Iterator[Finding]:
             reply_days=ctx.settings.reply_days,
             overdue=day_count((ctx.as_of - due).days),
             advice=advice,
-            owner=_owner(notice),
         )
-
-
-def _owner(record: Record) -> Text:
-    owner = record["owner"]
-    return {"ja": owner, "en": owner} if owner else {"ja": "未記入", "en": "not recorded"}
 
 
 @rule(
@@ -867,17 +798,17 @@ def _owner(record: Record) -> Text:
         "en": "Quotation or order form instead of an invoice",
     },
     message={
-        "ja": "{subject}は真贋の苦情で、再出品を申請する方針です。しかし、提出書類の{names}は"
+        "ja": "{subject}: 真贋の苦情で再出品の方針ですが、提出書類の{names}は"
         "ファイル名から見積書・プロフォーマ・注文書と思われ、請求書として認められません。",
-        "en": "{subject} is an authenticity complaint decided relist, but {names} looks like a "
+        "en": "{subject}: an authenticity complaint decided relist, but {names} looks like a "
         "quotation, pro forma or order form by its file name, which Amazon does not accept as "
         "an invoice.",
     },
     action={
-        "ja": "仕入先から取引完了後の請求書か領収書をもらい、{cell}の書類を差し替えて、{by_when}"
-        "アカウント健全性の申し立てで提出してください。",
-        "en": "Get an invoice or receipt for the completed purchase from the supplier, replace "
-        "the file in {cell}, and appeal in Account Health {by_when}.",
+        "ja": "仕入先から取引完了後の請求書か領収書をもらって{cell}の書類を差し替え、{by_when}"
+        "{screen}で申し立ててください。{procedure}",
+        "en": "Get the supplier's invoice or receipt of the completed purchase, replace the file "
+        "in {cell}, and appeal in {screen} {by_when}. {procedure}",
     },
 )
 def quotation_as_invoice(ctx: RuleContext) -> Iterator[Finding]:
@@ -885,9 +816,7 @@ def quotation_as_invoice(ctx: RuleContext) -> Iterator[Finding]:
 
     The words are the rules file's not_invoice_words (見積, 注文書, 発注書, quotation, quote,
     proforma, pro forma, pro-forma, order form), matched as :func:`not_invoice_documents` says.
-
-    Why: Amazon accepts only invoices or receipts of a completed, fulfilled purchase; a team
-    that sends a 見積書 loses a week, and the listing. Due as for INC004 (the reply deadline).
+    Due as for INC004 (the reply deadline).
     """
     for notice in _relist_notices(ctx):
         if notice["reason"] != "authenticity":
@@ -907,4 +836,5 @@ def quotation_as_invoice(ctx: RuleContext) -> Iterator[Finding]:
                 if due is not None
                 else {"ja": "すぐに", "en": "now"}
             ),
+            procedure=INVOICE_APPEAL,
         )

@@ -23,7 +23,7 @@ from reporter.register.schema import (
     normalize_token,
 )
 from reporter.register.values import ACCEPTED_DATE_FORMS
-from reporter.rules.base import RuleContext, rule
+from reporter.rules.base import RuleContext, exception_is_complete, rule
 
 REGISTER_SHEETS = ("stores", "tools", "keys", "grants", "notices", "exceptions")
 REQUIRED_SHEETS = tuple(key for key in REGISTER_SHEETS if SHEET_BY_KEY[key].required)
@@ -67,11 +67,7 @@ def _sheet_label(key: str) -> dict[str, str]:
     },
 )
 def required_sheet_missing(ctx: RuleContext) -> Iterator[Finding]:
-    """A required sheet (tools, keys, grants, notices) is not in the workbook.
-
-    Why: every rule reading that sheet is skipped, so renewals or revocations
-    could silently go unreported.
-    """
+    """A required sheet (tools, keys, grants, notices) is not in the workbook."""
     for key in ctx.register.missing_sheets:
         if key in REQUIRED_SHEETS:
             spec = SHEET_BY_KEY[key]
@@ -103,10 +99,7 @@ def required_sheet_missing(ctx: RuleContext) -> Iterator[Finding]:
     },
 )
 def required_column_missing(ctx: RuleContext) -> Iterator[Finding]:
-    """A required column is not in the sheet's header row.
-
-    Why: the rules that need the column cannot run on the sheet.
-    """
+    """A required column is not in the sheet's header row."""
     for sheet in _sheets(ctx):
         for key in sheet.missing_columns:
             column = sheet.spec.column(key)
@@ -168,7 +161,6 @@ def _required_here(record: Record, key: str) -> bool:
 def required_value_blank(ctx: RuleContext) -> Iterator[Finding]:
     """A required cell is empty (including the conditionally required ones).
 
-    Why: a key with no owner or a notice with no ASIN cannot be followed up.
     Conditional: 出品プラン for Amazon stores; 発行日 for keys in use without 有効期限;
     ツールID for grants to a tool; 理由 and ASIN for listing cancellations; 期限 of an exception.
     """
@@ -252,10 +244,7 @@ _DATE_WHY = {
     },
 )
 def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
-    """A date cell holds text that is not a date, or a day/month order that is ambiguous.
-
-    Why: an unreadable expiry or reply date hides a renewal or a deadline.
-    """
+    """A date cell holds text that is not a date, or a day/month order that is ambiguous."""
     for record, key, problem in _problems(ctx, ("date", "ambiguous_date", "date_range")):
         why = _DATE_WHY.get(problem.kind, {"ja": "", "en": ""})
         yield ctx.finding(
@@ -288,18 +277,19 @@ def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
 )
 def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
     """An enum, yes/no or whole-number cell holds a value the spec does not allow, or a
-    tool's 対応確認済み names a change that is not in the rules file's ``changes``.
-
-    Why: a status the reporter cannot read means the row is checked as if blank; a change id
-    mistyped in 対応確認済み confirms nothing, so RNW010 keeps asking about that change.
+    tool's 対応確認済み names a change that is not in the rules file's ``changes`` (a mistyped
+    change id confirms nothing, so RNW010 keeps asking about that change).
     """
     for record, key, problem in _problems(ctx, ("enum", "bool", "int", "int_range")):
         column = record.sheet.spec.column(key)
         if problem.kind == "enum" and column.enum is not None:
-            allowed = " / ".join(
-                f"{labels[0]} ({code})" if labels else code
-                for code, labels in column.enum.values.items()
-            )
+            # The Japanese labels in Japanese, the codes in English: both are accepted.
+            allowed = {
+                "ja": "、".join(
+                    labels[0] if labels else code for code, labels in column.enum.values.items()
+                ),
+                "en": ", ".join(column.enum.values),
+            }
         elif problem.kind == "bool":
             allowed = "はい / いいえ (yes / no)"
         else:
@@ -373,10 +363,7 @@ def _unknown_change_ids(ctx: RuleContext) -> Iterator[Finding]:
     },
 )
 def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
-    """Two or more rows of a sheet share an id; every one of them is named.
-
-    Why: exceptions and references by id become ambiguous.
-    """
+    """Two or more rows of a sheet share an id; every one of them is named."""
     for sheet in _sheets(ctx):
         id_key = sheet.spec.id_key
         if id_key is None or id_key not in sheet.columns:
@@ -430,7 +417,6 @@ def unknown_reference(ctx: RuleContext) -> Iterator[Finding]:
     """A store name or tool id that is not in the 店舗 / ツール sheet.
 
     Stores are checked only when the 店舗 sheet exists (it is optional).
-    Why: a key registered in an unknown tool cannot be followed when the tool is cancelled.
     """
     known: dict[str, set[str]] = {}
     for target, id_key in (("stores", "store"), ("tools", "tool_id")):
@@ -511,7 +497,6 @@ def date_in_future(ctx: RuleContext) -> Iterator[Finding]:
     """A date that records something that already happened lies after as_of.
 
     Checked: キー.発行日, 権限.付与日, 通知.受信日, 通知.返信日.
-    Why: usually a mistyped year, which shifts every deadline computed from it.
     """
     for sheet_key, columns in _NOT_IN_FUTURE.items():
         sheet = ctx.register.sheet(sheet_key)
@@ -561,7 +546,6 @@ def dates_out_of_order(ctx: RuleContext) -> Iterator[Finding]:
     """Two dates of a row in the wrong order.
 
     Checked: 取消日 before 付与日, 有効期限 before 発行日, 返信日 before 受信日.
-    Why: one of the two is wrong, and the deadlines computed from them too.
     """
     for sheet_key, pairs in _ORDER.items():
         sheet = ctx.register.sheet(sheet_key)
@@ -608,10 +592,7 @@ _ASIN = re.compile(r"[A-Za-z0-9]{10}")
     },
 )
 def asin_malformed(ctx: RuleContext) -> Iterator[Finding]:
-    """An ASIN that is not 10 letters/digits.
-
-    Why: repeat notices for the same ASIN (INC008) cannot be matched.
-    """
+    """An ASIN that is not 10 letters/digits."""
     sheet = ctx.register.sheet("notices")
     assert sheet is not None  # the rule runs only with the notices sheet
     position = sheet.value_index["asin"]
@@ -642,10 +623,7 @@ def asin_malformed(ctx: RuleContext) -> Iterator[Finding]:
     },
 )
 def excel_error(ctx: RuleContext) -> Iterator[Finding]:
-    """A cell holds an Excel error (#N/A, #REF!, #VALUE!…) or a formula never calculated.
-
-    Why: the value the rule needs is not there, so the row is checked as if blank.
-    """
+    """A cell holds an Excel error (#N/A, #REF!, #VALUE!…) or a formula never calculated."""
     for record, key, problem in _problems(ctx, ("error",)):
         if key.startswith("#"):
             index = int(key[1:])
@@ -702,7 +680,6 @@ def unknown_header(ctx: RuleContext) -> Iterator[Finding]:
     """A header that is not one of the sheet's columns (or repeats one).
 
     Unknown columns are kept and ignored by the rules, except SEC001 which reads every cell.
-    Why: a typo in a header (有効期日) means the column is silently not checked.
     """
     from reporter.model import column_letter
 
@@ -780,6 +757,12 @@ class _Suggestions:
         return column
 
 
+def _targets_a_finding(code: str, target: str, targets: set[tuple[str, str]]) -> bool:
+    """Whether an exception's code and id (``*``: any row) name a finding of this run."""
+    code = normalize_token(code)
+    return any(c == code and (target == "*" or r == target) for c, r in targets)
+
+
 @rule(
     "DAT013",
     Severity.WARNING,
@@ -796,28 +779,38 @@ class _Suggestions:
         "en": "The exception ({code} / {target}) {why}.",
     },
     action={
-        "ja": "除外が今も必要なら期限を延ばし承認を取り直してください。不要なら行を削除してください。",
-        "en": "If it is still needed, extend the end date with a new approval; otherwise delete "
-        "the row.",
+        "ja": "{advice}",
+        "en": "{advice}",
     },
 )
 def exception_lapsed_or_unused(ctx: RuleContext) -> Iterator[Finding]:
-    """An exception whose end date has passed, or that matches no finding.
-
-    Why: a lapsed exception no longer hides its finding (which counts again);
-    one that matches nothing is probably a typo in the code or id.
-    """
+    """An exception whose end date has passed, or that matches no finding."""
     used: set[int] = ctx.extra.get("used_exception_rows", set())
+    targets: set[tuple[str, str]] = ctx.extra.get("finding_targets", set())
     for record in ctx.records("exceptions"):
         code, target, until = record["code"], record["record_id"], record["until"]
-        if code is None or target is None:
-            continue
-        if until is not None and until < ctx.as_of:
+        if code is None or target is None or until is None:
+            continue  # DAT003 (or DAT002) says what is missing
+        # An incomplete row (no reason or approver) excepts nothing, but it only "matches no
+        # finding" when its code and id target none: DAT002/DAT003 report what it lacks.
+        aimed = record.row in used or (
+            not exception_is_complete(record) and _targets_a_finding(code, target, targets)
+        )
+        if until < ctx.as_of:
             why = {"ja": f"期限の{until.isoformat()}を過ぎています", "en": f"lapsed on {until}"}
-            yield ctx.finding(record, "until", due=until, code=code, target=target, why=why)
-        elif record.row not in used and until is not None:
-            why = {
-                "ja": "どの指摘にも当てはまりません(コードとIDを確認してください)",
-                "en": "matches no finding (check the code and the id)",
+            advice = {
+                "ja": "今も必要なら期限を延ばして承認を取り直し、不要なら行を削除してください。",
+                "en": "If it is still needed, extend the end date with a new approval; otherwise "
+                "delete the row.",
             }
-            yield ctx.finding(record, "record_id", code=code, target=target, why=why)
+            yield ctx.finding(
+                record, "until", due=until, code=code, target=target, why=why, advice=advice
+            )
+        elif not aimed:
+            why = {"ja": "どの指摘にも当てはまりません", "en": "matches no finding"}
+            advice = {
+                "ja": "コードと対象IDが指摘のものと合っているか確かめて直してください。不要なら行を削除してください。",
+                "en": "Check that the code and the id are those of the finding, and correct them; "
+                "if the row is not needed, delete it.",
+            }
+            yield ctx.finding(record, "record_id", code=code, target=target, why=why, advice=advice)

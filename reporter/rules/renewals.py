@@ -2,15 +2,15 @@
 
 A key's expiry date is the last day it works: ``expires_on`` when given, else
 ``issued_on`` + the validity of its kind from the rules file; when both are
-given, the earlier one counts (docs/rules.md, RNW001). Every period and
-every "where to act" text comes from :class:`~reporter.platform.Settings`.
+given, the earlier one counts (docs/rules.md, RNW001). Every period comes from
+:class:`~reporter.platform.Settings`; an action names the procedure that holds
+the full steps (reporter/procedures.toml) and its screen.
 
 No RNW finding is raised for a key registered in a cancelled tool (revision 2):
 there is nothing to renew, and GRT007 asks for the key to be stopped instead.
 A Rakuten license key with a tool_id is taken to be a key issued to that vendor's
-app (the RMS screen システム開発企業からのAPIアクセス許可設定); one without a tool_id is
-the shop's own RMS WEB SERVICE key (WEB APIサービス > 利用設定). The register has no
-column telling the two apart, so the vendor-app text names the other screen too.
+app (procedure R1); one without a tool_id is the shop's own RMS WEB SERVICE key
+(procedure R2). Both are reached from RMS's WEB API アクセス許可設定.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from reporter.rules.shared import (
     key_is_active,
     key_subject,
     kind_name,
-    owner_name,
+    procedure_params,
     tool_is_cancelled,
     tool_label,
 )
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from reporter.platform import PlatformChange, Settings
 
 
-# What renewing means for each kind; the screen to do it on comes from settings.where(kind).
+# What renewing means for each kind; the screen and the full steps are its procedure's.
 _RENEW_STEP: Mapping[str, Text] = {
     "rakuten_license_key": {
         "ja": "新しいライセンスキーを発行してツールに登録",
@@ -61,8 +61,15 @@ _RENEW_STEP: Mapping[str, Text] = {
     "other": {"ja": "キーを更新", "en": "renew the key"},
 }
 
-# The where(...) places each rule may point to, declared so `reporter rules` lists their sources.
-_RENEW_PLACES = (*(f"where.{kind}" for kind in _RENEW_STEP), "where.rakuten_own_key")
+# The procedure (reporter/procedures.toml) that renews each kind of key.
+_RENEW_PROCEDURE: Mapping[str, str] = {
+    "rakuten_license_key": "R1",
+    "sp_api_authorization": "A1",
+    "lwa_client_secret": "A3",
+    "yahoo_public_key": "Y1",
+    "yahoo_authorization": "Y2",
+    "sp_api_self_authorization": "A2",
+}
 
 
 # --- what a key is -------------------------------------------------------------------------
@@ -179,12 +186,12 @@ def expiry_column(key: Record, settings: Settings) -> str:
 # --- where and how to renew ---------------------------------------------------------------
 
 
-def renew_place(key: Record, settings: Settings) -> Text:
-    """Where to renew: the key kind's place; a Rakuten key with no tool is the shop's own."""
-    kind = key["kind"] if key["kind"] in _RENEW_STEP else "other"
+def renew_procedure(key: Record) -> str | None:
+    """The procedure that renews ``key``; a Rakuten key with no tool is the shop's own (R2)."""
+    kind = key["kind"]
     if kind == "rakuten_license_key" and key["tool_id"] is None:
-        return settings.where("rakuten_own_key")
-    return settings.where(kind)
+        return "R2"
+    return _RENEW_PROCEDURE.get(kind or "")
 
 
 def renew_step(key: Record) -> Text:
@@ -199,7 +206,7 @@ def renew_step(key: Record) -> Text:
     Severity.ERROR,
     sheets=("keys",),
     columns={"keys": ("kind",)},
-    params=("validity_days", *_RENEW_PLACES),
+    params=("validity_days",),
     why={
         "ja": "有効期限を過ぎたキーはモール側で受け付けられなくなり、受注取込や在庫連携が止まります。ツールの故障と誤解されやすく、気づくのが遅れがちです。",
         "en": "The platform stops accepting a key the day after its expiry date: order import and stock sync stop, and the team tends to think the tool is broken.",
@@ -212,18 +219,14 @@ def renew_step(key: Record) -> Text:
         "probably stopped.",
     },
     action={
-        "ja": "すぐに{step}してください(担当: {owner})。手順: {where}"
-        "更新したら、台帳の発行日・有効期限を新しい日付にし、状態を「利用中」にしてください。",
-        "en": "Now, {step} (owner: {owner}). How: {where} Then enter the new issue and expiry "
-        "dates in the register and set the status to in use.",
+        "ja": "すぐに{screen}で{step}し、{cell}の日付を新しいキーのものにしてください。{procedure}",
+        "en": "Now: in {screen}, {step}; then put the new key's dates in {cell}. {procedure}",
     },
 )
 def key_expired(ctx: RuleContext) -> Iterator[Finding]:
     """An active key whose expiry date is before as_of, or whose status is 有効期限切れ.
 
-    Why: the platform stops accepting the key on the day after its expiry date;
-    order import and stock sync stop, and the team thinks the tool broke. RMS itself
-    shows 有効期限切れ on the product row (revision 2).
+    RMS itself shows 有効期限切れ on the product row (revision 2).
     Keys awaiting approval are skipped (no key has been issued yet: RNW003),
     as are MWS keys (RNW005), kinds without 有効期限 and no known validity, and keys
     registered in a cancelled tool (nothing to renew: GRT007).
@@ -252,8 +255,7 @@ def key_expired(ctx: RuleContext) -> Iterator[Finding]:
             expiry=expiry or "",
             days_overdue=(ctx.as_of - expiry).days if expiry is not None else "",
             step=renew_step(key),
-            where=renew_place(key, ctx.settings),
-            owner=owner_name(key),
+            **procedure_params(renew_procedure(key)),
         )
 
 
@@ -284,7 +286,7 @@ def _expired_state(
     Severity.WARNING,
     sheets=("keys",),
     columns={"keys": ("kind",)},
-    params=("validity_days", "renewal_warning_days", *_RENEW_PLACES),
+    params=("validity_days", "renewal_warning_days"),
     why={
         "ja": "早めに更新しても損はありません(古いキーは期限まで使えます)が、更新が遅れると連携が止まります。",
         "en": "Renewing early loses nothing (the old key works until its expiry); renewing late stops the integration.",
@@ -295,8 +297,8 @@ def _expired_state(
         "en": "{subject} expires on {expiry} ({basis}). {days_left_text}",
     },
     action={
-        "ja": "{expiry}までに{step}してください(担当: {owner})。手順: {where}",
-        "en": "By {expiry}, {step} (owner: {owner}). How: {where}",
+        "ja": "{expiry}までに{screen}で{step}してください。{procedure}",
+        "en": "By {expiry}, {step} in {screen}. {procedure}",
     },
 )
 def key_expires_soon(ctx: RuleContext) -> Iterator[Finding]:
@@ -304,8 +306,6 @@ def key_expires_soon(ctx: RuleContext) -> Iterator[Finding]:
 
     Both ends are included: a key whose last working day is today is due, not overdue.
     Keys registered in a cancelled tool are left to GRT007; keys marked 有効期限切れ to RNW001.
-    Why: renewing early loses nothing (the old key works until its expiry), renewing
-    late stops the integration.
     """
     tools = tools_by_id(ctx.register)
     last_day = ctx.as_of + timedelta(days=ctx.settings.renewal_warning_days)
@@ -328,17 +328,16 @@ def key_expires_soon(ctx: RuleContext) -> Iterator[Finding]:
             days_left=days_left,
             days_left_text=days_left_text,
             step=renew_step(key),
-            where=renew_place(key, ctx.settings),
-            owner=owner_name(key),
+            **procedure_params(renew_procedure(key)),
         )
 
 
-def approval_place(key: Record) -> str:
+def approval_procedure(key: Record) -> str:
     """Where a key awaiting approval is approved: RMS for Rakuten (the usual case, and the
     fallback); an SP-API or Yahoo app is authorized from its own screen."""
     if key["kind"] in ("sp_api_authorization", "yahoo_authorization", "yahoo_public_key"):
-        return key["kind"]
-    return "rakuten_approval"
+        return _RENEW_PROCEDURE[key["kind"]]
+    return "R3"
 
 
 @rule(
@@ -346,12 +345,6 @@ def approval_place(key: Record) -> str:
     Severity.WARNING,
     sheets=("keys",),
     columns={"keys": ("status",)},
-    params=(
-        "where.rakuten_approval",
-        "where.sp_api_authorization",
-        "where.yahoo_authorization",
-        "where.yahoo_public_key",
-    ),
     why={
         "ja": "ツールがアクセスを申請していますが、店舗が承認するまでキーは発行されず、期待している連携は動きません。",
         "en": "A tool has asked for access; until the shop approves, no key exists and the integration the team expects does not run.",
@@ -363,18 +356,13 @@ def approval_place(key: Record) -> str:
         "tool cannot reach the store's data.",
     },
     action={
-        "ja": "ツールを使うなら承認してください(担当: {owner})。手順: {where}"
-        "承認したら状態を「利用中」にし、発行日を記入してください。使わないなら状態を「停止」にしてください。",
-        "en": "If the tool is to be used, approve it (owner: {owner}). How: {where} Then set the "
-        "status to in_use and enter the issue date. If not, set the status to retired.",
+        "ja": "使うなら{screen}で承認して状態を「利用中」に、使わないなら状態を「停止」にしてください。{procedure}",
+        "en": "To use the tool, approve it in {screen} and set the status to in use; if not, "
+        "set it to retired. {procedure}",
     },
 )
 def key_awaiting_approval(ctx: RuleContext) -> Iterator[Finding]:
-    """A key whose status is 承認待ち (awaiting_approval).
-
-    Why: a tool asked for access in RMS; until the shop approves, no key exists and the
-    integration the team expects does not run.
-    """
+    """A key whose status is 承認待ち (awaiting_approval)."""
     tools = tools_by_id(ctx.register)
     for key in renewable_keys(ctx):
         if key["status"] != "awaiting_approval":
@@ -383,8 +371,7 @@ def key_awaiting_approval(ctx: RuleContext) -> Iterator[Finding]:
             key,
             "status",
             subject=key_subject(key, tools),
-            where=ctx.settings.where(approval_place(key)),
-            owner=owner_name(key),
+            procedure=approval_procedure(key),
         )
 
 
@@ -393,7 +380,6 @@ def key_awaiting_approval(ctx: RuleContext) -> Iterator[Finding]:
     Severity.WARNING,
     sheets=("keys",),
     columns={"keys": ("status",)},
-    params=("where.rakuten_update", "where.sp_api_authorization"),
     why={
         "ja": "ツールが追加のAPI(例: 楽天ペイ受注API)の利用を求めています。承認するまで、そのAPIを使う機能は動きません。キー自体は変わりません。",
         "en": "The tool asks for a further API (e.g. the Rakuten Pay order API); the features that need it do not work until the shop approves. The key itself does not change.",
@@ -406,33 +392,21 @@ def key_awaiting_approval(ctx: RuleContext) -> Iterator[Finding]:
         "(the key itself does not change).",
     },
     action={
-        "ja": "追加のAPIを確認して承認してください(担当: {owner})。手順: {where}"
-        "承認したら状態を「利用中」に戻してください。",
-        "en": "Review and approve the added APIs (owner: {owner}). How: {where} Then set the "
-        "status back to in_use.",
+        "ja": "{screen}で追加のAPIを確認して承認し、状態を「利用中」に戻してください。{procedure}",
+        "en": "Review and approve the added APIs in {screen}, then set the status back to in "
+        "use. {procedure}",
     },
 )
 def key_update_requested(ctx: RuleContext) -> Iterator[Finding]:
-    """A key whose status is 利用中 更新あり (update_requested).
-
-    Why: the tool wants a further API (e.g. the Rakuten Pay order API); features that need
-    it do not work until the shop approves. The key does not change.
-    """
+    """A key whose status is 利用中 更新あり (update_requested); for an SP-API app, adding a
+    role means re-authorizing it."""
     tools = tools_by_id(ctx.register)
     for key in renewable_keys(ctx):
         if key["status"] != "update_requested":
             continue
         # SP-API: adding a role means re-authorizing the app; elsewhere it is RMS's update.
-        place = (
-            "sp_api_authorization" if key["kind"] == "sp_api_authorization" else "rakuten_update"
-        )
-        yield ctx.finding(
-            key,
-            "status",
-            subject=key_subject(key, tools),
-            where=ctx.settings.where(place),
-            owner=owner_name(key),
-        )
+        procedure = "A1" if key["kind"] == "sp_api_authorization" else "R4"
+        yield ctx.finding(key, "status", subject=key_subject(key, tools), procedure=procedure)
 
 
 @rule(
@@ -440,7 +414,7 @@ def key_update_requested(ctx: RuleContext) -> Iterator[Finding]:
     Severity.ERROR,
     sheets=("keys",),
     columns={"keys": ("kind",)},
-    params=("mws_shutdown", "where.mws_access_key"),
+    params=("mws_shutdown",),
     why={
         "ja": "MWSはすでに終了しています。利用中のままのMWSキーは、頼りにしている連携が知らないうちに止まっているか、台帳が古いままであることを示しています。",
         "en": "MWS has been switched off: a key still marked in use means an integration the team relies on has silently stopped, or the register is out of date.",
@@ -452,16 +426,14 @@ def key_update_requested(ctx: RuleContext) -> Iterator[Finding]:
         "no longer works.",
     },
     action={
-        "ja": "{where}(担当: {owner})",
-        "en": "{where} (owner: {owner})",
+        "ja": "ツールからキーを削除し、{cell}を「停止」にしてください(必要な連携はSP-APIへ)。{procedure}",
+        "en": "Delete the key from the tool and set {cell} to retired (move what is still "
+        "needed to SP-API). {procedure}",
     },
 )
 def mws_key_active(ctx: RuleContext) -> Iterator[Finding]:
-    """An MWS access key whose status is not retired.
-
-    Why: MWS was switched off (the rules file's mws_shutdown); a key still marked in use
-    means an integration the team relies on is silently dead, or the register is stale.
-    """
+    """An MWS access key whose status is not retired (MWS shut down: the rules file's
+    mws_shutdown)."""
     tools = tools_by_id(ctx.register)
     for key in renewable_keys(ctx):
         if key["kind"] != "mws_access_key" or not key_is_active(key):
@@ -474,8 +446,7 @@ def mws_key_active(ctx: RuleContext) -> Iterator[Finding]:
             subject=key_subject(key, tools),
             status=_STATUS_NAMES.get(status, {"ja": status, "en": status}),
             mws_shutdown=ctx.settings.mws_shutdown,
-            where=ctx.settings.where("mws_access_key"),
-            owner=owner_name(key),
+            procedure="A4",
         )
 
 
@@ -505,18 +476,15 @@ _STATUS_NAMES: Mapping[str, Text] = {
         "{validity_end}, is used.",
     },
     action={
-        "ja": "{cell}を{validity_end}に直すか、発行日が正しいか確認してください"
-        "(モールの管理画面に表示されている期限を書き写すのが確実です)。",
-        "en": "Change {cell} to {validity_end}, or check the issue date (copying the expiry "
-        "shown in the platform's admin screen is safest).",
+        "ja": "{cell}を{validity_end}に直すか発行日を確かめてください(管理画面の期限を写すのが確実です)。",
+        "en": "Change {cell} to {validity_end}, or check the issue date (copy the expiry the "
+        "admin screen shows).",
     },
 )
 def expiry_beyond_validity(ctx: RuleContext) -> Iterator[Finding]:
     """An active key whose 有効期限 is later than 発行日 + the platform's validity.
 
-    Why: someone guessed the expiry (e.g. "half a year" for a 90-day Rakuten key); trusting
-    it would report the renewal months too late. The earlier date is what RNW001/RNW002 use.
-    Retired keys are not checked: their dates no longer drive any deadline.
+    The earlier date is what RNW001/RNW002 use. Retired keys are not checked: their dates no longer drive any deadline.
     """
     for key in renewable_keys(ctx):
         expires_on: date | None = key["expires_on"]
@@ -547,29 +515,33 @@ def expiry_beyond_validity(ctx: RuleContext) -> Iterator[Finding]:
     },
     title={"ja": "副担当がいないキー", "en": "Key without a backup owner"},
     message={
-        "ja": "{subject}の担当者は{owner}だけで、副担当がいません。",
-        "en": "{subject} has one owner ({owner}) and no backup owner.",
+        "ja": "{subject}{owners}",
+        "en": "{subject} {owners}",
     },
     action={
         "ja": "{cell}に副担当を記入し、期限のお知らせメールを副担当も受け取れるようにしてください。",
-        "en": "Name a backup owner in {cell} and make sure they also receive the platform's "
-        "expiry emails.",
+        "en": "Name a backup owner in {cell} and have them receive the platform's expiry "
+        "emails too.",
     },
 )
 def key_without_backup(ctx: RuleContext) -> Iterator[Finding]:
     """An active key with 副担当 blank.
 
-    Why: expiry emails go to one person; when that person is away, the key lapses unnoticed.
+    A blank 担当者 is DAT003's finding: the message then speaks of the backup alone.
     """
     tools = tools_by_id(ctx.register)
     for key in renewable_keys(ctx):
         if key_is_active(key) and key["backup_owner"] is None:
-            yield ctx.finding(
-                key,
-                "backup_owner",
-                subject=key_subject(key, tools),
-                owner=owner_name(key),
+            owner = key["owner"]
+            owners = (
+                {
+                    "ja": f"の担当者は{owner}だけで、副担当がいません。",
+                    "en": f"has one owner ({owner}) and no backup owner.",
+                }
+                if owner
+                else {"ja": "に副担当がいません。", "en": "has no backup owner."}
             )
+            yield ctx.finding(key, "backup_owner", subject=key_subject(key, tools), owners=owners)
 
 
 # --- contracts (revision 2) ----------------------------------------------------------------
@@ -614,20 +586,16 @@ def tool_subject(tool: Record) -> Text:
         "({notice}); {days_left_text}",
     },
     action={
-        "ja": "このツールを使い続けるか決めてください(担当: {owner})。解約するなら{deadline}までに"
-        "提供元へ申し出て、解約後は状態を「解約済」にし解約日を記入してください。続けるなら、更新後に{cell}を"
-        "次の契約更新日に書き換えてください。",
-        "en": "Decide whether to keep the tool (owner: {owner}). To cancel, give the vendor "
-        "notice by {deadline}, then set the status to cancelled and enter the cancellation "
-        "date. To keep it, enter the next renewal date in {cell} once it has renewed.",
+        "ja": "続けるか決めてください。解約するなら{deadline}までに提供元へ申し出て状態を「解約済」に、"
+        "続けるなら更新後に{cell}を次の更新日にします。",
+        "en": "Decide whether to keep it. To cancel, give notice by {deadline} and set the "
+        "status to cancelled; to keep it, enter the next renewal date in {cell}.",
     },
 )
 def contract_notice_due(ctx: RuleContext) -> Iterator[Finding]:
     """A tool not cancelled whose notice deadline (契約更新日 − 解約予告(日)) falls within
     as_of … as_of + the warning window, both days included.
 
-    Why: auto-renewing contracts are the costly miss: the day notice must be given comes
-    well before the renewal day, and after it the team pays for another term.
     A blank 解約予告(日) counts as 0 days (notice by the renewal day itself).
     """
     last_day = ctx.as_of + timedelta(days=ctx.settings.renewal_warning_days)
@@ -660,7 +628,6 @@ def contract_notice_due(ctx: RuleContext) -> Iterator[Finding]:
             notice=notice,
             days_left=days_left,
             days_left_text=days_left_text,
-            owner=owner_name(tool),
         )
 
 
@@ -681,19 +648,14 @@ def contract_notice_due(ctx: RuleContext) -> Iterator[Finding]:
         "renewed or ended since the register was updated.",
     },
     action={
-        "ja": "契約の状況を提供元の管理画面か契約書で確認し、続いているなら{cell}に次の契約更新日を、"
-        "終わっているなら状態を「解約済」にして解約日を記入してください(担当: {owner})。",
-        "en": "Check the contract in the vendor's admin screen or the agreement. If it goes on, "
-        "enter the next renewal date in {cell}; if it has ended, set the status to cancelled "
-        "and enter the cancellation date (owner: {owner}).",
+        "ja": "契約書か提供元の管理画面で確かめ、続いているなら{cell}に次の契約更新日を、"
+        "終わっているなら状態を「解約済」と解約日を記入してください。",
+        "en": "Check the agreement or the vendor's admin screen: if it goes on, enter the next "
+        "renewal date in {cell}; if it ended, set it to cancelled with the date.",
     },
 )
 def contract_renewal_passed(ctx: RuleContext) -> Iterator[Finding]:
-    """A tool not cancelled whose 契約更新日 is before as_of.
-
-    Why: a passed renewal date hides the next notice deadline (RNW008 can no longer warn)
-    and usually means the register fell behind the contract.
-    """
+    """A tool not cancelled whose 契約更新日 is before as_of."""
     for tool, renews_on in live_tools_with_renewal(ctx):
         if renews_on >= ctx.as_of:
             continue
@@ -703,7 +665,6 @@ def contract_renewal_passed(ctx: RuleContext) -> Iterator[Finding]:
             due=renews_on,
             subject=tool_subject(tool),
             renews_on=renews_on,
-            owner=owner_name(tool),
         )
 
 
@@ -813,8 +774,6 @@ def platform_change_unconfirmed(ctx: RuleContext) -> Iterator[Finding]:
     change's. One finding per tool and change, due on the change's deadline; an error once
     the deadline is within the warning window, and it stays after the deadline until the
     change is confirmed or the tool cancelled.
-    Why: when a platform removes an API, a tool that has not moved stops that day, and the
-    seller cannot see it coming: only the vendor can say.
     """
     changes = ctx.settings.changes
     if not changes:
@@ -847,7 +806,6 @@ def platform_change_unconfirmed(ctx: RuleContext) -> Iterator[Finding]:
                 deadline=change.deadline,
                 timing=_change_timing(change, ctx.as_of),
                 basis=_platform_basis(ctx, tool, change),
-                owner=owner_name(tool),
             )
 
 

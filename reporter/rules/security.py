@@ -206,7 +206,6 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
     license keys (SP…_…, SL…_…), bearer tokens, long random tokens, and any
     value under a header such as パスワード / password / secret / シークレット / キー値
     (on other sheets: under such a label, or in the cell beside it).
-    Why: the register is shared and emailed; a secret in it has already leaked.
     """
     for sheet in ctx.register.sheets.values():
         known = set(sheet.columns.values())

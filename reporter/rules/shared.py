@@ -91,7 +91,15 @@ def key_subject(key: Record, tools: Mapping[str, Record]) -> Text:
     }
 
 
-def owner_name(record: Record) -> Text:
-    """The row's owner, for actions; a blank owner is itself DAT003 on keys."""
-    owner = record["owner"]
-    return {"ja": owner, "en": owner} if owner else {"ja": "未記入", "en": "not recorded"}
+# The screen named when no procedure applies (a kind the register calls その他).
+ANY_ADMIN_SCREEN: Text = {
+    "ja": "ツールかモールの管理画面",
+    "en": "the tool's or the platform's admin screen",
+}
+
+
+def procedure_params(procedure: str | None) -> dict[str, object]:
+    """``procedure=`` for :meth:`RuleContext.finding`, or the generic screen when there is none."""
+    if procedure is None:
+        return {"screen": ANY_ADMIN_SCREEN}
+    return {"procedure": procedure}

@@ -1,9 +1,10 @@
 """The monthly report workbook.
 
 This package is the only place that imports xlsxwriter. It renders the flat rows
-of :mod:`reporter.output.flat` into six sheets: a Summary a person reads first
-(:mod:`.summary`), one Excel table per category (:mod:`.findings`), and the rule
-catalogue (:mod:`.rules_sheet`). A seventh, hidden sheet carries what next
+of :mod:`reporter.output.flat` into seven sheets: a Summary a person reads first
+(:mod:`.summary`), one Excel table per category (:mod:`.findings`), the full
+steps of the procedures the actions name (:mod:`.procedures_sheet`), and the rule
+catalogue (:mod:`.rules_sheet`). An eighth, hidden sheet carries what next
 month's report compares with (:mod:`.history_sheet`); its layout belongs to
 :mod:`reporter.comparison`, and it holds plain values only.
 
@@ -29,6 +30,7 @@ from reporter.output.workbook.cells import FONT, HEADER_ROW, TITLE_ROW, Formats,
 from reporter.output.workbook.findings import FINDING_SHEETS, write_findings
 from reporter.output.workbook.history_sheet import history_cells, write_history
 from reporter.output.workbook.printing import footer, print_setup
+from reporter.output.workbook.procedures_sheet import write_procedures
 from reporter.output.workbook.rules_sheet import write_rules
 from reporter.output.workbook.summary import write_summary
 from reporter.result import CheckResult
@@ -38,7 +40,12 @@ __all__ = ["sheet_names", "write_workbook"]
 
 def sheet_names(lang: str) -> list[str]:
     """The report's sheet names in ``lang``, in workbook order."""
-    keys = ["xl_sheet_summary", *(s.name for s in FINDING_SHEETS), "xl_sheet_rules"]
+    keys = [
+        "xl_sheet_summary",
+        *(s.name for s in FINDING_SHEETS),
+        "procedures_sheet",
+        "xl_sheet_rules",
+    ]
     return [i18n.text(key, lang) for key in keys]
 
 
@@ -101,6 +108,11 @@ def write_workbook(
         chosen = spec.order([r for r in rows if r.category in spec.categories])
         write_findings(sheet, spec, chosen, result.as_of, statuses)
         print_setup(sheet.ws, page_footer, repeat=(HEADER_ROW, HEADER_ROW))
+
+    # The full steps the actions name by id, once, right after the findings.
+    procedures = add_sheet(i18n.text("procedures_sheet", lang))
+    write_procedures(procedures, result)
+    print_setup(procedures.ws, page_footer, repeat=(HEADER_ROW, HEADER_ROW))
 
     rules = add_sheet(i18n.text("xl_sheet_rules", lang))
     write_rules(rules, result)
