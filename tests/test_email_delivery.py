@@ -895,8 +895,16 @@ def test_the_support_paragraph_is_said_once_not_under_every_action(tmp_path: Pat
     assert "出品者サポートに相談する場合(店舗ごと)" in text
     steps = [line for line in text.splitlines() if line.strip().startswith("→")]
     assert steps
-    for line in steps:  # what to do in a sentence (two when the first sets the scene)
+    procedure_ids = set()
+    for line in steps:  # one instruction, whole, ending with the procedure it names
         assert "出品者サポートに相談する場合" not in line
-        assert 1 <= line.count("。") <= 2 and line.endswith("。"), line
+        named = re.search(r"手順 ([A-Z]\d+)$", line)
+        assert line.endswith("。") or named, line
+        assert 1 <= line.count("。") <= 2, line
+        if named:
+            procedure_ids.add(named.group(1))
+    assert procedure_ids
+    for procedure_id in procedure_ids:  # each named procedure's steps follow the list
+        assert re.search(rf"^\s*{procedure_id} ", text, re.MULTILINE), procedure_id
     # The action says what to do first (no scene-setting sentence before it).
     assert any("ツールからキーを削除し" in line for line in steps)

@@ -14,8 +14,6 @@ channel only has to escape it for its own markup.
 
 from __future__ import annotations
 
-import importlib
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from typing import Any
 from reporter import i18n
 from reporter.model import Finding, Severity
 from reporter.output.flat import TOP_ACTIONS, Row, Summary, flatten, summarize
+from reporter.procedures import procedures_used
 from reporter.result import CheckResult
 from reporter.rules.base import localize_params
 from reporter.rules.security import redact
@@ -33,8 +32,6 @@ from reporter.rules.security import redact
 # The rule parameter holding the support-channel paragraph (reporter.rules.incidents).
 SUPPORT_PARAM = "support"
 # Where a sentence ends: a Japanese full stop, or a full stop and a space (not in "e.g. ").
-_SCENE_SETTER = 24  # characters: a first sentence this short does not say what to do
-_SENTENCE_END = re.compile(r"。|(?<!e\.g)(?<!i\.e)\.\s")
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,11 @@ def build_digest(
         register_name=clean(result.path.name, masked=False),
         summary=summarize(result),
         actions=tuple(listed),
-        procedures=tuple(procedures_for([a.finding for a in listed if a.finding], lang)),
+        procedures=tuple(
+            procedures_used(
+                [a.finding for a in listed if a.finding], lang, result.settings.procedures
+            )
+        ),
         report_path=Path(report_path) if report_path is not None else None,
         calendar_path=Path(calendar_path) if calendar_path is not None else None,
         register_path=Path(result.path),
@@ -121,24 +122,9 @@ def actions(result: CheckResult, lang: str, *, with_info: bool = False) -> list[
             if paragraph:
                 step = step.replace(paragraph, "")
             support = clean(paragraph)
-        picked.append(Action(row, first_sentence(clean(step)), support, finding))
+        # An action is one instruction ending with its procedure's id: said whole.
+        picked.append(Action(row, clean(step).strip(), support, finding))
     return picked
-
-
-def first_sentence(text: str) -> str:
-    """An action's first sentence: what to do. The steps that follow are in the report.
-
-    A short first sentence only sets the scene ("MWS は終了しています。"), so the
-    next one, which says what to do, comes with it.
-    """
-    end = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.end() >= len(text.rstrip()):
-            break
-        end = match.start() + 1
-        if end > _SCENE_SETTER:
-            return text[:end]
-    return text[:end] if end > _SCENE_SETTER else text
 
 
 def supports(listed: Sequence[Action]) -> list[str]:
@@ -201,17 +187,6 @@ def shares(
 
 
 # --- procedures -----------------------------------------------------------------------------------
-
-
-def procedures_for(findings: Sequence[Finding], lang: str) -> list[dict[str, Any]]:
-    """The procedures ``findings`` use, each once: ``{"id", "platform", "screen", "steps",
-    "source", "checked"}``; none while the rules name no procedure."""
-    try:
-        module = importlib.import_module("reporter.procedures")
-    except ImportError:
-        return []
-    used = getattr(module, "procedures_used", None)
-    return list(used(list(findings), lang)) if used is not None else []
 
 
 def procedure_line(procedure: Mapping[str, Any]) -> str:

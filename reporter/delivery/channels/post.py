@@ -22,11 +22,11 @@ from reporter.delivery.digest import (
     due_text,
     localized,
     place,
-    procedures_for,
     supports,
 )
 from reporter.model import CATEGORY_ORDER
 from reporter.output.flat import CATEGORY_LABEL, SEVERITY_LABEL, severity_counts
+from reporter.procedures import procedures_used
 from reporter.rules.base import pick
 
 
@@ -116,7 +116,7 @@ def post_of(digest: Digest, extra: list[str] | None = None) -> Post:
 
     procedures = [
         (procedure_line(p), procedure_steps(p))
-        for p in procedures_for([a.finding for a in top if a.finding is not None], lang)
+        for p in procedures_used([a.finding for a in top if a.finding is not None], lang)
     ]
     return Post(
         title=title,

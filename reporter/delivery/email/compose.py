@@ -38,7 +38,6 @@ from reporter.delivery.digest import (
     place,
     procedure_line,
     procedure_steps,
-    procedures_for,
     shares,
     supports,
 )
@@ -53,6 +52,7 @@ from reporter.output.flat import (
     severity_counts,
     summarize,
 )
+from reporter.procedures import procedures_used
 from reporter.result import CheckResult
 from reporter.rules.base import pick
 
@@ -518,7 +518,7 @@ def _actions_text(section: ActionList, lang: str) -> list[str]:
     paragraphs = supports(top)
     if paragraphs:
         lines += ["", t("email_support_header"), *(f"  - {s}" for s in paragraphs)]
-    procedures = procedures_for([a.finding for a in top if a.finding is not None], lang)
+    procedures = procedures_used([a.finding for a in top if a.finding is not None], lang)
     if procedures:
         lines += ["", t("digest_procedures_header")]
         for procedure in procedures:
@@ -646,7 +646,7 @@ def _actions_html(section: ActionList, lang: str) -> list[str]:
     if paragraphs:
         parts.append(f"<h3>{e(t('email_support_header'))}</h3>")
         parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in paragraphs) + "</ul>")
-    procedures = procedures_for([a.finding for a in top if a.finding is not None], lang)
+    procedures = procedures_used([a.finding for a in top if a.finding is not None], lang)
     if procedures:
         parts.append(f"<h3>{e(t('digest_procedures_header'))}</h3>")
         for procedure in procedures:
