@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reporter.masking import redact_value
 from reporter.model import Category, Finding, Register, Severity
 from reporter.register.schema import SHEET_BY_KEY, SHEETS, normalize_token
 from reporter.rules import RULES, Rule
 from reporter.rules.base import RuleContext
-from reporter.rules.security import redact_value
 
 if TYPE_CHECKING:
     from reporter.platform import Settings

@@ -28,8 +28,8 @@ from reporter.delivery.history import finding_key
 from reporter.engine import CheckResult
 from reporter.errors import OutputError, os_detail
 from reporter.files import write_atomically
+from reporter.masking import redact
 from reporter.output.flat import Row, flatten
-from reporter.rules.security import redact
 
 PRODID = "-//reporter//Register deadlines//EN"
 TEMP_PREFIX = ".register-deadlines-"

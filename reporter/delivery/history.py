@@ -32,9 +32,9 @@ from typing import Any
 
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, os_detail
+from reporter.masking import redact
 from reporter.model import Category, Finding, Severity
 from reporter.output.flat import Row, summarize
-from reporter.rules.security import redact
 
 HISTORY_SHEET = "_history"
 # 1: one cell per field of a finding. 2: the findings table holds one cell per

@@ -12,10 +12,10 @@ import re
 from typing import Any
 
 from reporter.engine import CheckResult
+from reporter.masking import redact
 from reporter.output.flat import flatten
 from reporter.output.terminal import TERMINAL_ACTIVE
 from reporter.rules.base import pick
-from reporter.rules.security import redact
 
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on, and the
 # Unicode line separators. C0 controls are escaped by json.dumps itself. These

@@ -34,7 +34,7 @@ from reporter.register.guards import (
     read_part,
     read_workbook_xml,
 )
-from reporter.register.loose_text import defined_names, ods_annotations, package_texts, sheet_texts
+from reporter.register.loose_text import defined_names, ods_texts, package_texts, sheet_texts
 from reporter.register.native_panic import panics_as_damaged_file
 from reporter.register.ole_guard import check_compound_file
 from reporter.register.read_probe import probe
@@ -367,7 +367,7 @@ def _loose_texts(
         try:
             with zipfile.ZipFile(path) as package:
                 names = member_names(package)
-                texts.extend(ods_annotations(read_part(package, names["content.xml"])))
+                texts.extend(ods_texts(package, names))
         except (KeyError, OSError, zipfile.BadZipFile):
             pass  # calamine has read the cells; the notes are a bonus
     return texts

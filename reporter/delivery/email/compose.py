@@ -30,6 +30,7 @@ from reporter.config import EmailSettings
 from reporter.engine import CATEGORY_ORDER, CheckResult
 from reporter.errors import InputError, OutputError, os_detail
 from reporter.i18n import render
+from reporter.masking import redact
 from reporter.model import Severity
 from reporter.output.flat import (
     CATEGORY_LABEL,
@@ -42,7 +43,6 @@ from reporter.output.flat import (
 )
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import localize_params, pick
-from reporter.rules.security import redact
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 CALENDAR_TYPE = ("text", "calendar")
