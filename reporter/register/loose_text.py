@@ -213,13 +213,13 @@ def _document_properties(package: zipfile.ZipFile, names: dict[str, str]) -> lis
             root = ElementTree.fromstring(read_part(package, names[part]))
         except Exception:
             continue
-        for element in root.iter():
+        for element in root:  # each property is a child of the root
             name = element.tag.rsplit("}", 1)[-1]
             if name == "property":  # custom.xml: <property name="…"><vt:lpwstr>…
                 label = element.get("name", "")
                 text = " ".join((child.text or "").strip() for child in element)
             elif len(element) or name in _GENERATED_PROPERTIES:
-                continue
+                continue  # app.xml's lists (the sheet names, read as such) and counts
             else:
                 label, text = name, (element.text or "")
             text = ooxml_text(text).strip()
@@ -270,11 +270,17 @@ def _attributes(text: str) -> dict[str, str]:
 
 
 def _sheet_settings(sheet_name: str, tail: str, links: dict[str, str]) -> Iterator[LooseText]:
-    """Print headers and footers, data-validation lists and messages, hyperlinks of one sheet."""
+    """Print headers and footers, data-validation lists and messages, hyperlinks of one sheet.
+
+    One text per sheet for its headers and footers, per validation and per link:
+    each is one finding at most.
+    """
+    headers = []
     for match in _HEADER_FOOTER.finditer(tail):
-        text = _HEADER_CODE.sub(" ", ooxml_text(html.unescape(match.group(2) or ""))).strip()
-        if text:
-            yield LooseText("header_footer", sheet_name, "", " ".join(text.split()))
+        text = _HEADER_CODE.sub(" ", ooxml_text(html.unescape(match.group(2) or "")))
+        headers.append(" ".join(text.split()))
+    if any(headers):
+        yield LooseText("header_footer", sheet_name, "", "\n".join(t for t in headers if t))
     for match in _VALIDATION.finditer(tail):
         attributes = _attributes(match.group(1))
         body = match.group(2) or ""
@@ -284,24 +290,26 @@ def _sheet_settings(sheet_name: str, tail: str, links: dict[str, str]) -> Iterat
             cells = reference.group(1).strip() if reference else ""
         texts = [ooxml_text(html.unescape(f)).strip() for f in _FORMULA.findall(body)]
         texts += [attributes.get(k, "") for k in ("promptTitle", "prompt", "errorTitle", "error")]
+        shown = []
         for text in texts:
             text = text.strip()
             if len(text) >= 2 and text[0] == text[-1] == '"':
                 text = text[1:-1].replace('""', '"')  # a list: "a,b,c"
             if text:
-                yield LooseText("validation", sheet_name, cells, text)
+                shown.append(text)
+        if shown:
+            yield LooseText("validation", sheet_name, cells, "\n".join(shown))
     for match in _HYPERLINK.finditer(tail):
         attributes = _attributes(match.group(1))
-        cell = attributes.get("ref", "")
         texts = [links.get(attributes.get("id", ""), ""), attributes.get("location", "")]
         texts += [attributes.get("display", ""), attributes.get("tooltip", "")]
-        for text in texts:
-            if text.strip():
-                yield LooseText("link", sheet_name, cell, text.strip())
+        shown = [text.strip() for text in texts if text.strip()]
+        if shown:
+            yield LooseText("link", sheet_name, attributes.get("ref", ""), "\n".join(shown))
 
 
 def defined_names(workbook: Any) -> list[LooseText]:
-    """The defined names of a parsed workbook.xml whose value is long enough to be a secret."""
+    """The defined names of a parsed workbook.xml whose value could be a secret."""
     found = []
     for element in workbook.iter():
         if element.tag.rsplit("}", 1)[-1] != "definedName":
@@ -310,10 +318,14 @@ def defined_names(workbook: Any) -> list[LooseText]:
         if name.startswith("_xlnm."):
             continue  # Excel's own: print areas, filters
         # A constant is stored as a formula: ="Atzr|…" (the quotes are not the value).
-        value = (element.text or "").strip().removeprefix("=").strip()
+        value = ooxml_text((element.text or "").strip().removeprefix("=").strip())
         if len(value) >= 2 and value[0] == value[-1] == '"':
             value = value[1:-1].replace('""', '"')
-        if len(value) >= SHORTEST_SECRET or (value and is_secret_label(name)):
+        if (
+            len(value) >= SHORTEST_SECRET
+            or (value and is_secret_label(name))
+            or has_labelled_secret(value)
+        ):
             found.append(
                 LooseText("name", "", "", value, name, under_secret_label=is_secret_label(name))
             )
