@@ -26,6 +26,7 @@ import functools
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,8 @@ ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[ -~]?"
 )
 # Unicode's control (Cc) characters but tab and line feed, and its format (Cf)
-# characters (Unicode 14, Python 3.11's tables; tests/test_masking.py compares).
+# characters (Unicode 15: Python 3.11's tables are 14, and U+13439-1343F became
+# format characters in 15; tests/test_masking.py compares with the running Python's).
 NON_PRINTING_CLASS = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f"
     "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
@@ -65,9 +67,10 @@ def clean(text: str) -> str:
     >>> clean("AKIAQ3EG\\x7fUJ7RZ4XWTY5K\\u200e")
     'AKIAQ3EGUJ7RZ4XWTY5K'
     """
-    if text.isprintable():
-        return text  # nearly all text: one C-level pass
-    if "_x" in text:
+    escaped = "_x" in text
+    if not escaped and text.isprintable():
+        return text  # nearly all text: two C-level passes
+    if escaped:
         text = _OOXML_ESCAPE.sub(_unescaped, text)
     return _NON_PRINTING.sub("", ESCAPE_SEQUENCE.sub("", text))
 
@@ -226,17 +229,14 @@ SECRET_LABELS = (
     "secret",
     "token",
 )
-# A short label (pw, pass) is not the end of a longer word (bypass=, mpw:); a long
-# one may be (LoginPassword=, refreshToken:).
-_NOT_AFTER_A_LETTER = "(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９])"
 # Between a label and its value: a colon or an equals sign, half- or full-width.
 SEPARATOR = re.compile("[:：=＝]")
 
 
 def _any_width(word: str) -> str:
-    """A regex for ``word`` in any case, its ASCII letters half- or full-width."""
+    """A regex for ``word`` written backwards, in any case, its ASCII letters half- or full-width."""
     parts = []
-    for char in word:
+    for char in reversed(word):
         if char.isascii() and char.isalpha():
             lower, upper = char.lower(), char.upper()
             wide = chr(ord(lower) + 0xFEE0) + chr(ord(upper) + 0xFEE0)
@@ -248,20 +248,25 @@ def _any_width(word: str) -> str:
     return "".join(parts)
 
 
-# A label, an optional note in brackets ("パスワード(仮)"), the separator, then the
-# value: quoted whole, or up to a space or a Japanese stop or bracket (an ASCII
-# comma may be part of a password: it is masked with the value). The value
-# must hold a Latin letter or digit: 「パスワード：管理ツールを参照」 says where it
-# is, "password manager" is a label alone in prose, and "pw: ****" is masked already.
-_LABELLED_VALUE = re.compile(
-    r"(?P<label>(?:"
+# A label is looked for backwards from each separator, in the text before it
+# reversed: one anchored match per separator instead of a search of the whole
+# text for every label (messages with a colon are common; labels are not).
+# Reversed, the text before "パスワード(仮)：" reads "：)仮(ドーワスパ": spaces,
+# an optional note in brackets, then the label. A short label (pw, pass) must
+# not be the end of a longer word (bypass=, mpw:); a long one may
+# (LoginPassword=, refreshToken:).
+_LABEL_BEFORE = re.compile(
+    r"[ \t　]*(?:[)）][^()（）\n]{0,12}[(（]\s*)?(?:"
     + "|".join(
-        _any_width(word) if len(word) > 4 else _NOT_AFTER_A_LETTER + _any_width(word)
+        _any_width(word) + ("" if len(word) > 4 else "(?![A-Za-zＡ-Ｚａ-ｚ0-9０-９])")
         for word in SECRET_LABELS
     )
-    + r")(?:\s*[(（][^)）\n]{0,12}[)）])?[ \t　]*[:：=＝][ \t　]*)"
-    r"(?P<value>\"[^\"\n]+\"|'[^'\n]+'|「[^」\n]+」|[^\s、。，；）」』】]+)"
+    + ")"
 )
+_LONGEST_LABEL_BEFORE = 40
+# The value after the separator: quoted whole, or up to a space or a Japanese stop
+# or bracket (an ASCII comma may be part of a password: it is masked with the value).
+_VALUE_AFTER = re.compile(r"[ \t　]*(\"[^\"\n]+\"|'[^'\n]+'|「[^」\n]+」|[^\s、。，；）」』】]+)")
 # user:password@host in a link: the password part.
 _LINK_CREDENTIALS = re.compile(
     r"(?P<label>[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@]*:)(?P<value>[^\s/@]+)(?=@)"
@@ -270,25 +275,53 @@ _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 
 
 def _is_a_value(value: str) -> bool:
+    """A value holds a Latin letter or digit: 「パスワード：管理ツールを参照」 says where
+    it is, and "pw: ****" is masked already."""
     return _LATIN_OR_DIGIT.search(unicodedata.normalize("NFKC", value)) is not None
 
 
-def _labelled_in(text: str) -> tuple[dict[str, str], re.Match[str]] | None:
-    if SEPARATOR.search(text) is None:
-        return None  # most text: one search
-    for found in _LABELLED_VALUE.finditer(text):
-        if _is_a_value(found.group("value")):
-            return LABELLED, found
+def _labelled_spans(text: str) -> Iterator[tuple[int, int, int, dict[str, str]]]:
+    """(label start, value start, value end, what) of each labelled secret in ``text``."""
+    end = 0
+    for separator in SEPARATOR.finditer(text):
+        position = separator.start()
+        if position < end:
+            continue  # inside the value found last: "pw=a=b"
+        before = text[max(0, position - _LONGEST_LABEL_BEFORE) : position][::-1]
+        label = _LABEL_BEFORE.match(before)
+        if label is None:
+            continue
+        value = _VALUE_AFTER.match(text, position + 1)
+        if value is None or not _is_a_value(value.group(1)):
+            continue
+        end = value.end(1)
+        yield position - label.end(), value.start(1), end, LABELLED
     if "://" in text and "@" in text:
         for found in _LINK_CREDENTIALS.finditer(text):
-            return LINK_PASSWORD, found
+            yield found.start(), found.start("value"), found.end("value"), LINK_PASSWORD
+
+
+def _labelled_in(text: str) -> tuple[dict[str, str], str] | None:
+    """The first labelled secret of ``text``: what it is and its label, separator and ``****``."""
+    if SEPARATOR.search(text) is None:
+        return None  # most text: one search
+    for start, value_start, _, what in _labelled_spans(text):
+        return what, text[start:value_start] + "****"
     return None
 
 
-def _mask_labelled(found: re.Match[str]) -> str:
-    if not _is_a_value(found.group("value")):
-        return found.group(0)
-    return found.group("label") + "****"
+def _mask_labelled(text: str) -> str:
+    spans = sorted({(start, end) for _, start, end, _ in _labelled_spans(text)})
+    if not spans:
+        return text
+    pieces, last = [], 0
+    for start, end in spans:
+        if start < last:
+            continue
+        pieces += [text[last:start], "****"]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 # --- what SEC001 and every output use ---------------------------------------------------------
@@ -315,8 +348,7 @@ def find(text: str) -> Secret | None:
         return Secret(what, mask(found.group(0)) if found else "****")
     labelled = _labelled_in(text)
     if labelled is not None:
-        what, found = labelled
-        return Secret(what, found.group("label").lstrip() + "****")
+        return Secret(*labelled)
     return None
 
 
@@ -338,9 +370,7 @@ def redact(text: str) -> str:
     """``text`` cleaned (:func:`clean`), then with every secret-looking part masked."""
     text = clean(text)
     if SEPARATOR.search(text) is not None:
-        text = _LABELLED_VALUE.sub(_mask_labelled, text)
-        if "://" in text and "@" in text:
-            text = _LINK_CREDENTIALS.sub(lambda m: m.group("label") + "****", text)
+        text = _mask_labelled(text)
     if not _might_hold_key(text):
         return text
     for _, pattern in SECRET_PATTERNS:

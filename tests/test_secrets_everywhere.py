@@ -370,10 +370,12 @@ def test_no_planted_secret_reaches_any_output(
 
     raw_values = [text for text, _ in PLANTED.values()]
     raw_values += [split.replace("_x000D_", "\r") for split, _ in SPLIT_KEYS.values()]
-    raw_values.append(f"佐藤\n{SPLIT_KEYS['DEL'][0]}")  # a line break before the key
+    # A line break before a key: its repr '佐藤\\nAKIA…' hides the key from a pattern.
+    raw_values += [f"佐藤\n{AWS}", f"佐藤\n{SPLIT_KEYS['DEL'][0]}"]
     outputs = every_output(labelled_register, tmp_path, monkeypatch, bug_quotes=raw_values)
     forbidden = {name: (shown,) for name, (_, shown) in PLANTED.items()}
     forbidden |= {name: halves for name, (_, halves) in SPLIT_KEYS.items()}
+    forbidden["a key after a line break"] = (AWS[:-4],)
     for where, text in outputs.texts:
         data = text if isinstance(text, str) else text.decode("utf-8", "replace")
         for name, pieces in forbidden.items():
@@ -385,3 +387,77 @@ def test_no_planted_secret_reaches_any_output(
     )
     assert "nakamura / パスワード: ****" in report_text
     assert "****TY5K" in report_text
+
+
+def test_an_ods_is_read_for_its_properties_headers_validations_and_links(tmp_path: Path) -> None:
+    """meta.xml, styles.xml's master pages and content.xml's validations and links."""
+    validation = (
+        '<table:content-validations><table:content-validation table:name="val1" '
+        'table:condition="of:cell-content-is-in-list(&quot;はい&quot;;&quot;pw=OdsList-1&quot;)">'
+        "<table:help-message><text:p>選んでください</text:p></table:help-message>"
+        "</table:content-validation></table:content-validations>"
+    )
+    link = (
+        '<text:p><text:a xlink:href="https://example.com/?token=OdsLink-2">開く</text:a></text:p>'
+    )
+    path = tmp_path / "register.ods"
+    with (
+        zipfile.ZipFile(DATA / "sample-saved-by-libreoffice.ods") as source,
+        zipfile.ZipFile(path, "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "meta.xml":
+                data = data.replace(b"<dc:title>", b"<dc:title>pw=OdsTitle-3 ")
+            elif item.filename == "styles.xml":
+                data = data.replace(
+                    b'<style:header style:display="false"/>',
+                    b"<style:header><text:p>secret: OdsHeader-4</text:p></style:header>",
+                    1,
+                )
+            elif item.filename == "content.xml":
+                data = data.replace(
+                    b"<office:spreadsheet>", b"<office:spreadsheet>" + validation.encode(), 1
+                )
+                data = data.replace(
+                    b"</table:table-cell>", link.encode() + b"</table:table-cell>", 1
+                )
+            target.writestr(item, data)
+    result = runner.invoke(app, ["check", str(path), "--as-of", "2026-11-30", "--json"])
+    assert result.exit_code in (0, 1), result.output
+    for planted in ("OdsList-1", "OdsLink-2", "OdsTitle-3", "OdsHeader-4"):
+        assert planted not in result.output
+    messages = [
+        f["message"] for f in json.loads(result.stdout)["findings"] if f["code"] == "SEC001"
+    ]
+    assert any("文書のプロパティ『タイトル』" in m and "pw=****" in m for m in messages)
+    assert any("印刷のヘッダー・フッター" in m and "secret: ****" in m for m in messages)
+    assert any("入力規則" in m and "pw=****" in m for m in messages)
+    assert any("リンク先" in m and "token=****" in m for m in messages)
+
+
+def test_a_sheet_too_large_to_read_twice_still_has_its_link_targets_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the size limit a sheet's XML is not inflated again: its external links still count."""
+    import xlsxwriter
+
+    from reporter.register import loose_text
+
+    path = tmp_path / "register.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    for name, rows in register_sheets().items():
+        worksheet = workbook.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                worksheet.write(r, c, value)
+        if name == "ツール":
+            worksheet.write_url("H2", "https://example.com/?token=BigSheetTok-1", string="開く")
+            worksheet.set_header("&Cpw=BigSheetHeader-2")
+    workbook.close()
+    monkeypatch.setattr(loose_text, "SETTINGS_READ_LIMIT", 100)
+    findings = _findings_of(path)
+    assert any("リンク先" in f["message"] and f["sheet_name"] == "ツール" for f in findings)
+    assert not any("ヘッダー" in f["message"] for f in findings)  # the limit is what it says
+    monkeypatch.undo()
+    assert any("ヘッダー" in f["message"] for f in _findings_of(path))

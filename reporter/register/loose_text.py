@@ -21,6 +21,12 @@ as text only, for the secret check:
 - hyperlink targets, with their display text and tooltip: each sheet's
   <hyperlink> and its relationship (.xlsx/.xlsm), text:a links (.ods).
 
+Headers and footers, validations and links follow a sheet's cells in its XML,
+which is inflated again for them only up to SETTINGS_READ_LIMIT (8 MB, some
+25,000 rows): of a larger sheet only the external link targets are read (from
+its relationships), so that a huge register is not read twice. In an .ods,
+validations and links are not tied to their sheet and cell.
+
 Not covered: for .xls and .xlsb, only the cells of every sheet are read.
 calamine exposes nothing else, and reading their binary records (BIFF8
 NOTE/TXO, HLINK, DV, HEADER/FOOTER and the OLE SummaryInformation streams of
@@ -130,6 +136,7 @@ def package_texts(source: Path | BinaryIO, sheet_parts: dict[str, str]) -> list[
     from defusedxml import ElementTree
 
     found: list[LooseText] = []
+    tails: list[tuple[str, str, dict[str, str]]] = []  # sheet name, part, hyperlink targets
     try:
         with zipfile.ZipFile(source) as package:
             names = member_names(package)
@@ -151,11 +158,34 @@ def package_texts(source: Path | BinaryIO, sheet_parts: dict[str, str]) -> list[
                             xml = read_part(package, names[target])
                             found.extend(_comments(sheet_name, ElementTree.fromstring(xml)))
                 if part in names:
-                    tail = _after_sheet_data(package, names[part])
-                    found.extend(_sheet_settings(sheet_name, tail, links))
+                    tails.append((sheet_name, names[part], links))
+            found.extend(_settings_of_sheets(package, tails))
     except Exception:  # damaged optional parts: nothing more to read here
         pass
     return _unique(found)
+
+
+# A sheet's XML is inflated once more for what follows its cells: up to this size
+# (some 25,000 rows of a register), so that a huge register is not read twice.
+SETTINGS_READ_LIMIT = 8 << 20
+
+
+def _settings_of_sheets(
+    package: zipfile.ZipFile, sheets: list[tuple[str, str, dict[str, str]]]
+) -> list[LooseText]:
+    """The headers and footers, validations and links of each sheet not larger than the limit.
+
+    They follow the cells in a sheet's XML, so the whole part is inflated again.
+    A larger sheet's external link targets are still read (from its
+    relationships, without their cells).
+    """
+    found: list[LooseText] = []
+    for name, member, links in sheets:
+        if package.getinfo(member).file_size <= SETTINGS_READ_LIMIT:
+            found.extend(_sheet_settings(name, _after_sheet_data(package, member), links))
+        else:
+            found.extend(LooseText("link", name, "", target) for target in links.values() if target)
+    return found
 
 
 # --- .xlsx / .xlsm: document properties, headers and footers, validations, links ------
@@ -228,6 +258,11 @@ def _document_properties(package: zipfile.ZipFile, names: dict[str, str]) -> lis
     return found
 
 
+# The end of the cells: </sheetData>, or <sheetData/> when there are none (not the
+# opening <sheetData>, and not the word in a cell's text).
+_CELLS_END = re.compile(rb"</(?:\w+:)?sheetData\s*>|sheetData\s*/>")
+
+
 def _after_sheet_data(package: zipfile.ZipFile, member: str, limit: int = 64 << 20) -> str:
     """The end of a sheet's XML, after its cells: where the page setup, validations and links are.
 
@@ -239,8 +274,8 @@ def _after_sheet_data(package: zipfile.ZipFile, member: str, limit: int = 64 << 
     with package.open(member) as stream:
         while chunk := stream.read(1 << 20):
             data = kept + chunk
-            end = data.rfind(b"sheetData")  # </sheetData>, or <sheetData/> with no cells
-            if end >= 0:
+            end = data.rfind(b"sheetData")
+            if end >= 0 and _CELLS_END.search(data, max(0, end - 12), end + 16):
                 kept, found = data[end:], True
             elif found:
                 kept = data
@@ -437,18 +472,18 @@ def _annotation_text(xml: str) -> str:
 # --- .ods: document properties, headers and footers, validations, links ------------
 
 _ODS_VALIDATION = re.compile(
-    r"<table:content-validation\b([^>]*?)(?:/>|>(.*?)</table:content-validation>)", re.DOTALL
+    rb"<table:content-validation\b([^>]*?)(?:/>|>(.*?)</table:content-validation>)", re.DOTALL
 )
-_ODS_LINK = re.compile(r'<text:a\b[^>]*?xlink:href="([^"]*)"')
+_ODS_LINK = re.compile(rb'<text:a\b[^>]*?xlink:href="([^"]*)"')
 _ODS_META = re.compile(
     r"<(dc:title|dc:subject|dc:description|dc:creator|meta:initial-creator|meta:keyword)\b"
-    r"[^>]*>(.*?)</\1>"
-    r'|<meta:user-defined\b[^>]*?meta:name="([^"]*)"[^>]*>(.*?)</meta:user-defined>',
+    r"[^>]*(?<!/)>(.*?)</\1>"
+    r'|<meta:user-defined\b[^>]*?meta:name="([^"]*)"[^>]*(?<!/)>(.*?)</meta:user-defined>',
     re.DOTALL,
 )
 _ODS_HEADER_FOOTER = re.compile(
-    r"<style:(header|footer|header-left|footer-left|header-first|footer-first)\b[^>]*>(.*?)"
-    r"</style:\1>",
+    r"<style:(header|footer|header-left|footer-left|header-first|footer-first)"
+    r"((?:\s[^>]*?)?)(?<!/)>(.*?)</style:\1>",
     re.DOTALL,
 )
 
@@ -464,15 +499,16 @@ def ods_texts(package: zipfile.ZipFile, names: dict[str, str]) -> list[LooseText
     if "content.xml" in names:
         content = read_part(package, names["content.xml"])
         found.extend(ods_annotations(content))
-        text = content.decode("utf-8", "replace")
-        for match in _ODS_VALIDATION.finditer(text):
-            condition = html.unescape(_attributes(match.group(1)).get("condition", ""))
-            message = _annotation_text(match.group(2) or "")
-            for value in (condition.removeprefix("of:"), message):
-                if value.strip():
-                    found.append(LooseText("validation", "", "", value.strip()))
-        for match in _ODS_LINK.finditer(text):
-            found.append(LooseText("link", "", "", html.unescape(match.group(1))))
+        for match in _ODS_VALIDATION.finditer(content):
+            attributes = _attributes(match.group(1).decode("utf-8", "replace"))
+            condition = attributes.get("condition", "").removeprefix("of:")
+            message = _annotation_text((match.group(2) or b"").decode("utf-8", "replace"))
+            shown = "\n".join(value.strip() for value in (condition, message) if value.strip())
+            if shown:
+                found.append(LooseText("validation", "", "", shown))
+        for match in _ODS_LINK.finditer(content):
+            target = html.unescape(match.group(1).decode("utf-8", "replace"))
+            found.append(LooseText("link", "", "", target))
     if "meta.xml" in names:
         meta = read_part(package, names["meta.xml"]).decode("utf-8", "replace")
         for match in _ODS_META.finditer(meta):
@@ -484,7 +520,7 @@ def ods_texts(package: zipfile.ZipFile, names: dict[str, str]) -> list[LooseText
     if "styles.xml" in names:
         styles = read_part(package, names["styles.xml"]).decode("utf-8", "replace")
         for match in _ODS_HEADER_FOOTER.finditer(styles):
-            value = " ".join(_annotation_text(match.group(2)).split())
+            value = " ".join(_annotation_text(match.group(3)).split())
             if value:
                 found.append(LooseText("header_footer", "", "", value))
     return _unique(found)
