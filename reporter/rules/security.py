@@ -8,7 +8,9 @@ module every output masks register text with.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from reporter import i18n
 from reporter.masking import LABELLED, SEPARATOR, SHORTEST_KEY, Secret, find
 from reporter.masking import mask as mask
 from reporter.masking import redact as redact
@@ -84,7 +86,7 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
                     sheet=sheet.key,
                     row=sheet.header_row,
                     column_letter=column_letter(index),
-                    column=_HEADER_PLACE,
+                    column=_localized("sec_place_header"),
                     what=secret.what,
                     masked=secret.masked,
                     cell=f"{column_letter(index)}{sheet.header_row}",
@@ -111,24 +113,33 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
     yield from _loose_findings(ctx)
 
 
-_HEADER_PLACE = {"ja": "見出し", "en": "the header"}
-_SHEET_NAME_PLACE = {"ja": "シート名", "en": "the sheet name"}
-# A document property's name, as Excel's File > Info shows it (Office's English names).
-_PROPERTY_NAMES = {
-    "title": ("タイトル", "Title"),
-    "subject": ("件名", "Subject"),
-    "creator": ("作成者", "Author"),
-    "initial-creator": ("作成者", "Author"),
-    "keywords": ("タグ", "Tags"),
-    "keyword": ("タグ", "Tags"),
-    "description": ("コメント", "Comments"),
-    "lastModifiedBy": ("最終更新者", "Last Modified By"),
-    "category": ("分類", "Categories"),
-    "contentStatus": ("状態", "Status"),
-    "Company": ("会社", "Company"),
-    "Manager": ("管理者", "Manager"),
-    "HyperlinkBase": ("ハイパーリンクの基点", "Hyperlink base"),
+def _localized(key: str, **params: Any) -> dict[str, str]:
+    """A catalogue text in both languages, as findings carry their params."""
+    return {lang: i18n.text(key, lang, **params) for lang in i18n.LANGS}
+
+
+# A document property's part-and-element name -> its catalogue key.
+_PROPERTY_KEYS = {
+    "title": "sec_property_title",
+    "subject": "sec_property_subject",
+    "creator": "sec_property_author",
+    "initial-creator": "sec_property_author",
+    "keywords": "sec_property_tags",
+    "keyword": "sec_property_tags",
+    "description": "sec_property_comments",
+    "lastModifiedBy": "sec_property_last_modified_by",
+    "category": "sec_property_categories",
+    "contentStatus": "sec_property_status",
+    "Company": "sec_property_company",
+    "Manager": "sec_property_manager",
+    "HyperlinkBase": "sec_property_hyperlink_base",
 }
+
+
+def _property_name(label: str) -> dict[str, str] | str:
+    """A property's name as Excel shows it; a custom property's own name as it is."""
+    key = _PROPERTY_KEYS.get(label)
+    return _localized(key) if key else label
 
 
 def _sheet_name_findings(ctx: RuleContext) -> Iterator[Finding]:
@@ -141,28 +152,31 @@ def _sheet_name_findings(ctx: RuleContext) -> Iterator[Finding]:
             None,
             sheet=register_sheets.get(name, ""),
             sheet_name=name,
-            column=_SHEET_NAME_PLACE,
+            column=_localized("sec_place_sheet_name"),
             what=secret.what,
             masked=secret.masked,
-            cell=_SHEET_NAME_PLACE,
+            cell=_localized("sec_place_sheet_name"),
         )
 
 
 def _place(kind: str, cell: str, label: str) -> dict[str, str] | str:
     """Where a text outside the tables is, in words: 'C5のコメント', 'the link target of B2'."""
     if kind == "comment":
-        return {"ja": f"{cell}のコメント", "en": f"the comment on {cell}"}
+        return _localized("sec_place_comment", cell=cell)
     if kind == "name":
-        return {"ja": f"名前の定義『{label}』", "en": f"the defined name {label}"}
+        return _localized("sec_place_name", name=label)
     if kind == "property":
-        ja, en = _PROPERTY_NAMES.get(label, (label, label))
-        return {"ja": f"文書のプロパティ『{ja}』", "en": f"the document property {en}"}
+        return _localized("sec_place_property", name=_property_name(label))
     if kind == "header_footer":
-        return {"ja": "印刷のヘッダー・フッター", "en": "the print header or footer"}
+        return _localized("sec_place_header_footer")
     if kind == "validation":
-        return {"ja": f"{cell}の入力規則", "en": f"the data validation of {cell}"}
+        if not cell:
+            return _localized("sec_place_validation_anywhere")
+        return _localized("sec_place_validation", cell=cell)
     if kind == "link":
-        return {"ja": f"{cell}のリンク先", "en": f"the link target of {cell}"}
+        if not cell:
+            return _localized("sec_place_link_anywhere")
+        return _localized("sec_place_link", cell=cell)
     return cell
 
 
