@@ -47,11 +47,17 @@ ESCAPE_SEQUENCE = re.compile(
 NON_PRINTING_CLASS = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f"
     "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
-_NON_PRINTING = re.compile(f"[{NON_PRINTING_CLASS}]")
+# The zero-width joiner and non-joiner (U+200D, U+200C) are format characters
+# too, but they shape emoji (👨‍👩‍👧) and Indic and Persian text: they are removed only
+# beside an ASCII character, where a key could be split by one.
+_JOINERS = "\u200c\u200d"
+_NON_PRINTING = re.compile(
+    f"[{NON_PRINTING_CLASS}]|(?<=[\x00-\x7f])[{_JOINERS}]+|[{_JOINERS}]+(?=[\x00-\x7f])"
+)
 # An OOXML escape (_x000D_) that a reader left as text, of a character that does not print.
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
@@ -274,10 +280,16 @@ _LINK_CREDENTIALS = re.compile(
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 
 
+# What follows a label and is not the secret: a date ("token: 2026/12/01 更新"), a
+# placeholder ("pw: xxxx", "pw: ****").
+_NOT_A_VALUE = re.compile(r"\d{4}[/\-.年]\d{1,2}(?:[/\-.月]\d{1,2})?|[xX*●・?_\-]+$")
+
+
 def _is_a_value(value: str) -> bool:
-    """A value holds a Latin letter or digit: 「パスワード：管理ツールを参照」 says where
-    it is, and "pw: ****" is masked already."""
-    return _LATIN_OR_DIGIT.search(unicodedata.normalize("NFKC", value)) is not None
+    """A value holds a Latin letter or digit (「パスワード：管理ツールを参照」 says where it
+    is) and is not a date or a placeholder."""
+    value = unicodedata.normalize("NFKC", value)
+    return _LATIN_OR_DIGIT.search(value) is not None and _NOT_A_VALUE.match(value) is None
 
 
 def _labelled_spans(text: str) -> Iterator[tuple[int, int, int, dict[str, str]]]:
