@@ -194,7 +194,7 @@ def test_register_control_characters_never_reach_the_terminal_or_the_log(tmp_pat
 
 # --- secrets ------------------------------------------------------------------------------------
 
-# Realistic fake secrets of every kind reporter.rules.security catches.
+# Realistic fake secrets of every kind reporter.masking catches.
 SECRETS = [
     "AKIAQ3EGUKMX7YZ2WB4N",  # AWS access key id
     "Atzr|IwEBIFk3mQp9RsT2uVw8yXa4bCd6eFg0hJ1kL2mN3oP4qR5s",  # LWA refresh token

@@ -1,8 +1,10 @@
 """The machine-readable output of register-spec.md section 4.
 
-Register text is kept as typed (a program reads it), with secrets masked as in
-every other output. Characters a terminal would act on are written as \\uXXXX
-escapes, so that the JSON is safe to print and parses to the same values.
+Register text is kept as typed (a program reads it), but for what every output
+does to it (:func:`reporter.masking.redact`): characters that do not print
+removed, then secrets masked. What is left that a terminal would act on (the
+Unicode line separators) is written as \\uXXXX escapes, so that the JSON is safe
+to print and parses to the same values.
 """
 
 from __future__ import annotations
