@@ -6,6 +6,7 @@ The library API (see :mod:`reporter.api`)::
 
     result = reporter.check("台帳.xlsx", as_of="2026-11-30")
     outcome = reporter.monthly_report(result, "reports/")
+    frame = reporter.to_pandas(result)  # with the pandas extra
 
 The names are loaded on first use, so that ``reporter --help`` stays fast.
 """
@@ -18,9 +19,10 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from reporter.api import ReportOutcome, check, monthly_report
-    from reporter.engine import CheckResult
+    from reporter.output.frame import to_pandas
+    from reporter.result import CheckResult
 
-__all__ = ["CheckResult", "ReportOutcome", "__version__", "check", "monthly_report"]
+__all__ = ["CheckResult", "ReportOutcome", "__version__", "check", "monthly_report", "to_pandas"]
 
 
 def __getattr__(name: str) -> Any:
@@ -29,7 +31,11 @@ def __getattr__(name: str) -> Any:
 
         return getattr(api, name)
     if name == "CheckResult":
-        from reporter.engine import CheckResult
+        from reporter.result import CheckResult
 
         return CheckResult
+    if name == "to_pandas":
+        from reporter.output.frame import to_pandas
+
+        return to_pandas
     raise AttributeError(f"module 'reporter' has no attribute {name!r}")

@@ -5,7 +5,7 @@
     result = reporter.check("台帳.xlsx", as_of="2026-11-30")
     for finding in result.findings:        # most urgent first
         print(finding.code, finding.cell, finding.due)
-    frame = result.to_pandas()             # with the pandas extra
+    frame = reporter.to_pandas(result)     # with the pandas extra
     outcome = reporter.monthly_report(result, "reports/")
     print(outcome.path, outcome.comparison.new)
 
@@ -31,8 +31,8 @@ from reporter.errors import InputError, OutputError
 from reporter.platform import Settings, load_settings
 
 if TYPE_CHECKING:
-    from reporter.delivery.history import Comparison, Previous
-    from reporter.engine import CheckResult
+    from reporter.comparison import Comparison, Previous
+    from reporter.result import CheckResult
     from reporter.rules.base import Rule
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -157,6 +157,7 @@ def monthly_report(
     summary of who was sent what. The report, once written, is kept even when
     sending fails (OutputError, exit 3).
     """
+    from reporter.comparison import compare
     from reporter.delivery import history
     from reporter.delivery.report_file import write_report
 
@@ -166,7 +167,7 @@ def monthly_report(
         _refuse_eml_over_inputs(Path(eml), result.path, target)
     # Found before writing: a re-run for the same date replaces that date's report.
     last_report: Previous | None = history.find_previous(result.as_of, previous, target.parent)
-    comparison = history.compare(result, last_report)
+    comparison = compare(result, last_report)
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from reporter.delivery.calendar import to_ical, write_calendar

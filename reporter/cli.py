@@ -377,7 +377,12 @@ def report(
             calendar=not no_ics,
         )
         from reporter.delivery.report_file import summary_lines
+        from reporter.output.workbook import bulk
 
+        if bulk.MISSING_PARTS:  # an xlsxwriter other than the tested one: said in the log
+            missing = ", ".join(bulk.MISSING_PARTS)
+            version = bulk.XLSXWRITER_VERSION
+            say.detail(i18n.text("xl_plain_rows", run.lang, version=version, missing=missing))
         for line in summary_lines(result, run.lang, outcome.path, comparison=outcome.comparison):
             say.info(line)
         if outcome.calendar is not None:

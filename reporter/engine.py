@@ -8,14 +8,13 @@ reconciliation per sheet. Outputs render it; nothing here formats text.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reporter.masking import redact_value
-from reporter.model import Category, Finding, Register, Severity
+from reporter.model import CATEGORY_ORDER, Finding, Register
 from reporter.register.schema import SHEET_BY_KEY, SHEETS, normalize_token
+from reporter.result import CheckResult, RowCount, SkippedRule
 from reporter.rules import RULES, Rule
 from reporter.rules.base import RuleContext
 
@@ -23,94 +22,7 @@ if TYPE_CHECKING:
     from reporter.platform import Settings
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
-CATEGORY_ORDER = (
-    Category.RENEWAL,
-    Category.REVOCATION,
-    Category.FOLLOW_UP,
-    Category.REGISTER,
-    Category.SECURITY,
-)
 _SHEET_ORDER = {spec.key: i for i, spec in enumerate(SHEETS)}
-
-
-@dataclass(frozen=True)
-class SkippedRule:
-    code: str
-    reason: dict[str, str]  # {"ja": ..., "en": ...}
-
-
-@dataclass(frozen=True)
-class RowCount:
-    read: int
-    with_findings: int
-
-    @property
-    def clean(self) -> int:
-        return self.read - self.with_findings
-
-
-@dataclass
-class CheckResult:
-    register: Register
-    as_of: date
-    settings: Settings
-    findings: list[Finding]
-    skipped: list[SkippedRule]
-    rows: dict[str, RowCount]
-    # The findings rendered per language (output.flat.flatten): the workbook, the
-    # terminal summary and the email all show them; rendered once each.
-    rendered: dict[str, list[Any]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
-
-    @property
-    def path(self) -> Path:
-        return Path(self.register.path)
-
-    def counting(self, fail_on: str) -> list[Finding]:
-        """Findings at or above ``fail_on`` that no exception covers."""
-        if fail_on == "never":
-            return []
-        threshold = Severity(fail_on).rank
-        return [f for f in self.findings if not f.excepted and f.severity.rank >= threshold]
-
-    def exit_code(self, fail_on: str) -> int:
-        return 1 if self.counting(fail_on) else 0
-
-    def release_rows(self) -> None:
-        """Let go of the register's rows once the findings are made.
-
-        Findings, row counts and sheet names are kept: everything a report, the
-        summary and the email show. Writing a 1M-row register's report needs
-        the memory the rows held.
-        """
-        for sheet in self.register.sheets.values():
-            sheet.records = []
-        self.register.derived.clear()
-
-    def by_category(self, category: Category) -> list[Finding]:
-        return [f for f in self.findings if f.category == category]
-
-    def to_pandas(self, lang: str = "ja") -> Any:
-        """The findings as a pandas DataFrame, one row each, most urgent first.
-
-        The columns are those of the JSON output (code, severity, category,
-        sheet, row, cell, record_id, due, message, action, owner, …), with
-        secrets masked as everywhere; ``due`` is a datetime column. Needs the
-        pandas extra: ``pip install 'reporter[pandas]'``.
-        """
-        try:
-            import pandas
-        except ImportError:
-            raise ImportError(
-                "CheckResult.to_pandas needs pandas: pip install 'reporter[pandas]'"
-            ) from None
-        from reporter.output.json_output import FINDING_COLUMNS, to_json_data
-
-        findings = to_json_data(self, lang, str(self.path))["findings"]
-        frame = pandas.DataFrame(findings, columns=list(FINDING_COLUMNS))
-        frame["due"] = pandas.to_datetime(frame["due"])
-        return frame
 
 
 def urgency_key(finding: Finding) -> tuple:
@@ -220,13 +132,24 @@ def _redacted(finding: Finding) -> Finding:
 
 
 def count_rows(register: Register, findings: list[Finding]) -> dict[str, RowCount]:
-    """Rows read = rows clean + rows with findings, per sheet (findings on data rows only)."""
-    flagged: dict[str, set[int]] = {key: set() for key in register.sheets}
-    data_rows = {key: {r.row for r in sheet.records} for key, sheet in register.sheets.items()}
+    """Per sheet, the data rows read, those a finding points at, and the others (clean).
+
+    Each row is looked at once: a finding on no row (the workbook, a missing
+    sheet), on the header row or on a row that was not read as data points at
+    no data row; two findings on one row make one row with findings.
+    """
+    pointed: dict[str, set[int]] = {}
     for finding in findings:
-        if finding.sheet in data_rows and finding.row in data_rows[finding.sheet]:
-            flagged[finding.sheet].add(finding.row)
-    return {
-        key: RowCount(read=len(sheet.records), with_findings=len(flagged[key]))
-        for key, sheet in register.sheets.items()
-    }
+        if finding.row is not None:
+            pointed.setdefault(finding.sheet, set()).add(finding.row)
+    counts = {}
+    for key, sheet in register.sheets.items():
+        rows = pointed.get(key, set())
+        with_findings = clean = 0
+        for record in sheet.records:
+            if record.row in rows:
+                with_findings += 1
+            else:
+                clean += 1
+        counts[key] = RowCount(read=len(sheet.records), with_findings=with_findings, clean=clean)
+    return counts

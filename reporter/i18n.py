@@ -13,10 +13,16 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reporter.model import Finding
 
 LANGS = ("ja", "en")
+# A text in both languages: {"ja": ..., "en": ...} (a rule's wording, a place to act).
+Text = Mapping[str, str]
 # Month names in English, whatever the machine's locale (email subjects, Task Scheduler).
 MONTHS_EN = (
     "January",
@@ -83,6 +89,40 @@ def text(key: str, lang: str = "ja", /, **params: Any) -> str:
         for name, value in params.items()
     }
     return render(by_lang.get(lang) or by_lang["ja"], picked)
+
+
+def pick(text: Text, lang: str) -> str:
+    """``text`` in ``lang``, Japanese where it has no such language."""
+    return text.get(lang) or text["ja"]
+
+
+def localize_params(finding: Finding, lang: str) -> dict[str, Any]:
+    """A finding's params ready for its rule's templates, in ``lang``.
+
+    Dates become ISO text, {"ja":…, "en":…} values are picked, lists are joined;
+    the place (record id, cell, sheet name, due date) is added for every template.
+    """
+    values: dict[str, Any] = {
+        "record_id": finding.record_id,
+        "cell": finding.cell,
+        "sheet_name": finding.sheet_name,
+        "due": finding.due.isoformat() if finding.due else "",
+    }
+    for name, value in finding.params.items():
+        kind = value.__class__
+        if kind is str or kind is int:
+            pass  # most params: as they are (the checks below cost more than the loop)
+        elif (kind is dict or isinstance(value, Mapping)) and "ja" in value:
+            value = pick(value, lang)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, (list, tuple)):
+            separator = "、" if lang == "ja" else ", "
+            value = separator.join(
+                pick(v, lang) if isinstance(v, Mapping) else str(v) for v in value
+            )
+        values[name] = value
+    return values
 
 
 class _Lenient(dict):  # type: ignore[type-arg]

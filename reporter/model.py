@@ -36,6 +36,15 @@ class Category(StrEnum):
     SECURITY = "security"
 
 
+# The order every output lists categories in (the report's sheets, counts, email).
+CATEGORY_ORDER = (
+    Category.RENEWAL,
+    Category.REVOCATION,
+    Category.FOLLOW_UP,
+    Category.REGISTER,
+    Category.SECURITY,
+)
+
 CATEGORY_BY_PREFIX = {
     "RNW": Category.RENEWAL,
     "GRT": Category.REVOCATION,

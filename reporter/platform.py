@@ -66,13 +66,13 @@ from typing import Any, NoReturn
 
 from reporter import i18n
 from reporter.errors import InputError
+from reporter.i18n import Text
 from reporter.register.schema import KEY_KIND
 
 RULES_FILE = "rules.toml"
 LANGS = i18n.LANGS
-Text = Mapping[str, str]  # {"ja": ..., "en": ...}
 
-# Key kinds of the register (register-spec.md, keys sheet: the schema is their home).
+# Key kinds of the register (docs/register.md, keys sheet: the schema is their home).
 KEY_KINDS = tuple(KEY_KIND.values)
 # The kinds with a validity period in the rules file; the others expire only by 有効期限.
 EXPIRING_KINDS = (

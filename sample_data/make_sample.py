@@ -4,7 +4,7 @@
 
 writes ``register.xlsx`` (a small seller's register, filled in by hand the way
 a real team does it, with one or more rows for every rule code of
-register-spec.md section 3 except DAT001) and ``register-missing-sheet.xlsx``
+docs/rules.md except DAT001) and ``register-missing-sheet.xlsx``
 (a small, otherwise clean register without the 通知 sheet, for DAT001).
 ``expected_codes.txt`` says which rows should trigger which code.
 

@@ -19,11 +19,14 @@ TEMPLATE = HERE / "register-template.xlsx"
 # Use this checkout's reporter package, installed or not.
 sys.path.insert(0, str(HERE.parent))
 
+from reporter.platform import load_settings  # noqa: E402
 from reporter.register.template import write_blank_register  # noqa: E402
 
 
 def main() -> None:
-    write_blank_register(TEMPLATE, "ja", overwrite=True)
+    write_blank_register(
+        TEMPLATE, "ja", overwrite=True, validity_days=load_settings().validity_days
+    )
     print(f"wrote {TEMPLATE}")
 
 

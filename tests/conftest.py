@@ -13,9 +13,10 @@ import pytest
 from reporter import i18n
 from reporter.api import monthly_report
 from reporter.config import Config
-from reporter.engine import CheckResult, run_checks
+from reporter.engine import run_checks
 from reporter.platform import load_settings
 from reporter.register.loader import load_register
+from reporter.result import CheckResult
 
 AS_OF = date(2026, 11, 30)
 

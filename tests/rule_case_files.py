@@ -15,11 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reporter.engine import CheckResult, run_checks
+from reporter.engine import run_checks
 from reporter.model import Finding
 from reporter.output.catalogue import Example, ExampleFinding, ExampleSheet
 from reporter.output.flat import to_row
 from reporter.register.loader import load_register
+from reporter.result import CheckResult
 from tests.conftest import register_sheets, write_workbook
 
 CASES_DIR = Path(__file__).resolve().parent / "rule_cases"

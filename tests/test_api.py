@@ -78,7 +78,7 @@ def test_check_with_a_subset_of_rules() -> None:
 
 def test_findings_as_a_dataframe() -> None:
     result = reporter.check(SAMPLE, as_of=AS_OF)
-    frame = result.to_pandas("en")
+    frame = reporter.to_pandas(result, "en")
     assert len(frame) == len(result.findings)
     assert list(frame["code"]) == [f.code for f in result.findings]
     overdue = frame[(frame["category"] == "renewal") & (frame["due"] < "2026-11-30")]

@@ -10,6 +10,8 @@ methods that BulkSheet relies on fails here.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,8 +20,13 @@ import openpyxl
 import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
+from xlsxwriter.worksheet import Worksheet
 
-from reporter.output.workbook.bulk import BulkSheet, excel_serial, xml_text
+from reporter.output.workbook import bulk
+from reporter.output.workbook.bulk import BulkSheet, RowSheet, excel_serial, xml_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data" / "register.xlsx"
 
 TEXTS = [
     "台帳の問題",
@@ -44,12 +51,17 @@ def _rows() -> list[list[Any]]:
     return rows
 
 
-def _write(path: Path, bulk: bool, options: dict[str, Any] | None = None) -> None:
+def _write(
+    path: Path,
+    bulk: bool,
+    options: dict[str, Any] | None = None,
+    row_class: type[RowSheet] = BulkSheet,
+) -> None:
     workbook = xlsxwriter.Workbook(
         str(path),
         {"strings_to_formulas": False, "strings_to_urls": False, **(options or {})},
     )
-    ws = workbook.add_worksheet("S", BulkSheet if bulk else None)
+    ws = workbook.add_worksheet("S", row_class if bulk else None)
     fill = workbook.add_format({"bg_color": "#F8D7DA", "border": 1})
     day = workbook.add_format({"bg_color": "#F8D7DA", "num_format": "yyyy-mm-dd"})
     days = workbook.add_format({"num_format": '0"日超過";"あと"0"日";"当日"', "bold": True})
@@ -63,7 +75,7 @@ def _write(path: Path, bulk: bool, options: dict[str, Any] | None = None) -> Non
         text_format = quoted if text.startswith("=") else fill
         height = 30.0 + r if r % 2 else None
         if bulk:
-            assert isinstance(ws, BulkSheet)
+            assert isinstance(ws, RowSheet)
             ws.add_row(
                 r,
                 [
@@ -169,3 +181,89 @@ def test_serials_and_escapes() -> None:
     assert excel_serial(date(1904, 1, 2), date_1904=True) == 1
     assert xml_text("plain 日本語") == "plain 日本語"
     assert xml_text("<&>") == "&lt;&amp;&gt;"
+
+
+# --- an xlsxwriter without the private parts BulkSheet uses -----------------------------
+
+
+def test_the_tested_xlsxwriter_has_every_part_bulk_sheet_uses() -> None:
+    assert bulk.MISSING_PARTS == ()
+    assert bulk.ROW_SHEET is BulkSheet
+
+
+def test_a_missing_private_method_or_attribute_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(Worksheet, "_write_rows")
+    assert bulk.missing_parts() == ("Worksheet._write_rows",)
+    made = Worksheet.__init__
+
+    def without_row_info(self: Worksheet) -> None:
+        made(self)
+        del self.row_info
+
+    monkeypatch.setattr(Worksheet, "__init__", without_row_info)
+    assert bulk.missing_parts() == ("Worksheet._write_rows", "Worksheet.row_info")
+
+
+@pytest.mark.parametrize("options", [{}, {"date_1904": True}], ids=["1900", "1904"])
+def test_the_plain_rows_read_as_xlsxwriters_own(tmp_path: Path, options: dict[str, Any]) -> None:
+    stock, plain = tmp_path / "stock.xlsx", tmp_path / "plain.xlsx"
+    _write(stock, bulk=False, options=options)
+    _write(plain, bulk=True, options=options, row_class=RowSheet)
+    assert _cells(plain) == _cells(stock)
+
+
+# Runs `reporter report` in a fresh interpreter with an xlsxwriter that renamed a private
+# method BulkSheet calls (its own code calling the new name), as a later release might.
+_WITHOUT_WRITE_ROWS = """
+import sys
+from xlsxwriter.worksheet import Worksheet
+Worksheet._write_all_rows = Worksheet._write_rows
+del Worksheet._write_rows
+def _write_sheet_data(self):
+    if self.dim_rowmin is None:
+        self._xml_empty_tag("sheetData")
+    else:
+        self._xml_start_tag("sheetData")
+        self._write_all_rows()
+        self._xml_end_tag("sheetData")
+Worksheet._write_sheet_data = _write_sheet_data
+from reporter.cli import main
+sys.argv = ["reporter", *sys.argv[1:]]
+main()
+"""
+
+
+def _report(tmp_path: Path, name: str, script: list[str]) -> tuple[Path, Path]:
+    out = tmp_path / name
+    command = [*script, "report", str(SAMPLE), "--as-of", "2026-11-30", "--out", str(out)]
+    done = subprocess.run(
+        [*command, "--log", "--no-ics", "--lang", "en"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (report,) = out.glob("*.xlsx")
+    (log,) = out.glob("*.log")
+    return report, log
+
+
+def _sheets(path: Path) -> dict[str, list[list[Any]]]:
+    workbook = CalamineWorkbook.from_path(str(path))
+    return {name: workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names}
+
+
+def test_without_a_private_part_the_report_is_the_same_and_the_log_says_why(
+    tmp_path: Path,
+) -> None:
+    fast, fast_log = _report(tmp_path, "fast", [sys.executable, "-m", "reporter"])
+    plain, plain_log = _report(tmp_path, "plain", [sys.executable, "-c", _WITHOUT_WRITE_ROWS])
+    assert _sheets(plain) == _sheets(fast)
+    assert "_write_rows" not in fast_log.read_text(encoding="utf-8")
+    (line,) = [
+        line for line in plain_log.read_text(encoding="utf-8").splitlines() if "xlsxwriter" in line
+    ]
+    assert "Worksheet._write_rows" in line and xlsxwriter.__version__ in line
+    assert "the same cells" in line

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from reporter.cli import app
 from reporter.delivery.calendar import calendar_path, write_calendar
-from reporter.engine import CheckResult
+from reporter.result import CheckResult
 from tests.conftest import AS_OF, register_sheets, write_workbook
 
 FAKE_TOKEN = "Atzr|IwEBIFAKEsampleNOTaREALtoken0123456789abcdefXYZ"

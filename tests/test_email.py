@@ -26,8 +26,8 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 from reporter.config import EmailSettings
 from reporter.delivery import email as mail
-from reporter.engine import CheckResult
 from reporter.errors import EXIT_INPUT, EXIT_OUTPUT, InputError, OutputError, ReporterError
+from reporter.result import CheckResult
 from tests.conftest import AS_OF, write_report
 
 TIMEOUT = 5  # seconds; a broken server makes a test fail, never hang

@@ -46,8 +46,8 @@ from reporter.api import check
 from reporter.cli import app
 from reporter.config import EmailSettings
 from reporter.delivery import email as mail
-from reporter.engine import CheckResult
 from reporter.errors import EXIT_OUTPUT, OutputError
+from reporter.result import CheckResult
 from tests.conftest import AS_OF, write_report
 from tests.test_email import EXCEPTION, KEYS, PASSWORD, TIMEOUT, TOOL, USER, free_port
 

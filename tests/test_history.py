@@ -23,9 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from reporter.api import check, monthly_report, report_target
-from reporter.config import Config
-from reporter.delivery import history
-from reporter.delivery.history import (
+from reporter.comparison import (
     FINDING_FIELDS,
     FORMAT_VERSION,
     HISTORY_SHEET,
@@ -34,14 +32,16 @@ from reporter.delivery.history import (
     Previous,
     TrendPoint,
     compare,
-    find_previous,
+    finding_key,
     months_open,
-    read_previous,
 )
+from reporter.config import Config
+from reporter.delivery.history import find_previous, read_previous
 from reporter.delivery.report_file import summary_lines
-from reporter.engine import CheckResult
 from reporter.errors import EXIT_INPUT, InputError
 from reporter.model import Category, Finding, Severity
+from reporter.output.workbook import history_sheet
+from reporter.result import CheckResult
 from tests.test_report import FAKE_TOKEN, PAYLOADS, table_rows
 
 OCT = date(2026, 10, 31)
@@ -334,9 +334,9 @@ def test_previous_dated_after_this_run_is_exit_2(
 def test_previous_from_a_newer_reporter_is_exit_2(
     month: Callable[..., CheckResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(history, "FORMAT_VERSION", 99)
+    # The report is written in a format 99, which this reader (format 2) does not know.
+    monkeypatch.setattr(history_sheet, "FORMAT_VERSION", 99)
     october = write_month(month(OCT, OCTOBER_KEYS), tmp_path / "reports")
-    monkeypatch.setattr(history, "FORMAT_VERSION", 1)
     result = month(NOV, NOVEMBER_KEYS)
     with pytest.raises(InputError) as caught:
         previous_for(result, october, tmp_path, None)
@@ -430,7 +430,7 @@ def test_months_open_counts_calendar_months(first: date, as_of: date, months: in
 
 def _entry(code: str, record_id: str, column: str, first_seen: date = OCT) -> Entry:
     return Entry(
-        key=history.finding_key(code, "keys", record_id, f"{column}2"),
+        key=finding_key(code, "keys", record_id, f"{column}2"),
         column=column,
         code=code,
         severity=Severity.ERROR,

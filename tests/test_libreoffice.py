@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from reporter.engine import CheckResult
+from reporter.result import CheckResult
 from tests.conftest import AS_OF, write_report
 from tests.test_report import (  # noqa: F401  (fixtures)
     FIRST_DATA_ROW,

@@ -24,9 +24,9 @@ import pytest
 
 from reporter import i18n
 from reporter.api import check
-from reporter.engine import CheckResult, SkippedRule
 from reporter.output.flat import SEVERITY_LABEL, TOP_ACTIONS
 from reporter.output.workbook import write_workbook
+from reporter.result import CheckResult, SkippedRule
 
 TIMEOUT = 300
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"

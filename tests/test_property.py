@@ -23,12 +23,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from reporter.cli import app
-from reporter.engine import CheckResult, run_checks
+from reporter.engine import run_checks
 from reporter.errors import InputError
 from reporter.output.json_output import to_json
 from reporter.platform import load_settings
 from reporter.register.loader import load_register
 from reporter.register.schema import SHEETS
+from reporter.result import CheckResult
 from tests.conftest import AS_OF
 
 SETTINGS = load_settings()
@@ -180,6 +181,8 @@ def assert_rows_reconcile(result: CheckResult) -> None:
             if f["sheet"] == key and f["row"] in {r.row for r in sheet.records}
         }
         assert count["with_findings"] == len(flagged)
+        # Counted from the rows: a row is clean when no finding points at it.
+        assert count["clean"] == sum(1 for r in sheet.records if r.row not in flagged)
     totals = {field: sum(c[field] for c in rows.values()) for field in ("read", "clean")}
     with_findings = sum(c["with_findings"] for c in rows.values())
     assert totals["read"] == totals["clean"] + with_findings

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from reporter.engine import CheckResult
 from reporter.output.flat import flatten
+from reporter.result import CheckResult
 from tests.conftest import HEADERS
 
 TOOL = {"ツールID": "T-1", "ツール名": "受注さん", "用途": "受注管理", "状態": "利用中"}

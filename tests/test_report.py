@@ -1,4 +1,4 @@
-"""The report workbook (register-spec.md section 5), read back with openpyxl.
+"""The report workbook, read back with openpyxl.
 
 Findings of the renewal, revocation and follow-up categories are built by hand
 with stand-in rules (codes RNW9xx, GRT9xx, INC9xx), so that these tests check
@@ -24,11 +24,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reporter import files
 from reporter.delivery import report_file
 from reporter.delivery.report_file import summary_lines
-from reporter.engine import CheckResult, count_rows, urgency_key
+from reporter.engine import count_rows, urgency_key
 from reporter.errors import EXIT_OUTPUT, OutputError
 from reporter.model import Finding, Severity
-from reporter.output.flat import flatten, most_urgent, summarize
+from reporter.output.flat import flatten, most_urgent
 from reporter.output.workbook import sheet_names
+from reporter.result import CheckResult, summarize
 from reporter.rules import RULE_BY_CODE
 from reporter.rules.base import Rule
 from tests.conftest import AS_OF, write_report
@@ -818,7 +819,7 @@ def test_workbook_writer_reports_os_errors_as_oserror(
     ],
 )
 def test_column_widths_count_japanese_characters_double(text: str, expected: int) -> None:
-    from reporter.output.text_width import display_width
+    from reporter.text_width import display_width
 
     assert display_width(text) == expected
 

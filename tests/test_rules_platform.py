@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 
-from reporter.engine import CheckResult, run_checks
+from reporter.engine import run_checks
 from reporter.model import Finding
 from reporter.output.catalogue import parameters_of
 from reporter.output.flat import flatten
 from reporter.platform import load_settings
 from reporter.register.loader import load_register
+from reporter.result import CheckResult
 from reporter.rules import RULE_BY_CODE
 from tests.conftest import AS_OF, codes
 

@@ -11,11 +11,14 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reporter.errors import EXIT_OUTPUT, OutputError, ReporterError
+from reporter.platform import load_settings
 from reporter.register.loader import load_register
 from reporter.register.schema import BOOL, DATE, ENUM, ID, SHEETS, normalize_token, sheet_lookup
 from reporter.register.template import INSTRUCTIONS_SHEET, write_blank_register
 
 LANGS = ("ja", "en")
+# What `reporter init` passes: the validity periods of the rules in force.
+VALIDITY = load_settings().validity_days
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "register-template.xlsx"
 
 
@@ -61,7 +64,7 @@ def blank(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("blank")
     paths = {lang: folder / f"register-{lang}.xlsx" for lang in LANGS}
     for lang, path in paths.items():
-        write_blank_register(path, lang)
+        write_blank_register(path, lang, validity_days=VALIDITY)
     return paths
 
 
@@ -217,7 +220,7 @@ def test_an_existing_file_is_not_overwritten(tmp_path: Path) -> None:
     path = tmp_path / "台帳.xlsx"
     path.write_bytes(b"the team's register")
     with pytest.raises(OutputError) as caught:
-        write_blank_register(path)
+        write_blank_register(path, validity_days=VALIDITY)
     assert caught.value.exit_code == EXIT_OUTPUT == 3
     assert str(path) in caught.value.render("ja")
     assert "--force" in caught.value.render("en")
@@ -228,7 +231,7 @@ def test_an_existing_file_is_not_overwritten(tmp_path: Path) -> None:
 def test_overwrite_replaces_the_file(tmp_path: Path) -> None:
     path = tmp_path / "台帳.xlsx"
     path.write_bytes(b"old")
-    write_blank_register(path, "en", overwrite=True)
+    write_blank_register(path, "en", overwrite=True, validity_days=VALIDITY)
     assert openpyxl.load_workbook(path).sheetnames[0] == "Instructions"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["台帳.xlsx"]
 
@@ -237,7 +240,7 @@ def test_a_folder_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> N
     not_a_folder = tmp_path / "file.txt"
     not_a_folder.write_text("x")
     with pytest.raises(OutputError) as caught:
-        write_blank_register(not_a_folder / "台帳.xlsx")
+        write_blank_register(not_a_folder / "台帳.xlsx", validity_days=VALIDITY)
     assert caught.value.key == "init_unwritable"
     assert caught.value.exit_code == 3
     assert "file.txt" in caught.value.render("ja")
@@ -250,7 +253,7 @@ def test_a_path_that_is_not_an_xlsx_file_is_refused(tmp_path: Path, name: str) -
     if name == "folder":
         path.mkdir()
     with pytest.raises(ReporterError) as caught:
-        write_blank_register(path)
+        write_blank_register(path, validity_days=VALIDITY)
     assert caught.value.render("ja") != caught.value.key
     assert [p.name for p in tmp_path.iterdir()] == ([name] if name == "folder" else [])
 

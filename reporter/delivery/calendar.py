@@ -6,7 +6,7 @@ finding still ahead of the as-of date (a key to renew, a notice to reply to, a
 deadline to meet). Findings the team excepted are left out: they need no action.
 
 Each event's UID is derived from the finding's month-to-month identity
-(:func:`reporter.delivery.history.finding_key`), not from its date, so importing next
+(:func:`reporter.comparison.finding_key`), not from its date, so importing next
 month's file updates the event (a new due date moves it) instead of adding a
 second one; SEQUENCE grows with the as-of date so that calendars take the newer
 file as the newer version. Texts are masked as in every output, and the file is
@@ -24,12 +24,12 @@ from pathlib import Path
 from icalendar import Calendar, Event
 
 from reporter import i18n
-from reporter.delivery.history import finding_key
-from reporter.engine import CheckResult
+from reporter.comparison import finding_key
 from reporter.errors import OutputError, os_detail
 from reporter.files import write_atomically
 from reporter.masking import redact
 from reporter.output.flat import Row, flatten
+from reporter.result import CheckResult
 
 PRODID = "-//reporter//Register deadlines//EN"
 TEMP_PREFIX = ".register-deadlines-"

@@ -14,7 +14,7 @@ register itself is never written to, not even by a mistaken ``--out``.
 
 Changes since last month: the monthly run (:func:`reporter.api.monthly_report`)
 finds the previous report *before* writing (this run may replace a report of the
-same date) and passes the comparison in; see :mod:`reporter.delivery.history`.
+same date) and passes the comparison in; see :mod:`reporter.comparison`.
 """
 
 from __future__ import annotations
@@ -27,21 +27,21 @@ from datetime import date
 from pathlib import Path
 
 from reporter import i18n
-from reporter.delivery import history
-from reporter.engine import CATEGORY_ORDER, CheckResult
+from reporter.comparison import Comparison
 from reporter.errors import InputError, OutputError, os_detail
 from reporter.files import write_atomically
+from reporter.i18n import pick
+from reporter.model import CATEGORY_ORDER
 from reporter.output.flat import (
     CATEGORY_LABEL,
     SEVERITY_LABEL,
     flatten,
     most_urgent,
     severity_counts,
-    summarize,
 )
 from reporter.output.terminal import for_terminal, printable
 from reporter.output.workbook import write_workbook
-from reporter.rules.base import pick
+from reporter.result import CheckResult, summarize
 
 CHUNK = 1 << 20
 XLSX_SUFFIX = ".xlsx"
@@ -117,13 +117,13 @@ def write_report(
     result: CheckResult,
     target: Path,
     lang: str,
-    comparison: history.Comparison,
+    comparison: Comparison,
     before_close: Callable[[], None] | None = None,
 ) -> Path:
     """Write the report workbook for ``result`` to ``target``; return it.
 
     ``comparison`` is this run's comparison with last month's report
-    (:func:`reporter.delivery.history.compare`). ``before_close`` is called when
+    (:func:`reporter.comparison.compare`). ``before_close`` is called when
     the cells are written and the workbook is about to be zipped. Raises
     OutputError (exit 3) when the path is the register itself or cannot be
     written; the previous report at that path, if any, is left untouched.
@@ -189,11 +189,11 @@ def summary_lines(
     lang: str,
     path: Path,
     *,
-    comparison: history.Comparison | None = None,
+    comparison: Comparison | None = None,
 ) -> list[str]:
     """The short summary printed after writing: where, how many, and what to do first.
 
-    With ``comparison`` (:func:`reporter.delivery.history.compare`) a line says what
+    With ``comparison`` (:func:`reporter.comparison.compare`) a line says what
     changed since the previous report.
     """
     summary = summarize(result)
@@ -240,7 +240,7 @@ def summary_lines(
     return lines
 
 
-def _changes_line(comparison: history.Comparison, lang: str) -> str:
+def _changes_line(comparison: Comparison, lang: str) -> str:
     if comparison.previous is None:
         return i18n.text("report_changes_first", lang)
     return i18n.text(

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from reporter import i18n
+from reporter.i18n import pick
 from reporter.output.flat import CATEGORY_LABEL, SEVERITY_LABEL
 from reporter.register.schema import SHEET_BY_KEY
 from reporter.rules import RULES, Rule
-from reporter.rules.base import pick
 
 
 @dataclass(frozen=True)

@@ -6,18 +6,19 @@ findings, so wording, masking and ordering are decided once.
 
 from __future__ import annotations
 
-from collections import Counter
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from reporter import i18n
-from reporter.engine import CATEGORY_ORDER, CheckResult
-from reporter.i18n import render
+from reporter.i18n import localize_params, pick, render
 from reporter.model import Category, Finding, Severity
 from reporter.register.schema import SHEET_BY_KEY
+from reporter.result import CheckResult
+from reporter.result import Summary as Summary  # the counts, also read from here
+from reporter.result import summarize as summarize
 from reporter.rules import RULE_BY_CODE
-from reporter.rules.base import localize_params, pick
 
 # How many actions the report's overview and the email list first ("do these first").
 TOP_ACTIONS = 10
@@ -61,11 +62,21 @@ class Row:
     exception: str | None
 
 
+# The rows of each result still alive, by id(result) and language. The workbook, the
+# terminal summary, the calendar and the email all show them: rendered once each. Kept
+# here, not in the result, which holds data only; an entry goes when its result does.
+_RENDERED: dict[int, dict[str, list[Row]]] = {}
+
+
 def flatten(result: CheckResult, lang: str) -> list[Row]:
     """One row per finding, in the result's order (rendered once per language; do not modify)."""
-    rows = result.rendered.get(lang)
+    by_lang = _RENDERED.get(id(result))
+    if by_lang is None:
+        by_lang = _RENDERED[id(result)] = {}
+        weakref.finalize(result, _RENDERED.pop, id(result), None)
+    rows = by_lang.get(lang)
     if rows is None:
-        rows = result.rendered[lang] = [to_row(f, result.as_of, lang) for f in result.findings]
+        rows = by_lang[lang] = [to_row(f, result.as_of, lang) for f in result.findings]
     return rows
 
 
@@ -94,28 +105,6 @@ def to_row(finding: Finding, as_of: date, lang: str) -> Row:
         action=render(pick(rule.action, lang), params),
         excepted=finding.excepted,
         exception=finding.exception,
-    )
-
-
-@dataclass(frozen=True)
-class Summary:
-    total: int
-    by_severity: dict[Severity, int]  # findings not excepted
-    by_category: dict[Category, dict[Severity, int]]
-    excepted: int
-
-
-def summarize(result: CheckResult) -> Summary:
-    counted = [f for f in result.findings if not f.excepted]
-    by_category = {category: {severity: 0 for severity in Severity} for category in CATEGORY_ORDER}
-    for finding in counted:
-        by_category[finding.category][finding.severity] += 1
-    severities = Counter(f.severity for f in counted)
-    return Summary(
-        total=len(counted),
-        by_severity={severity: severities.get(severity, 0) for severity in Severity},
-        by_category=by_category,
-        excepted=len(result.findings) - len(counted),
     )
 
 

@@ -1,4 +1,4 @@
-"""The machine-readable output of register-spec.md section 4.
+"""The machine-readable output of ``reporter check --json`` (docs/json.md).
 
 Register text is kept as typed (a program reads it), but for what every output
 does to it (:func:`reporter.masking.redact`): characters that do not print
@@ -13,11 +13,11 @@ import json
 import re
 from typing import Any
 
-from reporter.engine import CheckResult
+from reporter import i18n
 from reporter.masking import redact
 from reporter.output.flat import flatten
 from reporter.output.terminal import TERMINAL_ACTIVE
-from reporter.rules.base import pick
+from reporter.result import CheckResult
 
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on, and the
 # Unicode line separators. C0 controls are escaped by json.dumps itself. These
@@ -29,8 +29,8 @@ def _masked(text: str | None) -> str | None:
     return redact(text) if text else text
 
 
-# The fields of every finding, in order ("exception" only when excepted).
-FINDING_COLUMNS = (
+# The fields of every finding in the JSON, in order ("exception" only when excepted).
+JSON_FINDING_FIELDS = (
     "code",
     "severity",
     "category",
@@ -80,7 +80,7 @@ def to_json_data(result: CheckResult, lang: str, register_display: str) -> dict[
             for key, count in result.rows.items()
         },
         "skipped_rules": [
-            {"code": skipped.code, "reason": pick(skipped.reason, lang)}
+            {"code": skipped.code, "reason": i18n.pick(skipped.reason, lang)}
             for skipped in result.skipped
         ],
     }

@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterable
 
 from reporter import i18n
-from reporter.engine import CheckResult
+from reporter.i18n import pick
 from reporter.masking import ESCAPE_SEQUENCE, redact
-from reporter.output.flat import SEVERITY_LABEL, Row, flatten, severity_counts, summarize
-from reporter.output.text_width import display_width
+from reporter.output.flat import SEVERITY_LABEL, Row, flatten, severity_counts
 from reporter.register.schema import SHEET_BY_KEY, SHEETS
-from reporter.rules.base import pick
+from reporter.result import CheckResult, summarize
+from reporter.text_width import display_width
 
 # Line breaks and tabs inside a value become spaces: a register cell must not
 # start a line of its own that reads like one of ours.

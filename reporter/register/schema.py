@@ -1,7 +1,8 @@
-"""The register's sheets and columns, as the spec (register-spec.md sections 1-2) defines them.
+"""The register's sheets and columns, as the contract (docs/register.md) defines them.
 
-This is data, read by the loader, the register rules, ``reporter init`` and the
-docs. To accept a new spelling, add an alias here; never rename a key.
+This is data, read by the loader, the register rules and ``reporter init``;
+tests/test_contract_docs.py checks docs/register.md against it. To accept a new
+spelling, add an alias here; never rename a key.
 """
 
 from __future__ import annotations

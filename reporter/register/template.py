@@ -22,7 +22,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reporter import i18n
 from reporter.errors import InputError, OutputError
 from reporter.files import write_atomically
-from reporter.output.text_width import display_width
 from reporter.register.schema import (
     BOOL,
     CONDITIONAL_REQUIRED,
@@ -36,6 +35,7 @@ from reporter.register.schema import (
     ColumnSpec,
     SheetSpec,
 )
+from reporter.text_width import display_width
 
 LANGS = i18n.LANGS
 FIRST_DATA_ROW = 2
@@ -304,7 +304,6 @@ COLUMN_NOTES: dict[tuple[str, str], dict[str, str]] = {
     },
 }
 
-# Columns the spec requires only in some rows (register-spec.md section 2).
 _WORDS: dict[str, dict[str, str]] = {
     "title": {"ja": "台帳の書き方", "en": "How to fill in the register"},
     "about": {"ja": "この台帳について", "en": "What this register is for"},
@@ -451,13 +450,14 @@ def write_blank_register(
     lang: str = "ja",
     *,
     overwrite: bool = False,
-    validity_days: Mapping[str, int] | None = None,
+    validity_days: Mapping[str, int],
 ) -> None:
     """Write a blank register to ``path`` (an .xlsx file) in ``lang`` ("ja" or "en").
 
     An existing file is kept unless ``overwrite``; the file appears complete
     or not at all. ``validity_days`` (key kind -> days) is what the
-    instructions sheet states; the platform rules in force should be passed.
+    instructions sheet states: the platform rules in force
+    (``reporter.platform.load_settings().validity_days``).
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
@@ -472,15 +472,13 @@ def write_blank_register(
     _save_atomically(workbook, path, overwrite)
 
 
-def build_workbook(lang: str, validity_days: Mapping[str, int] | None = None) -> Workbook:
+def build_workbook(lang: str, validity_days: Mapping[str, int]) -> Workbook:
     """The blank register as an openpyxl workbook, not yet saved.
 
-    ``validity_days`` default to the built-in rules file's: the instructions quote them.
+    ``validity_days`` (key kind -> days) are quoted by the instructions. The
+    caller reads them from the rules in force: the register package reads
+    workbooks and describes them, and knows nothing of the platform rules.
     """
-    if validity_days is None:
-        from reporter.platform import load_settings
-
-        validity_days = load_settings().validity_days
     workbook = Workbook()
     instructions = workbook.active
     instructions.title = INSTRUCTIONS_SHEET[lang]

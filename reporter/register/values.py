@@ -1,4 +1,4 @@
-"""Reading cell values the way people type them (register-spec.md section 1).
+"""Reading cell values the way people type them (docs/register.md, "Value forms").
 
 Each parser takes what the workbook reader returned for one cell and gives the
 parsed value, or raises :class:`BadValue` saying why it cannot be read. Blank

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from reporter.i18n import Text
+from reporter.i18n import localize_params as localize_params  # read from here by the email
+from reporter.i18n import pick as pick
 from reporter.model import CATEGORY_BY_PREFIX, Category, Finding, Record, Register, Severity
 
 if TYPE_CHECKING:
     from reporter.platform import Settings
-
-Text = Mapping[str, str]  # {"ja": ..., "en": ...}
 
 
 @dataclass(frozen=True)
@@ -93,35 +94,6 @@ def rule(
 
 def registered() -> list[Rule]:
     return list(_REGISTERED)
-
-
-def pick(text: Text, lang: str) -> str:
-    return text.get(lang) or text["ja"]
-
-
-def localize_params(finding: Finding, lang: str) -> dict[str, Any]:
-    """Params ready for a template: dates as ISO text, {"ja":…, "en":…} values picked."""
-    values: dict[str, Any] = {
-        "record_id": finding.record_id,
-        "cell": finding.cell,
-        "sheet_name": finding.sheet_name,
-        "due": finding.due.isoformat() if finding.due else "",
-    }
-    for name, value in finding.params.items():
-        kind = value.__class__
-        if kind is str or kind is int:
-            pass  # most params: as they are (the checks below cost more than the loop)
-        elif (kind is dict or isinstance(value, Mapping)) and "ja" in value:
-            value = pick(value, lang)
-        elif isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, (list, tuple)):
-            separator = "、" if lang == "ja" else ", "
-            value = separator.join(
-                pick(v, lang) if isinstance(v, Mapping) else str(v) for v in value
-            )
-        values[name] = value
-    return values
 
 
 _T = TypeVar("_T")

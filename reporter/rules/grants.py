@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date
 
+from reporter.i18n import Text
 from reporter.model import Finding, Record, Register, Severity
 from reporter.rules.base import RuleContext, rule
 from reporter.rules.lookups import store_platform, store_record, tools_by_id
-from reporter.rules.renewals import (
-    Text,
+from reporter.rules.shared import (
     cancelled_tools,
     day_count,
     key_is_active,

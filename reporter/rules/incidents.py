@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from reporter.i18n import Text
 from reporter.model import Finding, Record, Register, Severity
 from reporter.rules.base import RuleContext, rule
 from reporter.rules.lookups import store_plan
-from reporter.rules.renewals import Text, day_count
+from reporter.rules.shared import day_count
 
 if TYPE_CHECKING:
     from reporter.platform import Settings

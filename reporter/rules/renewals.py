@@ -2,7 +2,7 @@
 
 A key's expiry date is the last day it works: ``expires_on`` when given, else
 ``issued_on`` + the validity of its kind from the rules file; when both are
-given, the earlier one counts (register-spec.md section 3). Every period and
+given, the earlier one counts (docs/rules.md, RNW001). Every period and
 every "where to act" text comes from :class:`~reporter.platform.Settings`.
 
 No RNW finding is raised for a key registered in a cancelled tool (revision 2):
@@ -19,30 +19,24 @@ from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from reporter.i18n import Text
 from reporter.model import Finding, Record, Severity
 from reporter.rules.base import RuleContext, rule
 from reporter.rules.lookups import tools_by_id
+from reporter.rules.shared import (
+    cancelled_tools,
+    day_count,
+    key_is_active,
+    key_subject,
+    kind_name,
+    owner_name,
+    tool_is_cancelled,
+    tool_label,
+)
 
 if TYPE_CHECKING:
     from reporter.platform import Settings
 
-Text = dict[str, str]  # {"ja": ..., "en": ...}
-
-# Key kinds as people call them, for messages (the schema only has Japanese labels).
-KEY_KIND_NAMES: Mapping[str, Text] = {
-    "rakuten_license_key": {"ja": "楽天ライセンスキー", "en": "Rakuten license key"},
-    "sp_api_authorization": {"ja": "SP-APIのアプリ認可", "en": "SP-API app authorization"},
-    "lwa_client_secret": {"ja": "LWAクライアントシークレット", "en": "LWA client secret"},
-    "mws_access_key": {"ja": "MWSアクセスキー", "en": "MWS access key"},
-    "yahoo_public_key": {"ja": "Yahoo公開鍵", "en": "Yahoo public key"},
-    "yahoo_authorization": {"ja": "Yahooのアプリ認可", "en": "Yahoo app authorization"},
-    "sp_api_self_authorization": {
-        "ja": "SP-APIの自己認可(自社の非公開アプリ)",
-        "en": "SP-API self-authorization (private app)",
-    },
-    "other": {"ja": "キー", "en": "key"},
-}
-_UNKNOWN_KIND: Text = {"ja": "キー", "en": "key"}
 
 # What renewing means for each kind; the screen to do it on comes from settings.where(kind).
 _RENEW_STEP: Mapping[str, Text] = {
@@ -72,11 +66,6 @@ _RENEW_PLACES = (*(f"where.{kind}" for kind in _RENEW_STEP), "where.rakuten_own_
 
 
 # --- what a key is -------------------------------------------------------------------------
-
-
-def key_is_active(key: Record) -> bool:
-    """Spec: an active key is one whose status is not retired (blank status = in use)."""
-    return key["status"] != "retired"
 
 
 def status_has_working_key(status: str | None) -> bool:
@@ -164,18 +153,6 @@ def renewable_keys(ctx: RuleContext) -> list[Record]:
     return ctx.shared("renewable_keys", compute)
 
 
-def cancelled_tools(ctx: RuleContext) -> dict[str, Record]:
-    """The cancelled tools (:func:`tool_is_cancelled`) by tool_id, worked out once a run."""
-    return ctx.shared(
-        "cancelled_tools",
-        lambda: {
-            tool_id: tool
-            for tool_id, tool in tools_by_id(ctx.register).items()
-            if tool_is_cancelled(tool, ctx.as_of)
-        },
-    )
-
-
 def expiry_basis(key: Record, settings: Settings) -> Text:
     """How the expiry date was worked out, so the reader can check it."""
     computed = validity_end(key, settings)
@@ -199,53 +176,7 @@ def expiry_column(key: Record, settings: Settings) -> str:
     return "issued_on"
 
 
-def day_count(days: int) -> Text:
-    """'12日' / '12 days', '1 day'."""
-    return {"ja": f"{days}日", "en": f"{days} day" if days == 1 else f"{days} days"}
-
-
-def kind_name(key: Record) -> Text:
-    return dict(KEY_KIND_NAMES.get(key["kind"] or "", _UNKNOWN_KIND))
-
-
-# --- tools, as keys and grants name them ------------------------------------------------------
-
-
-def tool_is_cancelled(tool: Record, as_of: date) -> bool:
-    """Spec: cancelled by status, or by a cancellation date that has come (the status is
-    often left at 利用中 when the contract ends)."""
-    cancelled_on: date | None = tool["cancelled_on"]
-    return tool["status"] == "cancelled" or (cancelled_on is not None and cancelled_on <= as_of)
-
-
-def tool_label(tool_id: str | None, tools: Mapping[str, Record]) -> Text:
-    """The tool's name as the team knows it, falling back to its id."""
-    if tool_id is None:
-        return {"ja": "ツール未記入", "en": "no tool recorded"}
-    tool = tools.get(tool_id)
-    name = tool["tool_name"] if tool is not None else None
-    if name is None:
-        return {"ja": f"ツールID {tool_id}", "en": f"tool id {tool_id}"}
-    return {"ja": f"{name}(ツールID {tool_id})", "en": f"{name} (tool id {tool_id})"}
-
-
-def key_subject(key: Record, tools: Mapping[str, Record]) -> Text:
-    """'楽天市場店の楽天ライセンスキー(登録先: ネクストエンジン(ツールID 101))'."""
-    kind = kind_name(key)
-    tool = tool_label(key["tool_id"], tools)
-    store = key["store"]
-    store_ja = f"{store}の" if store else ""
-    store_en = f" of {store}" if store else ""
-    return {
-        "ja": f"{store_ja}{kind['ja']}(登録先: {tool['ja']})",
-        "en": f"The {kind['en']}{store_en} (registered in {tool['en']})",
-    }
-
-
-def owner_name(record: Record) -> Text:
-    """The row's owner, for actions; a blank owner is itself DAT003 on keys."""
-    owner = record["owner"]
-    return {"ja": owner, "en": owner} if owner else {"ja": "未記入", "en": "not recorded"}
+# --- where and how to renew ---------------------------------------------------------------
 
 
 def renew_place(key: Record, settings: Settings) -> Text:

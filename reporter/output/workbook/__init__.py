@@ -1,11 +1,11 @@
-"""The monthly report workbook (register-spec.md section 5).
+"""The monthly report workbook.
 
 This package is the only place that imports xlsxwriter. It renders the flat rows
 of :mod:`reporter.output.flat` into six sheets: a Summary a person reads first
 (:mod:`.summary`), one Excel table per category (:mod:`.findings`), and the rule
 catalogue (:mod:`.rules_sheet`). A seventh, hidden sheet carries what next
 month's report compares with (:mod:`.history_sheet`); its layout belongs to
-:mod:`reporter.delivery.history`, and it holds plain values only.
+:mod:`reporter.comparison`, and it holds plain values only.
 
 Safety: every cell goes through the typed writers of :mod:`.cells`, or is added
 as a typed value to a :class:`.bulk.BulkSheet` row; neither lets a text become a
@@ -22,17 +22,16 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from reporter import i18n
-from reporter.delivery import history
-from reporter.delivery.history import Comparison
-from reporter.engine import CheckResult
+from reporter.comparison import HISTORY_SHEET, Comparison, compare
 from reporter.output.flat import flatten
-from reporter.output.workbook.bulk import BulkSheet
+from reporter.output.workbook.bulk import ROW_SHEET
 from reporter.output.workbook.cells import FONT, HEADER_ROW, TITLE_ROW, Formats, Sheet
 from reporter.output.workbook.findings import FINDING_SHEETS, write_findings
-from reporter.output.workbook.history_sheet import write_history
+from reporter.output.workbook.history_sheet import history_cells, write_history
 from reporter.output.workbook.printing import footer, print_setup
 from reporter.output.workbook.rules_sheet import write_rules
 from reporter.output.workbook.summary import write_summary
+from reporter.result import CheckResult
 
 __all__ = ["sheet_names", "write_workbook"]
 
@@ -58,12 +57,12 @@ def write_workbook(
     workbook is zipped (mostly zlib, which lets other threads run).
 
     ``comparison`` is ``result`` against the previous report (see
-    :func:`reporter.delivery.history.compare`); without it this is the first report and
+    :func:`reporter.comparison.compare`); without it this is the first report and
     every finding is new. Raises OSError when the file cannot be created; the
     caller decides what that means for the user (see :mod:`reporter.delivery.report_file`).
     """
     if comparison is None:
-        comparison = history.compare(result, None)
+        comparison = compare(result, None)
     workbook = xlsxwriter.Workbook(
         str(path),
         {
@@ -90,7 +89,7 @@ def write_workbook(
 
     def add_sheet(name: str, bulk: bool = False) -> Sheet:
         # The sheets with a row per finding take their rows whole (see bulk.py).
-        worksheet_class = BulkSheet if bulk else None
+        worksheet_class = ROW_SHEET if bulk else None
         return Sheet(workbook.add_worksheet(name, worksheet_class), formats, lang)
 
     summary = add_sheet(i18n.text("xl_sheet_summary", lang))
@@ -108,8 +107,8 @@ def write_workbook(
     print_setup(rules.ws, page_footer, repeat=(HEADER_ROW, HEADER_ROW))
 
     write_history(
-        add_sheet(history.HISTORY_SHEET, bulk=True),
-        history.history_cells(result, rows, comparison, register_name),
+        add_sheet(HISTORY_SHEET, bulk=True),
+        history_cells(result, rows, comparison, register_name),
     )
 
     summary.ws.activate()

@@ -16,20 +16,27 @@ overrides ``_write_sheet_data``, sets the range of the table it adds (see
 :meth:`BulkSheet.add_table`), and uses ``_check_dimensions``, ``row_info``,
 ``_xml_start_tag`` / ``_xml_end_tag``, the shared string table's
 ``_get_shared_string_index`` and a format's ``_get_xf_index``, as they are in
-xlsxwriter 3.3 (hence the version range in pyproject.toml; 3.2 names row
-heights differently and does not round them to pixels). tests/test_bulk_sheet.py
+xlsxwriter 3.3.1 (hence the pin in pyproject.toml; 3.2 names row heights
+differently and does not round them to pixels). tests/test_bulk_sheet.py
 writes the same cells both ways and compares what a reader sees, so a change in
 any of them fails a test rather than a report.
+
+An xlsxwriter that lacks one of those parts (installed by hand beside the pin)
+gets :class:`RowSheet` instead: the same ``add_row``, through xlsxwriter's public
+writers, slower but the same cells. :data:`MISSING_PARTS` names what was
+missing, and the run log says so (``reporter report --log``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
@@ -64,7 +71,37 @@ def excel_serial(day: date, date_1904: bool = False) -> int:
     return serial - 1 if serial < _MARCH_1900 else serial
 
 
-class BulkSheet(Worksheet):
+class RowSheet(Worksheet):
+    """A worksheet that takes a table's rows with :meth:`add_row`, through public writers.
+
+    What the large tables are written with when :class:`BulkSheet` cannot be
+    used: the same cells and formats, a cell at a time.
+    """
+
+    def add_row(
+        self, row: int, cells: Iterable[tuple[Any, Format | None]], height: float | None = None
+    ) -> None:
+        """Write row ``row`` (0-based) from column A, as :meth:`BulkSheet.add_row` adds it."""
+        for col, (value, cell_format) in enumerate(cells):
+            kind = type(value)
+            if kind is str and value:
+                self.write_string(row, col, value, cell_format)
+            elif value is None or kind is str:
+                if cell_format is not None:
+                    self.write_blank(row, col, None, cell_format)
+            elif isinstance(value, date):
+                # A day, as BulkSheet writes it: a datetime's time of day is dropped.
+                day = value.date() if isinstance(value, datetime) else value
+                self.write_datetime(row, col, day, cell_format)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                self.write_number(row, col, value, cell_format)
+            else:
+                raise TypeError(f"cannot write {kind.__name__} to a cell")
+        if height is not None:
+            self.set_row(row, height)
+
+
+class BulkSheet(RowSheet):
     """A worksheet whose rows from some row down are added whole with :meth:`add_row`.
 
     Rows written the ordinary way (``write_string``, ``set_row``…) must all lie
@@ -199,3 +236,46 @@ class BulkSheet(Worksheet):
             self._write_rows()
         self.fh.writelines(self._added_rows)
         self._xml_end_tag("sheetData")
+
+
+# The private parts of xlsxwriter BulkSheet uses: methods of a class, and attributes
+# a worksheet has once made (``fh`` and ``str_table`` are set by the workbook later).
+_PRIVATE_METHODS = (
+    (Worksheet, "_write_sheet_data"),
+    (Worksheet, "_write_rows"),
+    (Worksheet, "_check_dimensions"),
+    (Worksheet, "_xml_start_tag"),
+    (Worksheet, "_xml_end_tag"),
+    (Format, "_get_xf_index"),
+    (SharedStringTable, "_get_shared_string_index"),
+)
+_WORKSHEET_ATTRIBUTES = (
+    "row_info",
+    "table",
+    "tables",
+    "merged_cells",
+    "date_1904",
+    "fh",
+    "str_table",
+)
+
+
+def missing_parts() -> tuple[str, ...]:
+    """The private parts of xlsxwriter that BulkSheet needs and this xlsxwriter lacks."""
+    missing = [
+        f"{owner.__name__}.{name}"
+        for owner, name in _PRIVATE_METHODS
+        if not callable(getattr(owner, name, None))
+    ]
+    try:
+        sheet = Worksheet()
+    except Exception as error:  # an xlsxwriter whose worksheet needs arguments: no BulkSheet
+        return (*missing, f"Worksheet() ({type(error).__name__})")
+    missing += [f"Worksheet.{name}" for name in _WORKSHEET_ATTRIBUTES if not hasattr(sheet, name)]
+    return tuple(missing)
+
+
+MISSING_PARTS = missing_parts()  # checked once, at import
+XLSXWRITER_VERSION = getattr(xlsxwriter, "__version__", "?")
+# The worksheet class of the tables with a row per finding.
+ROW_SHEET: type[RowSheet] = RowSheet if MISSING_PARTS else BulkSheet

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from reporter import i18n
-from reporter.delivery.history import Status
+from reporter.comparison import Status
+from reporter.i18n import pick
 from reporter.output.flat import SEVERITY_LABEL, Row
 from reporter.output.workbook.cells import safe
 from reporter.register.schema import SHEET_BY_KEY
-from reporter.rules.base import pick
 
 WRAP_CAP = 50  # widest a wrapped long-text column gets, in character widths
 

@@ -9,10 +9,10 @@ from datetime import date
 from xlsxwriter.format import Format
 
 from reporter import i18n
-from reporter.delivery.history import Status
+from reporter.comparison import Status
 from reporter.model import Category, Severity
 from reporter.output.flat import Row
-from reporter.output.workbook.bulk import BulkSheet
+from reporter.output.workbook.bulk import RowSheet
 from reporter.output.workbook.cells import (
     DATE_FORMAT,
     DAYS_FORMAT,
@@ -127,7 +127,7 @@ def write_findings(
     """The title line, then the table of ``rows``; ``statuses`` by ``id(row)``."""
     ws = sheet.ws
     # Tens of thousands of rows: added whole (see bulk.py), below the title and header.
-    assert isinstance(ws, BulkSheet)
+    assert isinstance(ws, RowSheet)
     lang = sheet.lang
     headers = [i18n.text(c.header, lang) for c in spec.columns]
     excepted = sum(1 for r in rows if r.excepted)

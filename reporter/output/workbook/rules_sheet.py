@@ -6,11 +6,10 @@ from datetime import date
 from typing import Any
 
 from reporter import i18n
-from reporter.engine import CheckResult
+from reporter.i18n import pick
 from reporter.model import Severity
 from reporter.output import catalogue
 from reporter.output.flat import SEVERITY_LABEL
-from reporter.output.text_width import widest_line
 from reporter.output.workbook.cells import (
     BORDER_COLOR,
     FIRST_DATA_ROW,
@@ -21,7 +20,8 @@ from reporter.output.workbook.cells import (
     header_props,
 )
 from reporter.output.workbook.sizing import fit_row, value_width
-from reporter.rules.base import pick
+from reporter.result import CheckResult
+from reporter.text_width import widest_line
 
 # One row per rule and parameter in force, the rule's columns repeated, so that
 # each value sits beside its own source and a filter on the code shows them all.

@@ -9,8 +9,8 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from reporter.output.text_width import display_width, widest_line
 from reporter.output.workbook.columns import Column
+from reporter.text_width import display_width, widest_line
 
 LINE_HEIGHT = 13.5  # points per line of 10 pt Meiryo UI in Excel
 ROW_PADDING = 2.0

@@ -12,8 +12,9 @@ from __future__ import annotations
 from xlsxwriter.workbook import Workbook
 
 from reporter import i18n
-from reporter.delivery.history import Comparison, Entry
-from reporter.engine import CATEGORY_ORDER, CheckResult
+from reporter.comparison import Comparison, Entry
+from reporter.i18n import pick
+from reporter.model import CATEGORY_ORDER
 from reporter.output.flat import (
     CATEGORY_LABEL,
     SEVERITY_LABEL,
@@ -39,8 +40,8 @@ from reporter.output.workbook.cells import (
 from reporter.output.workbook.columns import place, severity_text, sheet_label
 from reporter.output.workbook.printing import Section, page_height, section_breaks
 from reporter.output.workbook.sizing import DEFAULT_ROW_HEIGHT, row_height
+from reporter.result import CheckResult
 from reporter.rules import RULE_BY_CODE
-from reporter.rules.base import pick
 
 # Summary columns: A labels, B-E numbers, F-G the long text of the top-10 actions.
 SUMMARY_WIDTHS = (16, 12, 11, 14, 16, 48, 48)
