@@ -357,6 +357,8 @@ def report(
             _refuse_log_over_register(beside_report, path)
         log_path = beside_report
         say.detail(i18n.text("run_start", run.lang, path=str(path), as_of=run.as_of))
+        if email and eml is None:
+            say.warn(_microsoft365_warning(run))
         result = api.check(
             path,
             as_of=run.as_of,
@@ -404,6 +406,13 @@ def report(
     raise typer.Exit(code)
 
 
+def _microsoft365_warning(run: Run) -> str | None:
+    """The warning for password SMTP through Microsoft 365, when the run sends that way."""
+    from reporter.delivery.email.microsoft365 import warning_line
+
+    return warning_line(run.config.email, run.as_of, run.settings, run.lang)
+
+
 def _refuse_log_over_register(log_path: Path, register: Path) -> None:
     """Checked before the run: a register named like the log would have the log appended to it."""
     from reporter.delivery.report_file import is_same_file
@@ -441,6 +450,14 @@ class _Printer:
         self.run_log.add(text)
         if not self.quiet:
             typer.echo(_printable_lines(text))
+
+    def warn(self, text: str | None) -> None:
+        """A warning that does not stop the run: one line on stderr (none with --quiet)."""
+        if text is None:
+            return
+        self.run_log.add(text)
+        if not self.quiet:
+            typer.echo(_printable_lines(text), err=True)
 
     def detail(self, text: str) -> None:
         self.run_log.add(text)

@@ -19,6 +19,10 @@ Settings values:
   support_channels(plan)   {"ja", "en"}: the channels a selling plan allows
   where(place)             {"ja", "en"}: where to act
   facts() / fact(name)     every value in force with its source (for ``reporter rules``)
+  changes                  platform changes that stop a tool by a deadline (RNW010), in file order
+  change(id)               one of them by its id, as the register's 対応確認済み spells it
+  not_invoice_words        words in a file name that mark a quotation or an order (INC011)
+  microsoft365_smtp        when Microsoft 365 switches password SMTP off, and its hosts
 
 Any entry may also hold ``unconfirmed = "..."``: what its source could not confirm (a
 button label, say). It is kept with the fact so that ``reporter rules`` shows it.
@@ -55,6 +59,7 @@ Every key kind of the register is also a place key, so ``where(kind)`` works for
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -67,7 +72,7 @@ from typing import Any, NoReturn
 from reporter import i18n
 from reporter.errors import InputError
 from reporter.i18n import Text
-from reporter.register.schema import KEY_KIND
+from reporter.register.schema import KEY_KIND, PLATFORM, PURPOSE, normalize_token
 
 RULES_FILE = "rules.toml"
 LANGS = i18n.LANGS
@@ -122,7 +127,20 @@ _TOP: dict[str, tuple[str, ...] | None] = {
     "support_evidence": None,
     "support_urgent_warning": None,
     "where": PLACES,
+    "changes": None,  # [changes.<id>]: any id
+    "not_invoice_words": None,
+    "microsoft365_smtp_password_off": None,
 }
+_CHANGE_KEYS = (
+    "platforms",
+    "purposes",
+    "deadline",
+    "title_ja",
+    "title_en",
+    "ja",
+    "en",
+    *_SOURCE_KEYS,
+)
 
 
 @dataclass(frozen=True)
@@ -139,6 +157,30 @@ class Fact:
 
     def display(self, lang: str = "ja") -> str:
         return self.value_en if lang == "en" and self.value_en else self.value
+
+
+@dataclass(frozen=True)
+class PlatformChange:
+    """A platform change that stops a tool on ``deadline`` unless its vendor has moved (RNW010)."""
+
+    id: str  # what the register's 対応確認済み (confirmed_changes) names
+    platforms: tuple[str, ...]  # the register's platform codes
+    purposes: tuple[str, ...]  # the register's tool purposes
+    deadline: date
+    title: Text  # a short name, {"ja", "en"}
+    what: Text  # what changes, {"ja", "en"}
+    source_title: str
+    source_url: str
+    checked: date
+    unconfirmed: str = ""
+
+
+@dataclass(frozen=True)
+class Microsoft365Smtp:
+    """When Microsoft 365 switches password SMTP off by default, and the hosts it applies to."""
+
+    off_from: date
+    hosts: tuple[str, ...]  # lower case
 
 
 @dataclass(frozen=True)
@@ -162,6 +204,9 @@ class Settings:
     support_urgent_warning: Text
     plans: Mapping[str, Plan]
     places: Mapping[str, Text]
+    changes: tuple[PlatformChange, ...]
+    not_invoice_words: tuple[str, ...]
+    microsoft365_smtp: Microsoft365Smtp
     rules_path: str  # the file the values came from, for messages and the report
     _facts: tuple[Fact, ...] = field(repr=False)
 
@@ -184,6 +229,11 @@ class Settings:
             return dict(self.places[place])
         except KeyError:
             raise KeyError(f"unknown place {place!r}; use one of {', '.join(PLACES)}") from None
+
+    def change(self, change_id: str) -> PlatformChange | None:
+        """The change named ``change_id``, spelt the forgiving way of the register (section 1)."""
+        wanted = normalize_token(change_id)
+        return next((c for c in self.changes if normalize_token(c.id) == wanted), None)
 
     def facts(self) -> list[Fact]:
         return list(self._facts)
@@ -439,6 +489,9 @@ def _build(reader: _Reader, windows: Mapping[str, int], config_path: Path | str 
     evidence, _ = text_fact("support_evidence")
     urgent, _ = text_fact("support_urgent_warning")
     places = {place: MappingProxyType(text_fact(f"where.{place}")[0]) for place in PLACES}
+    changes = _changes(reader, facts)
+    not_invoice_words = _words(reader, facts, "not_invoice_words")
+    microsoft365 = _microsoft365_smtp(reader, facts)
 
     _apply_windows(window_values, windows, facts, config_path)
     return Settings(
@@ -455,6 +508,136 @@ def _build(reader: _Reader, windows: Mapping[str, int], config_path: Path | str 
         places=MappingProxyType(places),
         rules_path=reader.shown,
         _facts=tuple(facts),
+        changes=changes,
+        not_invoice_words=not_invoice_words,
+        microsoft365_smtp=microsoft365,
+    )
+
+
+_CHANGE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def _changes(reader: _Reader, facts: list[Fact]) -> tuple[PlatformChange, ...]:
+    """The [changes.<id>] tables, in file order, each checked and kept as a fact."""
+    changes: list[PlatformChange] = []
+    for change_id in reader.data["changes"]:
+        name = f"changes.{change_id}"
+        if not _CHANGE_ID.fullmatch(change_id):
+            reader.wrong(
+                name,
+                change_id,
+                "英小文字・数字・ハイフンの名前(例: [changes.amazon-orders-v0])",
+                "named with lower-case letters, digits and hyphens (e.g. [changes.amazon-orders-v0])",
+            )
+        if any(normalize_token(c.id) == normalize_token(change_id) for c in changes):
+            reader.fail(
+                f"「{name}」は、ほかの変更と同じ名前です(大文字・小文字、「-」の有無だけの違いは同じとみなします)",
+                f"'{name}' is the same id as another change (case and hyphens are ignored)",
+            )
+        entry = reader.entry(name, _CHANGE_KEYS)
+        title = {lang: reader.string(entry, f"title_{lang}", name) for lang in LANGS}
+        what = reader.text(entry, name)
+        source_title, url, checked = reader.source(entry, name)
+        change = PlatformChange(
+            id=change_id,
+            platforms=_codes(reader, entry, "platforms", name, tuple(PLATFORM.values)),
+            purposes=_codes(reader, entry, "purposes", name, tuple(PURPOSE.values)),
+            deadline=reader.day(entry["deadline"], f"{name}.deadline"),
+            title=MappingProxyType(title),
+            what=MappingProxyType(what),
+            source_title=source_title,
+            source_url=url,
+            checked=checked,
+            unconfirmed=reader.unconfirmed(entry, name),
+        )
+        changes.append(change)
+        deadline = change.deadline.isoformat()
+        facts.append(
+            Fact(
+                name,
+                f"{title['ja']}({deadline}まで): {what['ja']}",
+                source_title,
+                url,
+                checked,
+                value_en=f"{title['en']} (by {deadline}): {what['en']}",
+                unconfirmed=change.unconfirmed,
+            )
+        )
+    return tuple(changes)
+
+
+def _codes(
+    reader: _Reader, entry: Mapping[str, Any], key: str, name: str, allowed: tuple[str, ...]
+) -> tuple[str, ...]:
+    value = entry[key]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        reader.wrong(
+            f"{name}.{key}",
+            value,
+            f'文字列のリスト(例: ["{allowed[0]}"])',
+            f'a list of codes (e.g. ["{allowed[0]}"])',
+        )
+    for code in value:
+        if code not in allowed:
+            reader.fail(
+                f"「{name}.{key}」の {code!r} は使えません(使えるもの: {', '.join(allowed)})",
+                f"'{name}.{key}' holds {code!r}, which is not one of {', '.join(allowed)}",
+            )
+    return tuple(dict.fromkeys(value))
+
+
+def _words(reader: _Reader, facts: list[Fact], name: str) -> tuple[str, ...]:
+    """A list of words (``value``) with its source, e.g. the words that mark a quotation."""
+    entry = reader.entry(name, _VALUE_KEYS)
+    value = entry["value"]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        reader.wrong(
+            f"{name}.value",
+            value,
+            '文字列のリスト(例: ["見積"])',
+            'a list of words (e.g. ["quote"])',
+        )
+    words = tuple(dict.fromkeys(v.strip() for v in value))
+    if "" in words:
+        reader.fail(f"「{name}.value」に空の語があります", f"'{name}.value' holds an empty word")
+    text = ", ".join(words)
+    facts.append(
+        Fact(
+            name,
+            text,
+            *reader.source(entry, name),
+            value_en=text,
+            unconfirmed=reader.unconfirmed(entry, name),
+        )
+    )
+    return words
+
+
+def _microsoft365_smtp(reader: _Reader, facts: list[Fact]) -> Microsoft365Smtp:
+    name = "microsoft365_smtp_password_off"
+    entry = reader.entry(name, (*_VALUE_KEYS, "hosts"))
+    off_from = reader.day(entry["value"], f"{name}.value")
+    hosts = entry["hosts"]
+    if not isinstance(hosts, list) or not hosts or not all(isinstance(h, str) for h in hosts):
+        reader.wrong(
+            f"{name}.hosts",
+            hosts,
+            '文字列のリスト(例: ["smtp.office365.com"])',
+            'a list of host names (e.g. ["smtp.office365.com"])',
+        )
+    text = off_from.isoformat()
+    facts.append(
+        Fact(
+            name,
+            text,
+            *reader.source(entry, name),
+            value_en=text,
+            unconfirmed=reader.unconfirmed(entry, name),
+        )
+    )
+    return Microsoft365Smtp(
+        off_from=off_from,
+        hosts=tuple(dict.fromkeys(h.strip().rstrip(".").lower() for h in hosts)),
     )
 
 

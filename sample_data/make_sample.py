@@ -122,14 +122,18 @@ TOOLS = Sheet(
     "ツール",
     # Tool ids are typed as numbers on this sheet (ids compare as text: 101 == "101").
     # 契約更新日 / 解約予告（日）: auto-renewing contracts and the notice needed to leave them.
-    ["ツールID", "ツール名", "提供元", "モール", "用途", "状態", "解約日", "契約更新日", "解約予告（日）", "担当者", "備考"],
+    # 対応確認済み: the platform changes (reporter rules) each vendor has confirmed (RNW010).
+    ["ツールID", "ツール名", "提供元", "モール", "用途", "状態", "解約日", "契約更新日", "解約予告（日）", "担当者", "備考", "対応確認済み"],
     [
+        # Platform blank, but its key K-013 and grant G-023 are on Amazon本店: Orders API v0 not yet confirmed (RNW010).
         [101, "ネクストエンジン", None, None, "受注管理", "利用中", None, "2027/4/1", 30, "佐藤", "楽天・Yahoo・Amazonの受注を一元管理"],
         # Renews 2026-12-31 with 30 days' notice: notice by 2026-12-01 (RNW008).
         [102, "ネオプライサー", "ネオプライス合同会社", "Amazon", "価格改定", "利用中", None, date(2026, 12, 31), 30, "鈴木", "2026/10から楽天の価格改定も"],
         # Renewal date 2026-10-01 has passed and nobody updated it (RNW009).
-        [103, "ヒョウカメール", "メールラボ株式会社", "Amazon.co.jp", "評価依頼メール", "active", None, "2026/10/1", 30, "高橋", None],
-        [104, "ストックシンク", "シンクワークス株式会社", None, "在庫連携", "利用中", None, None, None, "田中", "楽天とAmazonの在庫を同期"],
+        # The vendor confirmed it reads orders through Orders API v2026-01-01 (no RNW010).
+        [103, "ヒョウカメール", "メールラボ株式会社", "Amazon.co.jp", "評価依頼メール", "active", None, "2026/10/1", 30, "高橋", None, "amazon-orders-v0"],
+        # 対応確認済み mistyped (DAT005): it confirms nothing, so RNW010 still asks (its key K-017 is on Amazon本店).
+        [104, "ストックシンク", "シンクワークス株式会社", None, "在庫連携", "利用中", None, None, None, "田中", "楽天とAmazonの在庫を同期", "amazon-order-v0"],
         [105, "サヤトリ・リサーチ", "サーチラボ", "Amazon", "リサーチ", "利用中", None, None, None, "伊藤", "価格差を調べるだけ"],
         [106, "出品らくらく", "らくらくソフト株式会社", "Yahoo!ショッピング", "出品", "試用中", None, None, None, "渡辺", "12月末までトライアル"],
         [107, "評価依頼くん(旧)", "メールワン株式会社", "Amazon", "評価依頼", "解約", "2025年3月31日", None, None, "高橋", "ヒョウカメールに乗り換え"],
@@ -148,7 +152,7 @@ TOOLS = Sheet(
     ],
     title="ツール台帳 2026年11月更新",
     note="※解約したツールも行は消さずに、状態を「解約」にして解約日を入れてください。",
-    widths={0: 9, 1: 22, 2: 22, 3: 18, 4: 14, 6: 14, 7: 14, 8: 12, 10: 34},
+    widths={0: 9, 1: 22, 2: 22, 3: 18, 4: 14, 6: 14, 7: 14, 8: 12, 10: 34, 11: 18},
 )
 
 KEYS = Sheet(
@@ -296,6 +300,8 @@ NOTICES = Sheet(
         ["N-026", "2026年11月22日", "Amazon本店", "出品キャンセル", "偽物", "B0Q2T4V6WA", None, "本革ラウンド財布 ブラック", None, None, None, None, None, None, None, None, None, "鈴木"],
         # Received 2026-11-28: in the future on 2026-11-23, within the window on 2026-11-30.
         ["N-027", date(2026, 11, 28), "Amazonセカンド", "出品キャンセル", "コンディション", "B0R3U5W7XB", None, "ガラス保存容器 5点セット", None, None, None, None, None, None, None, None, "未対応", "高橋"],
+        # Authenticity, relist, everything in order except that the "invoice" is a quotation (INC011).
+        ["N-028", "2026/11/20", "Amazon本店", "出品キャンセル", "真贋", "B0X9A2C4DH", None, "ステンレス水筒 500ml", "はい", "再出品申請", "2026/11/21", "2026/10/15", None, "見積書_1015.pdf、supplier_info.jpg", SUPPLIER_OSAKA, None, "対応中", "鈴木"],
     ],
     title="通知・出品キャンセル対応表",
     note="※「要ご対応:出品キャンセルのご連絡」は受信から3日以内に返信。再出品の案内がなければ取扱中止。",

@@ -14,9 +14,9 @@ from tests.rule_case_files import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_CODES = (
-    [f"RNW{n:03}" for n in range(1, 10)]
+    [f"RNW{n:03}" for n in range(1, 11)]
     + [f"GRT{n:03}" for n in range(1, 11)]
-    + [f"INC{n:03}" for n in range(1, 11)]
+    + [f"INC{n:03}" for n in range(1, 12)]
     + [f"DAT{n:03}" for n in range(1, 14)]
     + ["SEC001"]
 )

@@ -282,6 +282,7 @@ def register_with_every_platform_code() -> dict[str, Any]:
             {**TOOL, "ツールID": "T-2", "ツール名": "サヤトリ", "用途": "リサーチ", "モール": "Amazon",
              "契約更新日": date(2026, 12, 10), "解約予告(日)": 7},
             {**TOOL, "ツールID": "T-3", "ツール名": "在庫さん", "モール": "楽天", "契約更新日": date(2026, 10, 31)},
+            {**TOOL, "ツールID": "T-4", "ツール名": "Amazon受注", "モール": "Amazon"},
         ],
         "keys": [
             {**KEY, "店舗名": "楽天市場店", "ツールID": "T-3", "発行日": date(2026, 8, 20), "副担当": None},
@@ -317,6 +318,7 @@ def register_with_every_platform_code() -> dict[str, Any]:
              "受信日": date(2026, 3, 1), "方針": "未定", "状態": "完了"},
             {"通知ID": "N-7", "受信日": date(2026, 11, 1), "種類": "キー期限", "店舗名": "楽天市場店",
              "状態": "未対応"},
+            {**RELIST, "通知ID": "N-8", "ASIN": "B0A1B2C3D6", "提出書類": "見積書.pdf"},
         ],
     }  # fmt: skip
 
@@ -326,7 +328,7 @@ PLATFORM_CODES = sorted(c for c in RULE_BY_CODE if c[:3] in ("RNW", "GRT", "INC"
 
 def test_every_platform_rule_fires_on_the_full_register(run_check: RunCheck) -> None:
     result = run_check(**register_with_every_platform_code())
-    assert len(PLATFORM_CODES) == 29
+    assert len(PLATFORM_CODES) == 31
     assert sorted({c for c in codes(result) if c in PLATFORM_CODES}) == PLATFORM_CODES
 
 

@@ -1,7 +1,8 @@
 """The rule catalogue (``reporter rules`` and the report's Rules sheet).
 
 Each rule with its code, severity, title, the sheets it reads and the platform
-values it uses, with the value in force and its source.
+values it uses, with the value in force and its source; then the platform
+changes of the rules file (RNW010), whose ids the register's 対応確認済み names.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from reporter import i18n
 from reporter.i18n import pick
 from reporter.output.flat import CATEGORY_LABEL, SEVERITY_LABEL
-from reporter.register.schema import SHEET_BY_KEY
+from reporter.register.schema import PLATFORM, PURPOSE, SHEET_BY_KEY
 from reporter.rules import RULES, Rule
 
 
@@ -82,6 +83,49 @@ def entries(settings: Any, lang: str) -> list[Entry]:
     return result
 
 
+def change_entries(settings: Any, lang: str) -> list[dict[str, Any]]:
+    """The platform changes in force (RNW010), as ``reporter rules --json`` lists them."""
+    return [
+        {
+            "id": change.id,
+            "title": pick(change.title, lang),
+            "deadline": change.deadline.isoformat(),
+            "platforms": list(change.platforms),
+            "purposes": list(change.purposes),
+            "what": pick(change.what, lang),
+            "source_title": change.source_title,
+            "source_url": change.source_url,
+            "checked": change.checked.isoformat(),
+            "unconfirmed": change.unconfirmed,
+        }
+        for change in settings.changes
+    ]
+
+
+def _change_lines(settings: Any, lang: str) -> list[str]:
+    changes = change_entries(settings, lang)
+    if not changes:
+        return []
+    lines = ["", i18n.text("cat_changes_header", lang, count=len(changes)), ""]
+    for change in changes:
+        lines.append(f"{change['id']}  {change['title']}")
+        lines.append(f"    {i18n.text('cat_change_deadline', lang)}: {change['deadline']}")
+        applies = i18n.text(
+            "cat_change_applies",
+            lang,
+            # The register's own spellings: Japanese labels, or the codes in English.
+            platforms=", ".join(PLATFORM.label(code, lang) for code in change["platforms"]),
+            purposes=", ".join(PURPOSE.label(code, lang) for code in change["purposes"]),
+        )
+        lines.append(f"    {applies}")
+        lines.append(f"    {change['what']}")
+        lines.append(
+            f"    ({i18n.text('cat_source', lang)}: {change['source_title']}, "
+            f"{change['source_url']}; {i18n.text('cat_checked', lang)} {change['checked']})"
+        )
+    return lines
+
+
 def render(settings: Any, lang: str) -> str:
     items = entries(settings, lang)
     lines = [i18n.text("cat_header", lang, count=len(items)), ""]
@@ -96,6 +140,7 @@ def render(settings: Any, lang: str) -> str:
                 f"({i18n.text('cat_source', lang)}: {parameter.source_title}, "
                 f"{parameter.source_url}; {i18n.text('cat_checked', lang)} {parameter.checked})"
             )
+    lines += _change_lines(settings, lang)
     return "\n".join(lines)
 
 
@@ -119,7 +164,8 @@ def to_json(settings: Any, lang: str) -> str:
         }
         for e in entries(settings, lang)
     ]
-    return json.dumps({"rules": data}, ensure_ascii=False, indent=2)
+    changes = change_entries(settings, lang)
+    return json.dumps({"rules": data, "changes": changes}, ensure_ascii=False, indent=2)
 
 
 # --- docs/rules.md (Japanese) and docs/rules.en.md ---------------------------------------------

@@ -20,6 +20,7 @@ BOOL = "bool"
 ENUM = "enum"
 INT = "int"
 FILES = "files"
+IDS = "ids"  # a list of ids, separated like file names (revision 3: confirmed_changes)
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,15 @@ SHEETS: tuple[SheetSpec, ...] = (
             C("renews_on", "契約更新日", DATE, aliases=("renews", "renewal date", "更新日")),
             C("notice_days", "解約予告(日)", INT, aliases=("notice days", "解約予告")),
             C("owner", "担当者", aliases=("担当",)),
+            # Revision 3: the platform changes (rules file, `changes`) the vendor has confirmed.
+            C(
+                "confirmed_changes",
+                "対応確認済み",
+                IDS,
+                aliases=("confirmed changes", "対応確認", "対応済みの変更"),
+                note_ja="提供元が対応済みと確認したプラットフォームの変更のID(reporter rules の一覧。例: amazon-orders-v0)",
+                note_en="ids of the platform changes the vendor has confirmed the tool is ready for (listed by reporter rules; e.g. amazon-orders-v0)",
+            ),
         ),
     ),
     SheetSpec(

@@ -29,6 +29,7 @@ from reporter.register.schema import (
     ENUM,
     FILES,
     ID,
+    IDS,
     INT,
     KEY_KIND,
     SHEETS,
@@ -337,6 +338,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "ja": "ファイル名(.pdf .jpg .png .gif)、「,」「、」か改行で区切る",
         "en": "file names (.pdf .jpg .png .gif), separated by commas or new lines",
     },
+    "v_ids": {
+        "ja": "ID(例: amazon-orders-v0)、「,」「、」か改行で区切る",
+        "en": "ids (e.g. amazon-orders-v0), separated by commas or new lines",
+    },
     "list_error_title": {"ja": "一覧にない値です", "en": "Not in the list"},
     "list_error": {
         "ja": "一覧から選んでください。同じ意味の別の書き方なら、このまま「OK」で入力できます。",
@@ -344,7 +349,7 @@ _WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-_VALUE_WORDS = {DATE: "v_date", BOOL: "v_bool", INT: "v_int", FILES: "v_files"}
+_VALUE_WORDS = {DATE: "v_date", BOOL: "v_bool", INT: "v_int", FILES: "v_files", IDS: "v_ids"}
 
 _ABOUT = {
     "ja": (
@@ -401,12 +406,15 @@ _CHECKS = {
         "次の期間で計算します: {validity}。",
         "承認待ちや更新ありのまま止まっているキー、副担当のいないキー、解約したツールに登録されたままのキー。",
         "契約更新日が近く、解約するなら申し出の期限が迫っているツール。",
+        "モールの変更(例: Amazon 注文API v0 の廃止)で止まるおそれがあるのに、提供元の対応を"
+        "まだ確認していないツール。確認できたら「対応確認済み」に変更のIDを書きます。",
         "まだ使える状態になっているMWSのキーや権限(MWSはすでに終了しています)。",
         "解約したツールや、契約が終わった外注先・スタッフに残っている権限。契約終了日のない外注先の権限。",
         "外注先に渡しているAPIキー、Amazonで外注先に与えたユーザー権限(認定パートナーにする必要があります)、"
         "小口出品の店舗のユーザー権限。",
         "返信していない出品キャンセルの通知と、再出品の申請に足りない書類や記入"
-        "(請求書、仕入先の連絡先、原因と再発防止など)。対応が終わっていないキー期限などの通知。",
+        "(請求書、仕入先の連絡先、原因と再発防止など)。請求書のかわりに出した見積書や注文書。"
+        "対応が終わっていないキー期限などの通知。",
         "台帳そのものの問題: 必須の列の空欄、読めない日付、一覧にない値、重なったID、"
         "ほかのシートにない店舗名やツールID、セルに書かれたキーやパスワードらしき値。",
     ),
@@ -416,6 +424,9 @@ _CHECKS = {
         "Keys left awaiting approval or with an update requested, keys with no backup owner, "
         "and keys still registered in a cancelled tool.",
         "Tools whose contract renews soon, when notice to cancel is due.",
+        "Tools that a platform change (e.g. the removal of Amazon's Orders API v0) may stop, "
+        "whose vendor has not yet confirmed they are ready; once confirmed, write the change's "
+        "id in confirmed_changes.",
         "MWS keys and grants still marked active (MWS has been shut down).",
         "Access still held by cancelled tools or by contractors and staff whose engagement "
         "has ended.",
@@ -423,8 +434,8 @@ _CHECKS = {
         "permissions given to contractors (they must be authorized partners) and user "
         "permissions on an Individual-plan store.",
         "Listing-cancellation notices not yet answered, and documents or details missing for "
-        "relisting (invoice, supplier contact, cause and prevention…), and other notices "
-        "(key expiry…) left open.",
+        "relisting (invoice, supplier contact, cause and prevention…), quotations or order "
+        "forms sent in place of an invoice, and other notices (key expiry…) left open.",
         "Problems in the register itself: required cells left blank, dates that cannot be "
         "read, values not in the list, duplicate ids, stores or tools not in their sheet, "
         "and what looks like a key or password typed into a cell.",
@@ -570,7 +581,9 @@ def _list_validation(choices: tuple[str, ...], data_range: str, lang: str) -> Da
 
 def _column_width(column: ColumnSpec, lang: str) -> float:
     texts = [header_text(column, lang), *list_choices(column, lang)]
-    minimum = {DATE: 13, ID: 12, BOOL: 10, INT: 12, ENUM: 12, FILES: 28}.get(column.kind, 18)
+    minimum = {DATE: 13, ID: 12, BOOL: 10, INT: 12, ENUM: 12, FILES: 28, IDS: 20}.get(
+        column.kind, 18
+    )
     return min(40, max(minimum, max(display_width(t) for t in texts) + 4))
 
 

@@ -14,7 +14,18 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from reporter.register.schema import BOOL, DATE, ENUM, FILES, ID, INT, TEXT, ColumnSpec, EnumSpec
+from reporter.register.schema import (
+    BOOL,
+    DATE,
+    ENUM,
+    FILES,
+    ID,
+    IDS,
+    INT,
+    TEXT,
+    ColumnSpec,
+    EnumSpec,
+)
 
 ACCEPTED_DATE_FORMS = (
     "2026-11-22, 2026/11/22, 2026.11.22, 2026年11月22日, 20261122, 令和8年11月22日, R8.11.22"
@@ -242,5 +253,6 @@ def parser_for(column: ColumnSpec, date1904: bool = False) -> Callable[[Any], An
         ID: parse_id,
         INT: parse_int,
         FILES: parse_files,
+        IDS: parse_files,  # ids are separated like file names
         TEXT: parse_text,
     }[column.kind]

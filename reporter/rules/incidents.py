@@ -10,6 +10,7 @@ come from :class:`~reporter.platform.Settings`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
@@ -99,6 +100,41 @@ def invalid_documents(notice: Record, settings: Settings) -> list[str]:
     """File names in 提出書類 whose extension is not an allowed document format."""
     documents: tuple[str, ...] = notice["documents"] or ()
     return [name for name in documents if file_extension(name) not in settings.document_formats]
+
+
+# Between words of a file name: spaces, "_", "-", "." and the Japanese middle dot.
+_WORD_BREAKS = re.compile(r"[\s_\-.・]+")
+# A lower-case letter followed by a capital starts a new word: "SalesQuote" -> "Sales Quote".
+_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _words_of(text: str) -> str:
+    """NFKC, camel case split, case folded, word breaks as single spaces, padded."""
+    text = _CAMEL_CASE.sub(" ", unicodedata.normalize("NFKC", text))
+    return " " + _WORD_BREAKS.sub(" ", text.casefold()).strip() + " "
+
+
+def not_invoice_documents(notice: Record, settings: Settings) -> list[str]:
+    """File names in 提出書類 that mark a quotation, a pro forma or an order (INC011).
+
+    Matched after NFKC and case folding, with spaces, "_", "-" and "." as one word break:
+    a Japanese word anywhere in the name (「お見積り」 holds 見積); an English word only from
+    the start of a word ("quote" in quotes or SalesQuote, not in misquote), so that short
+    words do not fire inside unrelated ones.
+    """
+    words = [_words_of(word).strip() for word in settings.not_invoice_words]
+    found = []
+    for name in notice["documents"] or ():
+        text = _words_of(name)
+        for word in words:
+            if word.isascii():
+                hit = re.search(r"(?<![a-z])" + re.escape(word), text) is not None
+            else:
+                hit = word in text
+            if hit:
+                found.append(name)
+                break
+    return found
 
 
 def asin_key(asin: str) -> str:
@@ -814,3 +850,61 @@ def notice_left_open(ctx: RuleContext) -> Iterator[Finding]:
 def _owner(record: Record) -> Text:
     owner = record["owner"]
     return {"ja": owner, "en": owner} if owner else {"ja": "未記入", "en": "not recorded"}
+
+
+@rule(
+    "INC011",
+    Severity.ERROR,
+    sheets=("notices",),
+    columns={"notices": ("kind", "reason", "decision", "documents")},
+    params=("not_invoice_words", *_REPLY_PARAMS),
+    why={
+        "ja": "Amazonが認めるのは、取引が完了し商品が届いた仕入れの請求書か領収書だけです。見積書・プロフォーマ・注文書を出すと申し立ては通らず、やり直すあいだに時間を失います。",
+        "en": "Amazon accepts only an invoice or receipt of a completed, fulfilled purchase; a quotation, pro forma or order form gets the appeal refused and costs the time to send it again.",
+    },
+    title={
+        "ja": "請求書のかわりに見積書・注文書",
+        "en": "Quotation or order form instead of an invoice",
+    },
+    message={
+        "ja": "{subject}は真贋の苦情で、再出品を申請する方針です。しかし、提出書類の{names}は"
+        "ファイル名から見積書・プロフォーマ・注文書と思われ、請求書として認められません。",
+        "en": "{subject} is an authenticity complaint decided relist, but {names} looks like a "
+        "quotation, pro forma or order form by its file name, which Amazon does not accept as "
+        "an invoice.",
+    },
+    action={
+        "ja": "仕入先から取引完了後の請求書か領収書をもらい、{cell}の書類を差し替えて、{by_when}"
+        "アカウント健全性の申し立てで提出してください。",
+        "en": "Get an invoice or receipt for the completed purchase from the supplier, replace "
+        "the file in {cell}, and appeal in Account Health {by_when}.",
+    },
+)
+def quotation_as_invoice(ctx: RuleContext) -> Iterator[Finding]:
+    """Authenticity, decided relist, and a document named as a quotation, pro forma or order.
+
+    The words are the rules file's not_invoice_words (見積, 注文書, 発注書, quotation, quote,
+    proforma, pro forma, pro-forma, order form), matched as :func:`not_invoice_documents` says.
+
+    Why: Amazon accepts only invoices or receipts of a completed, fulfilled purchase; a team
+    that sends a 見積書 loses a week, and the listing. Due as for INC004 (the reply deadline).
+    """
+    for notice in _relist_notices(ctx):
+        if notice["reason"] != "authenticity":
+            continue
+        names = not_invoice_documents(notice, ctx.settings)
+        if not names:
+            continue
+        due = reply_deadline(notice, ctx.settings)
+        yield ctx.finding(
+            notice,
+            "documents",
+            due=due,
+            subject=notice_subject(notice),
+            names=names,
+            by_when=(
+                {"ja": f"{due.isoformat()}までに", "en": f"by {due.isoformat()}"}
+                if due is not None
+                else {"ja": "すぐに", "en": "now"}
+            ),
+        )

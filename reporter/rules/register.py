@@ -277,9 +277,11 @@ def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
     },
 )
 def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
-    """An enum, yes/no or whole-number cell holds a value the spec does not allow.
+    """An enum, yes/no or whole-number cell holds a value the spec does not allow, or a
+    tool's 対応確認済み names a change that is not in the rules file's ``changes``.
 
-    Why: a status the reporter cannot read means the row is checked as if blank.
+    Why: a status the reporter cannot read means the row is checked as if blank; a change id
+    mistyped in 対応確認済み confirms nothing, so RNW010 keeps asking about that change.
     """
     for record, key, problem in _problems(ctx, ("enum", "bool", "int")):
         column = record.sheet.spec.column(key)
@@ -307,6 +309,34 @@ def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
             value=problem.raw,
             closest=closest,
             suggestion=problem.suggestion or "",
+            allowed=allowed,
+        )
+    yield from _unknown_change_ids(ctx)
+
+
+def _unknown_change_ids(ctx: RuleContext) -> Iterator[Finding]:
+    """DAT005 for ids in 対応確認済み that name no change of the rules file (one per cell)."""
+    known = [change.id for change in ctx.settings.changes]
+    allowed = " / ".join(known) if known else "-"
+    for tool in ctx.records("tools"):
+        names: tuple[str, ...] = tool["confirmed_changes"] or ()
+        unknown = [name for name in names if ctx.settings.change(name) is None]
+        if not unknown:
+            continue
+        matches = difflib.get_close_matches(unknown[0].casefold(), known, n=1, cutoff=0.6)
+        suggestion = matches[0] if matches else ""
+        closest = (
+            {"ja": f"近い値: {suggestion}", "en": f" Closest allowed value: {suggestion}"}
+            if suggestion
+            else {"ja": "", "en": ""}
+        )
+        yield ctx.finding(
+            tool,
+            "confirmed_changes",
+            column=column_label(tool.sheet, "confirmed_changes"),
+            value="、".join(unknown),
+            closest=closest,
+            suggestion=suggestion,
             allowed=allowed,
         )
 

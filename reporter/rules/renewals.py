@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from reporter.i18n import Text
 from reporter.model import Finding, Record, Severity
 from reporter.rules.base import RuleContext, rule
-from reporter.rules.lookups import tools_by_id
+from reporter.rules.lookups import store_platform, tools_by_id
 from reporter.rules.shared import (
     cancelled_tools,
     day_count,
@@ -35,7 +35,7 @@ from reporter.rules.shared import (
 )
 
 if TYPE_CHECKING:
-    from reporter.platform import Settings
+    from reporter.platform import PlatformChange, Settings
 
 
 # What renewing means for each kind; the screen to do it on comes from settings.where(kind).
@@ -705,3 +705,155 @@ def contract_renewal_passed(ctx: RuleContext) -> Iterator[Finding]:
             renews_on=renews_on,
             owner=owner_name(tool),
         )
+
+
+# --- platform changes (revision 3) ---------------------------------------------------------
+
+
+def tool_platforms(ctx: RuleContext, tool: Record) -> set[str]:
+    """The tool's platform; when blank, the platforms of the stores its keys and grants name."""
+    platform: str | None = tool["platform"]
+    if platform is not None:
+        return {platform}
+    by_tool = ctx.shared("stores_by_tool", lambda: _stores_by_tool(ctx))
+    found = (store_platform(ctx.register, store) for store in by_tool.get(tool["tool_id"], ()))
+    return {platform for platform in found if platform is not None}
+
+
+def _platform_basis(ctx: RuleContext, tool: Record, change: PlatformChange) -> Text:
+    """Why a tool with no モール is concerned: the stores of its keys and grants, named."""
+    if tool["platform"] is not None:
+        return {"ja": "", "en": ""}
+    by_tool = ctx.shared("stores_by_tool", lambda: _stores_by_tool(ctx))
+    stores = sorted(
+        store
+        for store in by_tool.get(tool["tool_id"], ())
+        if store_platform(ctx.register, store) in change.platforms
+    )
+    return {
+        "ja": f"(モールは空欄ですが、キーか権限の店舗 {'、'.join(stores)} が対象です)",
+        "en": f" (no platform recorded, but its keys or grants are on {', '.join(stores)})",
+    }
+
+
+def _stores_by_tool(ctx: RuleContext) -> dict[str, set[str]]:
+    """tool_id -> the stores named by the keys and grants registered to that tool."""
+    stores: dict[str, set[str]] = {}
+    for sheet in ("keys", "grants"):
+        records = ctx.records(sheet)
+        if not records:
+            continue
+        # Read by position: this goes over every key and grant of the register.
+        index = records[0].sheet.value_index
+        tool_at, store_at = index.get("tool_id"), index.get("store")
+        if tool_at is None or store_at is None:
+            continue
+        for record in records:
+            tool_id, store = record.values[tool_at], record.values[store_at]
+            if tool_id is not None and store is not None:
+                stores.setdefault(tool_id, set()).add(store)
+    return stores
+
+
+def change_confirmed(tool: Record, change: PlatformChange, settings: Settings) -> bool:
+    """The tool's 対応確認済み lists the change's id (spelt the forgiving way)."""
+    confirmed: tuple[str, ...] = tool["confirmed_changes"] or ()
+    return any(settings.change(name) is change for name in confirmed)
+
+
+def _change_timing(change: PlatformChange, as_of: date) -> Text:
+    days_left = (change.deadline - as_of).days
+    deadline = change.deadline.isoformat()
+    if days_left < 0:
+        late = day_count(-days_left)
+        return {
+            "ja": f"期限の{deadline}を{late['ja']}過ぎています。提供元が対応していなければ、"
+            "このツールはすでに止まっています。",
+            "en": f"The deadline, {deadline}, passed {late['en']} ago: unless the vendor has "
+            "moved, the tool has already stopped.",
+        }
+    if days_left == 0:
+        return {"ja": f"期限は今日({deadline})です。", "en": f"The deadline is today, {deadline}."}
+    return {
+        "ja": f"期限は{deadline}で、あと{days_left}日です。",
+        "en": f"The deadline is {deadline}, {day_count(days_left)['en']} away.",
+    }
+
+
+@rule(
+    "RNW010",
+    Severity.WARNING,
+    sheets=("tools",),
+    columns={"tools": ("purpose",)},
+    params=("changes", "renewal_warning_days"),
+    why={
+        "ja": "モールがAPIを廃止すると、移行していないツールはその日から動かなくなります。セラーセントラルなどの管理画面では分からず、提供元に聞くしかありません。",
+        "en": "When a platform removes an API, a tool that has not moved stops that day. The seller's admin screens do not show it: only the vendor can say.",
+    },
+    title={"ja": "モールの変更への対応が未確認", "en": "Platform change not confirmed"},
+    message={
+        "ja": "{subject}は、{change_title}で止まるおそれがあります{basis}。{what}{timing}"
+        "提供元が対応済みか、まだ確認できていません。",
+        "en": "{subject} may stop with {change_title}{basis}. {what} {timing} The vendor has not "
+        "confirmed the tool is ready.",
+    },
+    action={
+        "ja": "提供元に{change_title}({deadline}まで)に対応済みか問い合わせ、確認できたら{cell}に"
+        "{change_id}と記入してください。",
+        "en": "Ask the vendor if the tool is ready for {change_title} (due {deadline}); when "
+        "they confirm, enter {change_id} in {cell}.",
+    },
+)
+def platform_change_unconfirmed(ctx: RuleContext) -> Iterator[Finding]:
+    """A tool that a platform change will stop, not yet confirmed ready by its vendor.
+
+    The changes are the rules file's ``changes``; a tool counts when it is not cancelled and
+    its 対応確認済み does not list the change's id. A change affects a tool when the tool's platform (when blank: the platform of any store
+    that its keys or grants name) is one of the change's and its purpose is one of the
+    change's. One finding per tool and change, due on the change's deadline; an error once
+    the deadline is within the warning window, and it stays after the deadline until the
+    change is confirmed or the tool cancelled.
+    Why: when a platform removes an API, a tool that has not moved stops that day, and the
+    seller cannot see it coming: only the vendor can say.
+    """
+    changes = ctx.settings.changes
+    if not changes:
+        return
+    last_day = ctx.as_of + timedelta(days=ctx.settings.renewal_warning_days)
+    for tool in ctx.records("tools"):
+        purpose = tool["purpose"]
+        if purpose is None or tool_is_cancelled(tool, ctx.as_of):
+            continue
+        wanted = [change for change in changes if purpose in change.purposes]
+        if not wanted:
+            continue
+        platforms = tool_platforms(ctx, tool)
+        column = "confirmed_changes" if tool.sheet.has_column("confirmed_changes") else "purpose"
+        for change in wanted:
+            if platforms.isdisjoint(change.platforms):
+                continue
+            if change_confirmed(tool, change, ctx.settings):
+                continue
+            label = tool_subject(tool)
+            yield ctx.finding(
+                tool,
+                column,
+                due=change.deadline,
+                severity=Severity.ERROR if change.deadline <= last_day else Severity.WARNING,
+                subject={"ja": label["ja"], "en": _tool_name_en(tool)},
+                change_id=change.id,
+                change_title=dict(change.title),
+                what=dict(change.what),
+                deadline=change.deadline,
+                timing=_change_timing(change, ctx.as_of),
+                basis=_platform_basis(ctx, tool, change),
+                owner=owner_name(tool),
+            )
+
+
+def _tool_name_en(tool: Record) -> str:
+    """'受注さん (tool id T-1)', for an English sentence that starts with the tool."""
+    tool_id, name = tool["tool_id"], tool["tool_name"]
+    if tool_id is None and name is not None:
+        return str(name)
+    return tool_label(tool_id, {tool_id: tool} if tool_id else {})["en"]

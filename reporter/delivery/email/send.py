@@ -6,7 +6,8 @@
   ``username`` is set. ``security`` is ``starttls``, ``ssl`` or ``none``.
 - ``graph``: Microsoft Graph ``sendMail`` as the ``from`` mailbox, signed in as
   an Entra ID application (app-only, client credentials) with msal. Microsoft
-  365 no longer takes passwords for SMTP (message center MC786329).
+  365 switches password SMTP off by default from the end of December 2026
+  (:mod:`.microsoft365` warns; the date is in the rules file).
 - ``smtp-oauth``: SMTP with XOAUTH2, the same application's token
   (smtp.office365.com:587, STARTTLS), for tenants that still allow SMTP AUTH.
 
