@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from reporter.config import Config, EmailSettings, load_config
 from reporter.errors import InputError, OutputError
+from reporter.limits import FIRST_DATE, LAST_DATE, in_date_range
 from reporter.platform import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -47,19 +48,44 @@ def today_in_tokyo() -> date:
 
 
 def as_of_date(value: date | str | None) -> date:
-    """A run's as-of date from a date, a text such as ``2026-11-30``, or None (today in Tokyo)."""
+    """A run's as-of date from a date, a text such as ``2026-11-30``, or None (today in Tokyo).
+
+    InputError when it cannot be read, or lies outside the dates the rules can
+    compute with (:mod:`reporter.limits`: 1900-01-01 to 2999-12-31).
+    """
     if value is None:
         return today_in_tokyo()
-    if isinstance(value, datetime):
-        return value.date()
     if isinstance(value, date):
-        return value
+        day = value.date() if isinstance(value, datetime) else value
+        if not in_date_range(day):
+            raise _as_of_out_of_range(day.isoformat())
+        return day
     from reporter.register.values import BadValue, parse_date
 
     try:
         return parse_date(str(value).strip())
-    except BadValue:
+    except BadValue as problem:
+        if problem.kind == "date_range":
+            raise _as_of_out_of_range(value) from None
         raise InputError("cli_bad_as_of", value=value) from None
+
+
+def _as_of_out_of_range(value: object) -> InputError:
+    return InputError(
+        "as_of_out_of_range",
+        value=value,
+        first=FIRST_DATE.isoformat(),
+        last=LAST_DATE.isoformat(),
+    )
+
+
+def language(lang: object) -> str:
+    """``lang`` when it is one the product speaks (ja, en); else InputError."""
+    from reporter.i18n import LANGS
+
+    if lang not in LANGS:
+        raise InputError("lang_unknown", value=lang)
+    return str(lang)
 
 
 def configuration(config: Config | str | Path | None) -> Config:
@@ -160,17 +186,28 @@ def monthly_report(
     from reporter.comparison import compare
     from reporter.delivery import history
     from reporter.delivery.report_file import write_report
+    from reporter.files import refuse_control_characters
 
+    language(lang)
+    refuse_control_characters("out", out)
+    refuse_control_characters("eml", eml)
     loaded_config = configuration(config)
     target = report_target(result.as_of, out, loaded_config)
-    if eml is not None:
-        _refuse_eml_over_inputs(Path(eml), result.path, target)
     # Found before writing: a re-run for the same date replaces that date's report.
     last_report: Previous | None = history.find_previous(result.as_of, previous, target.parent)
+    from reporter.delivery.calendar import calendar_path, to_ical, write_calendar
+
+    _refuse_outputs_over_files(
+        result,
+        target,
+        calendar_path(target, result.as_of),
+        calendar,
+        Path(eml) if eml is not None else None,
+        last_report.path if last_report is not None else None,
+    )
     comparison = compare(result, last_report)
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    from reporter.delivery.calendar import to_ical, write_calendar
     from reporter.output.flat import flatten
 
     flatten(result, lang)  # rendered once, here, for the report and the calendar alike
@@ -244,7 +281,13 @@ def _deliver(
             )
         ]
     if eml is not None:
+        from reporter.files import refuse_overwrite
+
         paths = email.eml_paths(eml, len(messages))
+        # FILE-2.eml, FILE-3.eml ... are named only now: checked before the first is written.
+        taken = [("register", result.path), ("report", written), ("calendar", outcome.calendar)]
+        for path in paths:
+            refuse_overwrite(path, "eml", taken)
         for message, path in zip(messages, paths, strict=True):
             email.write_eml(message, path)
         return dataclasses.replace(outcome, eml_files=tuple(paths))
@@ -253,14 +296,31 @@ def _deliver(
     return dataclasses.replace(outcome, emailed=emailed)
 
 
-def _refuse_eml_over_inputs(eml: Path, register: Path, report: Path) -> None:
-    """The .eml must be a file of its own: writing it over the register or the report loses them."""
-    from reporter.delivery.report_file import is_same_file
+def _refuse_outputs_over_files(
+    result: CheckResult,
+    report: Path,
+    calendar: Path,
+    writes_calendar: bool,
+    eml: Path | None,
+    previous: Path | None,
+) -> None:
+    """Before anything is written: no output of this run may land on another of its files.
 
-    if is_same_file(eml, register):
-        raise OutputError("cli_eml_is_register", path=str(eml))
-    if is_same_file(eml, report):
-        raise OutputError("cli_eml_is_report", path=str(eml))
+    The .eml and the calendar are new files of their own; the report may replace
+    an earlier report of the same date (a re-run), never the register. The .eml
+    never takes the calendar's name, even in a run that writes no calendar: it
+    would replace an earlier run's.
+    """
+    from reporter.files import refuse_overwrite, same_file
+
+    if eml is not None:
+        if same_file(eml, result.path):
+            raise OutputError("cli_eml_is_register", path=str(eml))
+        if same_file(eml, report):
+            raise OutputError("cli_eml_is_report", path=str(eml))
+        refuse_overwrite(eml, "eml", [("calendar", calendar), ("previous", previous)])
+    if writes_calendar:
+        refuse_overwrite(calendar, "calendar", [("register", result.path), ("previous", previous)])
 
 
 __all__ = [
@@ -268,6 +328,7 @@ __all__ = [
     "as_of_date",
     "check",
     "configuration",
+    "language",
     "monthly_report",
     "platform_settings",
     "report_target",

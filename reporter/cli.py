@@ -88,6 +88,7 @@ def friendly_errors(command: F) -> F:
         meta: dict[str, Any] = context.meta if context is not None else {}
         meta[_LANG_KEY] = option if option in i18n.LANGS else "ja"
         try:
+            _refuse_control_characters(kwargs)
             return command(*args, **kwargs)
         except typer.Exit:
             raise
@@ -105,6 +106,20 @@ def friendly_errors(command: F) -> F:
             raise typer.Exit(EXIT_BUG) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# The options naming a file to write (init's PATH, --out, --eml). A file to read is taken
+# as named, however odd its name: it exists, and every output shows it printable.
+_OUTPUT_PATHS = {"path": "PATH", "out": "--out", "eml": "--eml"}
+
+
+def _refuse_control_characters(options: dict[str, Any]) -> None:
+    """A file to write whose name holds a control character (a line break, a tab, an
+    escape) is a pasting mistake: one line, exit 2, before anything is written."""
+    from reporter.files import refuse_control_characters
+
+    for name, option in _OUTPUT_PATHS.items():
+        refuse_control_characters(option, options.get(name))
 
 
 def _bug_line(error: Exception, lang: str) -> str:
@@ -352,9 +367,10 @@ def report(
         path = register_path(register, run)
         say = _Printer(quiet, verbose, run_log)
         # The log sits beside the report, even when the run fails before writing it.
-        beside_report = api.report_target(run.as_of, out, run.config).with_suffix(".log")
+        target = api.report_target(run.as_of, out, run.config)
+        beside_report = target.with_suffix(".log")
         if log:
-            _refuse_log_over_register(beside_report, path)
+            _refuse_log_over_files(beside_report, path, target, eml, previous)
         log_path = beside_report
         say.detail(i18n.text("run_start", run.lang, path=str(path), as_of=run.as_of))
         if email and eml is None:
@@ -402,7 +418,7 @@ def report(
         raise
     finally:
         if log_path is not None:
-            run_log.write(log_path)
+            run_log.write(log_path, ctx.meta.get(_LANG_KEY, "ja"))
     raise typer.Exit(code)
 
 
@@ -413,12 +429,15 @@ def _microsoft365_warning(run: Run) -> str | None:
     return warning_line(run.config.email, run.as_of, run.settings, run.lang)
 
 
-def _refuse_log_over_register(log_path: Path, register: Path) -> None:
-    """Checked before the run: a register named like the log would have the log appended to it."""
-    from reporter.delivery.report_file import is_same_file
+def _refuse_log_over_files(
+    log_path: Path, register: Path, report: Path, eml: Path | None, previous: Path | None
+) -> None:
+    """Checked before the run: the log is appended to, so it must be a file of its own."""
+    from reporter.files import refuse_overwrite, same_file
 
-    if is_same_file(log_path, register):
+    if same_file(log_path, register):
         raise OutputError("cli_log_is_register", path=str(log_path))
+    refuse_overwrite(log_path, "log", [("report", report), ("eml", eml), ("previous", previous)])
 
 
 def open_file(path: Path, lang: str) -> None:

@@ -72,6 +72,7 @@ from typing import Any, NoReturn
 from reporter import i18n
 from reporter.errors import InputError
 from reporter.i18n import Text
+from reporter.limits import FIRST_DATE, LAST_DATE, MAX_DAYS, in_date_range, in_days_range
 from reporter.register.schema import KEY_KIND, PLATFORM, PURPOSE, normalize_token
 
 RULES_FILE = "rules.toml"
@@ -364,10 +365,11 @@ class _Reader:
                 "引用符なしの整数(例: 90)",
                 "a whole number without quotes (e.g. 90)",
             )
-        if value < minimum:
+        # Past MAX_DAYS a date plus the value would leave the calendar (reporter.limits).
+        if not minimum <= value <= MAX_DAYS:
             self.fail(
-                f"「{name}.value」は{minimum}以上の整数にしてください(今は {value})",
-                f"'{name}.value' must be a whole number, {minimum} or more (it is {value})",
+                f"「{name}.value」は{minimum}から{MAX_DAYS}までの整数にしてください(今は {value})",
+                f"'{name}.value' must be a whole number from {minimum} to {MAX_DAYS} (it is {value})",
             )
         return value
 
@@ -375,11 +377,17 @@ class _Reader:
         # A quoted ISO date is accepted too: people type dates in quotes.
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value.strip())
+                value = date.fromisoformat(value.strip())
             except ValueError:
                 self.wrong(name, value, "日付(例: 2024-04-01)", "a date (e.g. 2024-04-01)")
         if not isinstance(value, date) or hasattr(value, "hour"):
             self.wrong(name, value, "日付(例: 2024-04-01)", "a date (e.g. 2024-04-01)")
+        if not in_date_range(value):
+            first, last = FIRST_DATE.isoformat(), LAST_DATE.isoformat()
+            self.fail(
+                f"「{name}」は{first}から{last}までの日付にしてください(今は {value})",
+                f"'{name}' must be a date from {first} to {last} (it is {value})",
+            )
         return value
 
     def string(self, entry: Mapping[str, Any], key: str, name: str) -> str:
@@ -675,8 +683,10 @@ def _apply_windows(
         # The config module has already checked these for the user; a bad one here is a bug.
         if key not in WINDOWS:
             raise ValueError(f"unknown window {key!r}; use one of {', '.join(WINDOWS)}")
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"window {key!r} must be a whole number, 0 or more, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"window {key!r} must be a whole number, not {value!r}")
+        if not in_days_range(value):  # a Config built in Python, not read from a file
+            raise InputError("windows_out_of_range", key=key, maximum=MAX_DAYS, value=value)
         values[key] = value
         index = next(i for i, item in enumerate(facts) if item.name == key)
         facts[index] = Fact(key, str(value), title, "", None, value_en=str(value))

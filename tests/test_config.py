@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from reporter.cli import app
-from reporter.config import load_config
+from reporter.config import known_keys, load_config
 from reporter.errors import InputError
 
 runner = CliRunner()
@@ -93,7 +95,17 @@ def test_empty_config_is_fine(tmp_path: Path) -> None:
         ("registr = 'a.xlsx'", "registr", "使えない項目"),
         ("[windows]\nreply_day = 3", "windows.reply_day", "使えない項目"),
         ("[email]\nsmtp_port = '587'", "email.smtp_port", "整数"),
-        ("[windows]\nreply_days = -1", "windows.reply_days", "0以上"),
+        ("[windows]\nreply_days = -1", "windows.reply_days", "0から3650"),
+        ("[windows]\nrenewal_warning_days = 3000000", "windows.renewal_warning_days", "3650"),
+        ("[windows]\nreply_days = 3651", "windows.reply_days", "0から3650"),
+        ("[email]\nsmtp_port = 99999999", "email.smtp_port", "65535"),
+        ('output_dir = "a\\u0000b"', "output_dir", "制御文字"),
+        ('register = "台帳\\n.xlsx"', "register", "制御文字"),
+        ('[email]\ncertificate = "a\\tb.pem"', "email.certificate", "制御文字"),
+        ('[email]\nto = ["a@example.com\\r\\nBcc: x@example.com"]', "email.to", "制御文字"),
+        ("[email.owners]\n'鈴木' = ''", "鈴木", "アドレスが空"),
+        ("[email.owners]\n'鈴木' = '  '", "鈴木", "アドレスが空"),
+        ("[schedule]\nday = 29", "schedule.day", "28"),
         ("lang = 'fr'", "lang", "ja / en"),
         ("[email]\nsecurity = 'tls'", "email.security", "starttls"),
         ("[email]\nto = 'team@example.com'", "email.to", "リスト"),
@@ -119,6 +131,139 @@ def test_mistakes_name_the_key_and_the_file(
     assert words in message
     assert "hunter2" not in message
     assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('[email]\npassword_env = "P@ssw0rd!hunter2"', "email.password_env"),
+        ('[email]\npassword_env = "hunter2 secret"', "email.password_env"),
+        ('[email]\npassword_env = ""', "email.password_env"),
+        ('[email]\nclient_secret_env = "~hunter2~"', "email.client_secret_env"),
+        ('[email]\nclient_secret_env = "9hunter2"', "email.client_secret_env"),
+        ("[email]\npassword_env = ['hunter2']", "email.password_env"),
+    ],
+)
+def test_an_env_key_that_is_not_a_variable_name_is_refused_unechoed(
+    tmp_path: Path, text: str, key: str
+) -> None:
+    """The value of a *_env key is often the secret itself, pasted in the wrong place."""
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        load_config(path)
+    for lang in ("ja", "en"):
+        message = caught.value.render(lang)
+        assert key in message and str(path) in message
+        assert "hunter2" not in message
+    assert "hunter2" not in repr(caught.value.params)
+
+
+def test_an_env_key_in_the_command_is_one_line_and_the_log_holds_no_secret(
+    tmp_path: Path,
+) -> None:
+    config = write(tmp_path, '[email]\npassword_env = "P@ssw0rd!hunter2"\n')
+    out = tmp_path / "reports"
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(tmp_path / "none.xlsx"),
+            "--config",
+            str(config),
+            "--out",
+            str(out),
+            "--log",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "email.password_env" in lines[0]
+    assert "hunter2" not in result.output
+    logs = list(out.glob("*.log")) if out.exists() else []
+    assert all("hunter2" not in log.read_text(encoding="utf-8") for log in logs)
+
+
+def test_good_env_names_and_owners_are_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[email]\npassword_env = "_My_Pass2"\n[email.owners]\n"佐藤 " = " sato@example.com "\n',
+    )
+    email = load_config(path).email
+    assert email.password_env == "_My_Pass2"
+    assert email.owners == (("佐藤", "sato@example.com"),)
+
+
+def test_windows_up_to_ten_years_are_read(tmp_path: Path) -> None:
+    path = write(tmp_path, "[windows]\nrenewal_warning_days = 3650\nreply_days = 0\n")
+    assert load_config(path).windows == {"renewal_warning_days": 3650, "reply_days": 0}
+
+
+def test_a_window_past_ten_years_on_the_command_line_is_exit_2(tmp_path: Path) -> None:
+    config = write(tmp_path, "[windows]\nrenewal_warning_days = 3000000\n")
+    result = runner.invoke(app, ["rules", "--config", str(config)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "windows.renewal_warning_days" in lines[0], result.output
+
+
+def test_every_key_is_known_once_and_dotted() -> None:
+    keys = known_keys()
+    assert len(keys) == len(set(keys))
+    assert {"register", "email.smtp_host", "email.from", "windows.reply_days"} <= set(keys)
+    assert {"email.owners", "schedule.day", "schedule.time"} <= set(keys)
+    assert "email.sender" not in keys  # the file says "from"
+    assert all(key == key.strip() and " " not in key for key in keys)
+
+
+TEMPLATE = Path(__file__).parents[1] / "templates" / "reporter.toml"
+_ASSIGNMENT = re.compile(r"^#?\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")
+_HEADER = re.compile(r"^#?\s*\[([A-Za-z0-9_.]+)\]\s*(?:#.*)?$")
+
+
+def template_paragraphs() -> dict[str, list[str]]:
+    """Each key of the template (written or commented out), dotted, with its paragraph:
+    the run of non-blank lines it sits in. A table of names ([email.owners]) is one key."""
+    lines = TEMPLATE.read_text(encoding="utf-8").splitlines()
+    found: dict[str, list[str]] = {}
+    table_name = ""
+    paragraph: list[str] = []
+    keys_here: list[str] = []
+    for line in [*lines, ""]:
+        if not line.strip():
+            for key in keys_here:
+                found[key] = paragraph
+            paragraph, keys_here = [], []
+            continue
+        paragraph.append(line)
+        if header := _HEADER.match(line.strip()):
+            table_name = header[1]
+            if table_name in known_keys():  # a table of names
+                keys_here.append(table_name)
+            continue
+        if table_name in known_keys():
+            continue  # "佐藤" = ... examples inside a table of names
+        if assignment := _ASSIGNMENT.match(line.strip()):
+            keys_here.append(f"{table_name}.{assignment[1]}" if table_name else assignment[1])
+    return found
+
+
+def test_the_template_lists_every_key_with_a_japanese_and_an_english_comment() -> None:
+    """Spec section 7, revision 3: every key the product reads is in templates/reporter.toml."""
+    paragraphs = template_paragraphs()
+    assert sorted(paragraphs) == sorted(known_keys())
+    tomllib.loads(TEMPLATE.read_text(encoding="utf-8"))  # and the template is a valid config
+    for key, paragraph in paragraphs.items():
+        comments = " ".join(line for line in paragraph if line.lstrip().startswith("#"))
+        assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", comments), key  # Japanese
+        assert re.search(
+            r"\b[A-Za-z]{3,}\b[^\u3040-\u30ff\u4e00-\u9fff]*\.", comments
+        ) or re.search(r"\b(?:[A-Za-z]+ ){3,}", comments), key  # and an English sentence
+
+
+def test_the_template_is_a_config_that_loads(tmp_path: Path) -> None:
+    path = write(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    config = load_config(path)
+    assert config.email.password_env == "REPORTER_SMTP_PASSWORD"
 
 
 def test_missing_config_given_explicitly_exit_2(tmp_path: Path) -> None:
@@ -151,3 +296,41 @@ def test_register_and_windows_come_from_the_config(
     # 2026-11-15 is 29 days before: inside the config's 30 days, outside the default 14.
     result = runner.invoke(app, ["check", "--as-of", "2026-11-15", "--json"])
     assert '"RNW002"' in result.stdout
+
+
+def test_a_new_table_is_one_dataclass(tmp_path: Path) -> None:
+    """What the config module's docstring promises: a table is declared once, and read,
+    typed and checked from that declaration alone."""
+    from dataclasses import dataclass
+
+    from reporter.config import env_name, read_table, setting, table
+
+    @dataclass(frozen=True)
+    class Room:
+        room_id: int = setting(0)
+        tasks: bool = setting(False)
+        members: tuple[tuple[str, int], ...] = setting(())
+
+    @dataclass(frozen=True)
+    class Chat:
+        channels: tuple[str, ...] = setting((), choices=("teams", "slack", "chatwork"))
+        token_env: str = setting("REPORTER_CHAT_TOKEN", check=env_name, secret=True)
+        days: tuple[int, ...] = setting((30, 7))
+        room: Room = table(Room)
+
+    text = 'channels = ["teams"]\ndays = [14, 1]\n[room]\nroom_id = 5\n[room.members]\n"佐藤" = 7\n'
+    values = read_table(tmp_path / "c.toml", tomllib.loads(text), Chat, "chat.")
+    chat = Chat(**values)
+    assert chat.channels == ("teams",) and chat.days == (14, 1)
+    assert chat.room == Room(room_id=5, members=(("佐藤", 7),))
+    assert chat.token_env == "REPORTER_CHAT_TOKEN"
+    for wrong, key in [
+        ('channels = ["line"]', "chat.channels"),
+        ("days = [1, 'x']", "chat.days"),
+        ("[room]\nroom = 1", "chat.room.room"),
+        ("[room.members]\n'佐藤' = 'x'", "chat.room.members.佐藤"),
+        ("token_env = 'hunter2!'", "chat.token_env"),
+    ]:
+        with pytest.raises(InputError) as caught:
+            read_table(tmp_path / "c.toml", tomllib.loads(wrong), Chat, "chat.")
+        assert key in caught.value.render("en") and "hunter2" not in caught.value.render("en")

@@ -35,7 +35,7 @@ def test_rows_are_rendered_once_per_language_and_go_with_their_result(
     # A copy (another result) renders its own rows, from its own findings.
     copy = dataclasses.replace(result, findings=result.findings[:1])
     assert len(flatten(copy, "ja")) == 1 and flatten(copy, "ja") is not ja
-    gc.collect()  # results that earlier tests left to the collector go first
+    gc.collect()  # results earlier tests left in reference cycles go first, not below
     kept = len(flat._RENDERED)
     del result, copy, ja, en
     gc.collect()

@@ -30,6 +30,7 @@ runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF_TEXT = AS_OF.isoformat()
 REPORT_NAME = f"register-report-{AS_OF_TEXT}.xlsx"
+CALENDAR_NAME = f"register-deadlines-{AS_OF_TEXT}.ics"
 HANG_GUARD = 300  # seconds: a run that never ends fails the test instead of hanging it
 
 
@@ -203,12 +204,24 @@ def _refusal_cases() -> list[Any]:
             report,
         ),
         ("the log path is the register", log, lambda r, f: ["--out", str(f), "--log"], log),
+        (
+            "--eml is the calendar",
+            "register.xlsx",
+            lambda r, f: ["--out", str(f), "--eml", str(f / CALENDAR_NAME)],
+            CALENDAR_NAME,
+        ),
+        (
+            "--eml is the log",
+            "register.xlsx",
+            lambda r, f: ["--out", str(f), "--eml", str(f / log), "--log"],
+            log,
+        ),
     ]
     return [pytest.param(name, extra, named, id=case) for case, name, extra, named in cases]
 
 
 @pytest.mark.parametrize(("register_name", "extra", "named"), _refusal_cases())
-def test_nothing_is_written_over_the_register(
+def test_nothing_is_written_over_the_register_or_another_output(
     named_like_the_report: Path,
     register_name: str,
     extra: Callable[[Path, Path], list[str]],

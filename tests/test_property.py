@@ -244,3 +244,225 @@ def test_random_registers_through_the_command(workbook: list[tuple[str, list[lis
             assert count["read"] == count["clean"] + count["with_findings"]
         errors = [f for f in data["findings"] if f["severity"] == "error" and not f["excepted"]]
         assert result.exit_code == (1 if errors else 0)
+
+
+# --- values at the edge, in every column and every option ------------------------------
+
+# Dates and numbers at and past the limits of reporter/limits.py, and strings that are
+# neither: each must end as a finding on its cell, or as one line and exit 2.
+EXTREME_TEXT = st.sampled_from(
+    [
+        *("9999/12/31", "9999-12-31", "0001/01/01", "0001-01-01", "99991231", "00010101"),
+        *("2999/12/31", "3000/01/01", "1899/12/31", "1900/01/01", "令和99年12月31日"),
+        *("明治1年1月25日", "R99.12.31", "H0.1.1", "令和元年13月1日", "0000-00-00"),
+        *("1e308", "-1e308", "inf", "nan", "99999999", "1000000000000", "1" * 400, "-1"),
+        *("３６５１日", "3650日", "²", "٣", "0x10", "1_000", "\x00", "\u202e1\u202c", "=1+1"),
+        "a" * 5000,
+    ]
+)
+EXTREME_DATES = st.one_of(
+    st.sampled_from([date(1900, 1, 1), date(2999, 12, 31), date(3000, 1, 1), date(9999, 12, 31)]),
+    st.dates(min_value=date(1904, 1, 2), max_value=date(9999, 12, 31)),
+)
+EXTREME_NUMBERS = st.one_of(
+    st.sampled_from([1e308, -1e308, 1.7976931348623157e308, 5e-324, 2**63, -(2**63)]),
+    st.sampled_from([99999999, 10**12, 3650, 3651, -1, 0, 0.5, 20000, 80000, 29991231]),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+EXTREME_CELLS = st.one_of(
+    EXTREME_TEXT, EXTREME_DATES, EXTREME_NUMBERS, st.sampled_from(TYPED_VALUES), ANY_TEXT
+)
+
+
+@st.composite
+def extreme_registers(draw: st.DrawFn) -> list[tuple[str, list[list[Any]]]]:
+    """Every register sheet with every column, one to three rows of extreme values."""
+    result = []
+    for spec in SHEETS:
+        header = [column.ja for column in spec.columns]
+        rows = draw(
+            st.lists(
+                st.lists(EXTREME_CELLS, min_size=len(header), max_size=len(header)),
+                min_size=1,
+                max_size=3,
+            )
+        )
+        result.append((spec.ja, [header, *rows]))
+    return result
+
+
+EXTREME_AS_OF = st.one_of(
+    st.dates().map(date.isoformat),
+    st.sampled_from(["9999-12-20", "0001-01-01", "2999-12-31", "1900-01-01", "3000-01-01"]),
+    st.sampled_from(["", "令和8年11月30日", "99991231", "1e308", "11/12/2026", "\x1b[2J"]),
+)
+EXTREME_INTEGERS = st.one_of(
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.sampled_from([0, 3650, 3651, 3000000, -1, 65535, 65536]),
+)
+EXTREME_STRINGS = st.one_of(EXTREME_TEXT, ANY_TEXT)
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string (or a parse error)
+    return str(value)
+
+
+@st.composite
+def extreme_configs(draw: st.DrawFn) -> str:
+    """A config with some of its keys at the edge: windows, port, paths, *_env, owners."""
+    lines: list[str] = []
+    for key in ("output_dir", "register"):
+        if draw(st.booleans()):
+            lines.append(f"{key} = {toml_value(draw(EXTREME_STRINGS))}")
+    lines.append("[windows]")
+    for key in ("renewal_warning_days", "reply_days"):
+        if draw(st.booleans()):
+            lines.append(f"{key} = {draw(EXTREME_INTEGERS)}")
+    lines.append("[email]")
+    if draw(st.booleans()):
+        lines.append(f"smtp_port = {draw(EXTREME_INTEGERS)}")
+    for key in ("password_env", "client_secret_env", "certificate", "subject_prefix"):
+        if draw(st.booleans()):
+            lines.append(f"{key} = {toml_value(draw(EXTREME_STRINGS))}")
+    lines.append("[email.owners]")
+    if draw(st.booleans()):
+        lines.append(f'"鈴木" = {toml_value(draw(st.one_of(st.just(""), EXTREME_STRINGS)))}')
+    lines.append("[schedule]")
+    if draw(st.booleans()):
+        lines.append(f"day = {draw(EXTREME_INTEGERS)}")
+    return "\n".join(lines) + "\n"
+
+
+RULES_TEXT = (Path(__file__).parents[1] / "reporter" / "rules.toml").read_text(encoding="utf-8")
+
+
+def rules_with(table: str, value: str) -> str:
+    """The built-in rules file with the ``value`` of ``[table]`` replaced."""
+    start = RULES_TEXT.index(f"[{table}]")
+    value_at = RULES_TEXT.index("value = ", start)
+    end = RULES_TEXT.index("\n", value_at)
+    return RULES_TEXT[:value_at] + f"value = {value}" + RULES_TEXT[end:]
+
+
+EXTREME_RULES = st.one_of(
+    st.tuples(
+        st.sampled_from(["validity_days.rakuten_license_key", "windows.reply_days"]),
+        EXTREME_INTEGERS.map(str),
+    ),
+    st.tuples(
+        st.just("mws_shutdown"),
+        st.sampled_from(["9999-12-31", "0001-01-01", "2999-12-31", '"9999-12-31"', "1e308"]),
+    ),
+)
+# Where --out points, inside the run's folder: names a user may paste.
+OUT_NAMES = st.sampled_from(["reports", "r.xlsx", "a\nb", "x\x1b[2J.xlsx", "é/ö", ".", "CON"])
+
+
+def assert_findings_or_one_line(result: Any, allowed: tuple[int, ...]) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    assert result.exit_code in allowed, result.output
+    if result.exit_code == 2:
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1, result.output
+
+
+@settings(
+    max_examples=max(10, EXAMPLES // 2),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(workbook=extreme_registers(), command=st.sampled_from(["check", "report"]))
+def test_extreme_values_in_every_column_are_findings_on_their_cells(
+    workbook: list[tuple[str, list[list[Any]]]], command: str
+) -> None:
+    with TemporaryDirectory() as folder:
+        path = write(Path(folder) / "台帳.xlsx", workbook, date1904=False)
+        args = [command, str(path), "--as-of", AS_OF.isoformat(), "--fail-on", "never"]
+        if command == "check":
+            args.append("--json")
+        else:
+            args += ["--out", str(Path(folder) / "reports")]
+        result = CliRunner().invoke(app, args)
+        event(f"{command}: exit {result.exit_code}")
+        # Every sheet is there with every column: the register is read, whatever its values.
+        assert_findings_or_one_line(result, (0,))
+        if command == "check":
+            findings = json.loads(result.stdout)["findings"]
+            edge = any(f["code"] in ("DAT004", "DAT005") for f in findings)
+            event(f"DAT004/DAT005: {'some' if edge else 'none'}")
+        else:
+            assert (
+                Path(folder) / "reports" / f"register-report-{AS_OF.isoformat()}.xlsx"
+            ).is_file()
+
+
+@settings(
+    max_examples=max(10, EXAMPLES // 2),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    command=st.sampled_from(["check", "report", "rules"]),
+    as_of=EXTREME_AS_OF,
+    lang=st.sampled_from([None, "ja", "en", "fr", ""]),
+    fail_on=st.sampled_from(["error", "warning", "never", "fatal"]),
+    config=st.one_of(st.none(), extreme_configs()),
+    rules=st.one_of(st.none(), EXTREME_RULES),
+    out_name=OUT_NAMES,
+)
+def test_extreme_options_and_config_are_a_run_or_one_line_and_exit_2(
+    command: str,
+    as_of: str,
+    lang: str | None,
+    fail_on: str,
+    config: str | None,
+    rules: tuple[str, str] | None,
+    out_name: str,
+) -> None:
+    with TemporaryDirectory() as folder:
+        key_row = ["K-1", "楽天ライセンスキー", date(2026, 9, 1), "佐藤"]
+        workbook = [
+            (spec.ja, [[column.ja for column in spec.columns]])
+            for spec in SHEETS
+            if spec.key != "keys"
+        ]
+        workbook.append(("キー", [["キーID", "種類", "発行日", "担当者"], key_row]))
+        path = write(Path(folder) / "台帳.xlsx", workbook, date1904=False)
+        args = [command]
+        if command != "rules":
+            args += [str(path), "--as-of", as_of, "--fail-on", fail_on]
+        if command == "check":
+            args.append("--json")
+        if command == "report":
+            args += ["--out", str(Path(folder) / out_name)]
+        if lang is not None:
+            args += ["--lang", lang]
+        if config is not None:
+            config_path = Path(folder) / "reporter.toml"
+            config_path.write_text(config, encoding="utf-8")
+            args += ["--config", str(config_path)]
+        if rules is not None:
+            rules_path = Path(folder) / "rules.toml"
+            rules_path.write_text(rules_with(*rules), encoding="utf-8")
+            args += ["--rules", str(rules_path)]
+        result = CliRunner().invoke(app, args)
+        event(f"{command}: exit {result.exit_code}")
+        assert_findings_or_one_line(result, (0, 1, 2))
+        if command == "check" and result.exit_code != 2:
+            json.loads(result.stdout)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(as_of=st.one_of(st.dates(), st.dates().map(date.isoformat), EXTREME_AS_OF))
+def test_the_library_takes_any_as_of_or_raises_input_error(as_of: date | str) -> None:
+    from reporter import api
+
+    try:
+        day = api.as_of_date(as_of)
+    except InputError as error:
+        assert error.exit_code == 2 and error.render("en").strip()
+        return
+    assert date(1900, 1, 1) <= day <= date(2999, 12, 31)

@@ -150,3 +150,36 @@ def test_a_serial_typed_as_text_follows_the_workbook_date_system() -> None:
     assert parse_date("44886") == date(2022, 11, 21)
     assert parse_date("44886", date1904=True) == date(2026, 11, 22)
     assert parse_date("44886") == date(2022, 11, 21)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [date(9999, 12, 31), datetime(1899, 12, 31, 12, 0), "9999/12/31", "0001-01-01", "3000年1月1日"],
+)
+def test_a_date_outside_1900_to_2999_is_out_of_range(value: object) -> None:
+    with pytest.raises(BadValue) as caught:
+        parse_date(value)
+    assert caught.value.kind == "date_range"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        (3651, "int_range"),
+        (-1, "int_range"),
+        (1e308, "int_range"),
+        ("1" * 5000, "int_range"),
+        ("99999999日", "int_range"),
+        ("𐩀", "int"),
+    ],
+)
+def test_a_day_count_outside_0_to_3650_is_refused(value: object, kind: str) -> None:
+    with pytest.raises(BadValue) as caught:
+        parse_int(value)
+    assert caught.value.kind == kind
+
+
+def test_the_limits_themselves_are_read() -> None:
+    assert parse_date("1900/01/01") == date(1900, 1, 1)
+    assert parse_date(date(2999, 12, 31)) == date(2999, 12, 31)
+    assert parse_int("3650日") == 3650 and parse_int(0) == 0 and parse_int("٣") == 3

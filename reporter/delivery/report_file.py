@@ -29,7 +29,7 @@ from pathlib import Path
 from reporter import i18n
 from reporter.comparison import Comparison
 from reporter.errors import InputError, OutputError, os_detail
-from reporter.files import write_atomically
+from reporter.files import same_file, write_atomically
 from reporter.i18n import pick
 from reporter.model import CATEGORY_ORDER
 from reporter.output.flat import (
@@ -98,21 +98,6 @@ def report_path_for(as_of: date, out: Path | str | None, output_dir: Path | None
     return Path.cwd() / name
 
 
-def is_same_file(a: Path, b: Path) -> bool:
-    """True when ``a`` and ``b`` are one file (symlinks, '..', case on Windows, hard links)."""
-    try:
-        if a.resolve() == b.resolve():
-            return True
-    except OSError:
-        pass
-    if a.exists() and b.exists():
-        try:
-            return os.path.samefile(a, b)
-        except OSError:
-            return False
-    return False
-
-
 def write_report(
     result: CheckResult,
     target: Path,
@@ -129,7 +114,7 @@ def write_report(
     written; the previous report at that path, if any, is left untouched.
     """
     register = result.path
-    if is_same_file(target, register):
+    if same_file(target, register):
         raise OutputError("report_is_register", path=str(target))
     sha256 = sha256_of(register)
 

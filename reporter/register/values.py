@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from reporter.limits import FIRST_DATE, LAST_DATE, MAX_DAYS
 from reporter.register.schema import (
     BOOL,
     DATE,
@@ -92,10 +93,12 @@ _date_text_cache: dict[tuple[str, bool], date | BadValue] = {}
 
 
 def parse_date(value: Any, date1904: bool = False) -> date:
-    if isinstance(value, datetime):
-        return value.date()
+    """A date cell's date; outside FIRST_DATE..LAST_DATE it is ``date_range`` (reporter.limits)."""
     if isinstance(value, date):
-        return value
+        day = value.date() if isinstance(value, datetime) else value
+        if FIRST_DATE <= day <= LAST_DATE:
+            return day
+        raise BadValue("date_range", value)
     if isinstance(value, (bool, time, timedelta)):
         raise BadValue("date", value)
     if isinstance(value, (int, float)):
@@ -125,6 +128,13 @@ def _date_from_number(number: float, date1904: bool) -> date:
 
 
 def _date_from_text(text: str, date1904: bool) -> date:
+    day = _calendar_date(text, date1904)
+    if FIRST_DATE <= day <= LAST_DATE:
+        return day
+    raise BadValue("date_range", text)
+
+
+def _calendar_date(text: str, date1904: bool) -> date:
     normalized = _WEEKDAY_TAIL.sub("", unicodedata.normalize("NFKC", text).strip()).casefold()
     try:
         if match := _ISO_LIKE.match(normalized) or _KANJI.match(normalized):
@@ -202,17 +212,25 @@ def parse_id(value: Any) -> str:
 
 
 def parse_int(value: Any) -> int:
+    """A whole number of days, 0 to MAX_DAYS; a larger or negative one is ``int_range``."""
     if isinstance(value, bool):
         raise BadValue("int", value)
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    text = text.removesuffix("日").removesuffix("days").strip()
-    if text.isdigit():
-        return int(text)
-    raise BadValue("int", value)
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        text = text.removesuffix("日").removesuffix("days").strip()
+        # isdigit() is also true of signs such as "𐩀" that int() refuses; isdecimal() is not.
+        if not text.isdecimal():
+            raise BadValue("int", value)
+        if len(text) > 12:  # far beyond MAX_DAYS, and int() refuses past 4300 digits
+            raise BadValue("int_range", value)
+        number = int(text)
+    if 0 <= number <= MAX_DAYS:
+        return number
+    raise BadValue("int_range", value)
 
 
 def parse_text(value: Any) -> str:

@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from reporter.limits import FIRST_DATE, LAST_DATE, MAX_DAYS
 from reporter.model import Finding, Record, Severity, SheetData
 from reporter.register.schema import (
     CONDITIONAL_REQUIRED,
@@ -219,6 +220,19 @@ def _rows_with_problems(ctx: RuleContext) -> list[Record]:
     )
 
 
+_DATE_WHY = {
+    "ambiguous_date": {
+        "ja": "(日と月の順番があいまいです)",
+        "en": " (day and month order is ambiguous)",
+    },
+    # A date the rules cannot add a window to (reporter.limits).
+    "date_range": {
+        "ja": f"({FIRST_DATE.year}年{FIRST_DATE.month}月{FIRST_DATE.day}日から{LAST_DATE.year}年{LAST_DATE.month}月{LAST_DATE.day}日までの日付だけを使えます)",
+        "en": f" (only dates from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()} can be used)",
+    },
+}
+
+
 @rule(
     "DAT004",
     Severity.ERROR,
@@ -242,12 +256,8 @@ def date_unreadable(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: an unreadable expiry or reply date hides a renewal or a deadline.
     """
-    for record, key, problem in _problems(ctx, ("date", "ambiguous_date")):
-        why = (
-            {"ja": "(日と月の順番があいまいです)", "en": " (day and month order is ambiguous)"}
-            if problem.kind == "ambiguous_date"
-            else {"ja": "", "en": ""}
-        )
+    for record, key, problem in _problems(ctx, ("date", "ambiguous_date", "date_range")):
+        why = _DATE_WHY.get(problem.kind, {"ja": "", "en": ""})
         yield ctx.finding(
             record,
             key,
@@ -283,7 +293,7 @@ def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
     Why: a status the reporter cannot read means the row is checked as if blank; a change id
     mistyped in 対応確認済み confirms nothing, so RNW010 keeps asking about that change.
     """
-    for record, key, problem in _problems(ctx, ("enum", "bool", "int")):
+    for record, key, problem in _problems(ctx, ("enum", "bool", "int", "int_range")):
         column = record.sheet.spec.column(key)
         if problem.kind == "enum" and column.enum is not None:
             allowed = " / ".join(
@@ -293,7 +303,10 @@ def value_not_allowed(ctx: RuleContext) -> Iterator[Finding]:
         elif problem.kind == "bool":
             allowed = "はい / いいえ (yes / no)"
         else:
-            allowed = {"ja": "0以上の整数(日数)", "en": "a whole number of days"}
+            allowed = {
+                "ja": f"0から{MAX_DAYS}までの整数(日数)",
+                "en": f"a whole number of days from 0 to {MAX_DAYS}",
+            }
         closest = (
             {
                 "ja": f"近い値: {problem.suggestion}",
