@@ -10,13 +10,15 @@ rem and reinstall only when pyproject.toml or the reporter folder changed.
 rem Every run: reporter report --config reporter.toml --open --log, with the reporter.toml
 rem beside this file (else the one in the project folder). On failure: a message, then pause.
 rem
-rem Arguments: --scheduled (Task Scheduler: do not open the report, never pause); any other
-rem argument is passed on to reporter report (e.g. --email).
+rem Arguments: --scheduled (Task Scheduler: do not open the report, never pause); --config FILE
+rem (use this config, as reporter schedule passes it); any other argument is passed on to
+rem reporter report (e.g. --email).
 rem Environment (all optional): REPORTER_ARGS (more options for reporter report),
 rem REPORTER_PYTHON (the python.exe that creates the venv), REPORTER_VENV (the venv folder),
 rem REPORTER_VENV_ARGS (more options for python -m venv), REPORTER_PIP_ARGS (for pip install).
 rem Exit code: the reporter's (0 done, 1 findings at or above --fail-on, 2 bad config or
-rem register, 3 report not written or sent); 4 Python or the install failed.
+rem register, 3 report not written or sent, 70 a bug in the reporter); 4 Python or the
+rem install failed.
 
 set "HERE=%~dp0"
 for %%I in ("%~dp0..") do set "ROOT=%%~fI"
@@ -34,13 +36,22 @@ set "PIP_ARGS=%REPORTER_PIP_ARGS%"
 set "SCHEDULED="
 set "OPEN=--open"
 set "ARGS="
+set "GIVEN_CONFIG="
 set "RC=0"
 pushd "%HERE%"
 
 :args
 if "%~1"=="" goto args_done
 if /i "%~1"=="--scheduled" goto arg_scheduled
+if /i "%~1"=="--config" goto arg_config
 set "ARGS=%ARGS% %1"
+shift /1
+goto args
+
+rem The config to use: reporter schedule passes the one the task was made from.
+:arg_config
+set "GIVEN_CONFIG=%~2"
+shift /1
 shift /1
 goto args
 
@@ -52,13 +63,24 @@ goto args
 
 :args_done
 
-rem 1. The config: beside this file first, then in the project folder.
+rem 1. The config: the one given with --config, else beside this file, else in the project folder.
+if defined GIVEN_CONFIG goto config_given
 set "CONFIG=%HERE%reporter.toml"
 set "PROJECT_CONFIG=%ROOT%\reporter.toml"
 if exist "%CONFIG%" goto venv
 if not exist "%PROJECT_CONFIG%" goto make_config
 set "CONFIG=%PROJECT_CONFIG%"
 goto venv
+
+:config_given
+set "CONFIG=%GIVEN_CONFIG%"
+if exist "%GIVEN_CONFIG%" goto venv
+set "RC=2"
+echo.
+echo 指定された設定ファイルが見つかりません: "%CONFIG%"
+echo ファイルを移動した場合は、reporter schedule で自動実行を登録し直してください。
+echo English: the config file given with --config does not exist: "%CONFIG%"
+goto finish
 
 :make_config
 set "RC=2"
@@ -134,6 +156,7 @@ set "RC=%ERRORLEVEL%"
 if "%RC%"=="0" goto finish
 if "%RC%"=="1" goto failed_findings
 if "%RC%"=="3" goto failed_output
+if "%RC%"=="70" goto failed_bug
 echo.
 echo レポートを作れませんでした。上のメッセージを確認してください。
 echo 設定ファイル "%CONFIG%" と台帳を確認してください。
@@ -151,6 +174,14 @@ echo.
 echo レポートを作れませんでした。上のメッセージを確認してください。
 echo レポートを Excel で開いたままなら閉じてから、もう一度実行してください。
 echo English: the report could not be written or sent; see the message above.
+goto finish
+
+:failed_bug
+echo.
+echo reporter の不具合で止まりました(台帳や設定の誤りではありません)。
+echo 上に表示されたログファイルを、管理者(保守の担当者)に送ってください。
+echo English: reporter stopped on a bug of its own, not on your input.
+echo Send the log file named above to the maintainer.
 goto finish
 
 :no_python

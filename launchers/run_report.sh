@@ -10,7 +10,8 @@
 # On failure: a message in Japanese, then wait for Enter (only on a terminal).
 #
 # Arguments: --scheduled (for cron: do not open the report, never wait for a
-#   key); any other argument is passed on to `reporter report` (e.g. --email).
+#   key); --config FILE (use this config instead of the reporter.toml found as
+#   below); any other argument is passed on to `reporter report` (e.g. --email).
 # Environment (all optional):
 #   REPORTER_ARGS       more options for `reporter report`, e.g. "--email"
 #   REPORTER_PYTHON     the Python that creates the venv (default: the newest python3 >= 3.11)
@@ -18,7 +19,8 @@
 #   REPORTER_VENV_ARGS  more options for `python -m venv`
 #   REPORTER_PIP_ARGS   more options for `pip install`, e.g. "--find-links DIR"
 # Exit code: the reporter's (0 done, 1 findings at or above --fail-on, 2 bad
-# config or register, 3 report not written or sent); 4 Python or the install failed.
+# config or register, 3 report not written or sent, 70 a bug in the reporter); 4 Python or
+# the install failed.
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -32,13 +34,22 @@ PYCHECK="import sys, venv; sys.exit(sys.version_info < (3, 11))"
 SCHEDULED=""
 OPEN=(--open)
 ARGS=()
-for arg in "$@"; do
-    if [ "$arg" = "--scheduled" ]; then
-        SCHEDULED=1
-        OPEN=()
-    else
-        ARGS+=("$arg")
-    fi
+CONFIG=""
+while [ "$#" -gt 0 ]; do
+    case "$1" in
+        --scheduled)
+            SCHEDULED=1
+            OPEN=()
+            ;;
+        # The config to use (reporter schedule passes the one the job was made from).
+        "--config")
+            CONFIG="${2:-}"
+            shift
+            ;;
+        --config=*) CONFIG="${1#--config=}" ;;
+        *) ARGS+=("$1") ;;
+    esac
+    shift
 done
 read -r -a EXTRA <<<"${REPORTER_ARGS:-}"
 read -r -a VENV_ARGS <<<"${REPORTER_VENV_ARGS:-}"
@@ -59,8 +70,17 @@ fail() {
     finish "$code"
 }
 
-# 1. The config: beside this file first, then in the project folder.
-if [ -f "$HERE/reporter.toml" ]; then
+# 1. The config: the one given with --config, else beside this file, else in the project folder.
+if [ -n "$CONFIG" ]; then
+    if [ ! -f "$CONFIG" ]; then
+        fail 2 "指定された設定ファイルが見つかりません: $CONFIG" \
+            "ファイルを移動した場合は、reporter schedule で自動実行を登録し直してください。" \
+            "English: the config file given with --config does not exist: $CONFIG" \
+            "If it was moved, set up the scheduled run again with reporter schedule."
+    fi
+    # Absolute: the report runs from this folder (below), not from where we were started.
+    CONFIG="$(cd "$(dirname "$CONFIG")" && pwd)/$(basename "$CONFIG")"
+elif [ -f "$HERE/reporter.toml" ]; then
     CONFIG="$HERE/reporter.toml"
 elif [ -f "$ROOT/reporter.toml" ]; then
     CONFIG="$ROOT/reporter.toml"
@@ -129,6 +149,9 @@ case "$RC" in
     0) finish 0 ;;
     1) fail 1 "レポートは作りましたが、対応が必要な問題があります。上のメッセージを確認してください。" \
         "English: the report was written, with findings at or above --fail-on." ;;
+    70) fail 70 "reporter の不具合で止まりました(台帳や設定の誤りではありません)。" \
+        "上に表示されたログファイルを、管理者(保守の担当者)に送ってください。" \
+        "English: reporter stopped on a bug of its own, not on your input; send the log file named above to the maintainer." ;;
     3) fail 3 "レポートを作れませんでした。上のメッセージを確認してください。" \
         "レポートを Excel で開いたままなら閉じてから、もう一度実行してください。" \
         "English: the report could not be written or sent; see the message above." ;;

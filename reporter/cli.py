@@ -12,7 +12,7 @@ import gc
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
@@ -24,35 +24,68 @@ import typer
 from reporter import __version__, i18n
 from reporter.errors import EXIT_BUG, InputError, OutputError, ReporterError
 
+
+def help_language(argv: Sequence[str]) -> str:
+    """The language of the help texts: ``--lang en`` (or ``--lang=en``) anywhere on the
+    command line, else Japanese. Typer builds the help before it parses the options,
+    so the command line is read here, once, when the module is imported."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        if value in i18n.LANGS:
+            return value
+    return "ja"
+
+
+_HELP_LANG = help_language(sys.argv[1:])
+
+
+def _help(key: str) -> str:
+    return i18n.text(key, _HELP_LANG)
+
+
 app = typer.Typer(
     name="reporter",
-    help="台帳(ツール・キー・権限・通知)を確認し、月次レポートを作ります。"
-    " / Checks the register and writes the monthly report.",
+    help=_help("help_app"),
     add_completion=False,
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"reporter {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def _main(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help=_help("help_version")
+        ),
+    ] = False,
+) -> None:
+    # A bare `reporter` is a question, not a mistake: the usage, and exit 0.
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
 LangOption = Annotated[
-    str | None, typer.Option("--lang", help="ja (日本語, default) or en.", show_default=False)
+    str | None, typer.Option("--lang", help=_help("help_lang"), show_default=False)
 ]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option("--as-of", help="基準日 YYYY-MM-DD (default: today in Asia/Tokyo)."),
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", help="Config file (TOML). Default: ./reporter.toml when present."),
-]
-RulesOption = Annotated[
-    Path | None, typer.Option("--rules", help="Platform rules file overriding the built-in one.")
-]
-RegisterArgument = Annotated[
-    Path | None,
-    typer.Argument(help="The register workbook (.xlsx). Default: the config's 'register'."),
-]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help=_help("help_as_of"))]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help=_help("help_config"))]
+RulesOption = Annotated[Path | None, typer.Option("--rules", help=_help("help_rules"))]
+RegisterArgument = Annotated[Path | None, typer.Argument(help=_help("help_register"))]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -270,19 +303,15 @@ def register_path(argument: Path | None, run: Run) -> Path:
     raise InputError("cli_no_register")
 
 
-@app.command()
+@app.command(short_help=_help("help_check_short"), help=_help("help_check"))
 @friendly_errors
 def check(
     ctx: typer.Context,
     register: RegisterArgument = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the JSON of the spec, section 4.")
-    ] = False,
-    fail_on: Annotated[
-        str, typer.Option("--fail-on", help="error | warning | info | never.")
-    ] = "error",
+    json_output: Annotated[bool, typer.Option("--json", help=_help("help_json"))] = False,
+    fail_on: Annotated[str, typer.Option("--fail-on", help=_help("help_fail_on_check"))] = "error",
     config: ConfigOption = None,
     rules: RulesOption = None,
 ) -> None:
@@ -304,7 +333,7 @@ def check(
     raise typer.Exit(result.exit_code(fail_on))
 
 
-@app.command()
+@app.command(short_help=_help("help_report_short"), help=_help("help_report"))
 @friendly_errors
 def report(
     ctx: typer.Context,
@@ -312,48 +341,30 @@ def report(
     as_of: AsOfOption = None,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "--out", help="Report file (.xlsx) or folder. Default: the config's output_dir."
-        ),
+        typer.Option("--out", help=_help("help_out")),
     ] = None,
     lang: LangOption = None,
-    fail_on: Annotated[
-        str, typer.Option("--fail-on", help="error | warning | info | never.")
-    ] = "never",
+    fail_on: Annotated[str, typer.Option("--fail-on", help=_help("help_fail_on_report"))] = "never",
     config: ConfigOption = None,
     rules: RulesOption = None,
-    email: Annotated[
-        bool, typer.Option("--email", help="Email the report with the config's [email] settings.")
-    ] = False,
-    eml: Annotated[
-        Path | None, typer.Option("--eml", help="Write the email to this .eml file instead.")
-    ] = None,
+    email: Annotated[bool, typer.Option("--email", help=_help("help_email"))] = False,
+    eml: Annotated[Path | None, typer.Option("--eml", help=_help("help_eml"))] = None,
     per_owner: Annotated[
         bool,
-        typer.Option(
-            "--per-owner",
-            help="With --email / --eml: one mail per owner in [email.owners], a summary to 'to'.",
-        ),
+        typer.Option("--per-owner", help=_help("help_per_owner")),
     ] = False,
     previous: Annotated[
         Path | None,
-        typer.Option(
-            "--previous",
-            help="Last month's report to compare with (default: newest in the folder).",
-        ),
+        typer.Option("--previous", help=_help("help_previous")),
     ] = None,
-    open_report: Annotated[
-        bool, typer.Option("--open", help="Open the report when it is written.")
-    ] = False,
-    log: Annotated[
-        bool, typer.Option("--log", help="Write a log file beside the report (secrets masked).")
-    ] = False,
+    open_report: Annotated[bool, typer.Option("--open", help=_help("help_open"))] = False,
+    log: Annotated[bool, typer.Option("--log", help=_help("help_log"))] = False,
     no_ics: Annotated[
         bool,
-        typer.Option("--no-ics", help="Do not write the deadlines calendar (.ics) beside it."),
+        typer.Option("--no-ics", help=_help("help_no_ics")),
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_help("help_quiet"))] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=_help("help_verbose"))] = False,
 ) -> None:
     """台帳を確認し、レポート(Excel)を書きます。 / Check the register and write the report."""
     from reporter import api
@@ -496,13 +507,13 @@ class _Printer:
         return show
 
 
-@app.command()
+@app.command(short_help=_help("help_init_short"), help=_help("help_init"))
 @friendly_errors
 def init(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Where to write the blank register (.xlsx).")],
+    path: Annotated[Path, typer.Argument(help=_help("help_init_path"))],
     lang: LangOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_help("help_force"))] = False,
     config: ConfigOption = None,
     rules: RulesOption = None,
 ) -> None:
@@ -515,14 +526,14 @@ def init(
     typer.echo(i18n.text("init_done", run.lang, path=str(path)))
 
 
-@app.command("rules")
+@app.command(
+    "rules", short_help=_help("help_rules_command_short"), help=_help("help_rules_command")
+)
 @friendly_errors
 def rules_command(
     ctx: typer.Context,
     lang: LangOption = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the catalogue as JSON.")
-    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help=_help("help_rules_json"))] = False,
     config: ConfigOption = None,
     rules: RulesOption = None,
 ) -> None:
@@ -536,25 +547,31 @@ def rules_command(
         typer.echo(catalogue.render(run.settings, run.lang))
 
 
-@app.command("schedule")
+@app.command("schedule", short_help=_help("help_schedule_short"), help=_help("help_schedule"))
 @friendly_errors
 def schedule_command(
     ctx: typer.Context,
     windows: Annotated[
-        bool, typer.Option("--windows", help="Write a Task Scheduler task file (schtasks /xml).")
+        bool, typer.Option("--windows", help=_help("help_schedule_windows"))
     ] = False,
     launchd: Annotated[
-        bool, typer.Option("--launchd", help="Print a launchd job (macOS).")
+        bool, typer.Option("--launchd", help=_help("help_schedule_launchd"))
     ] = False,
-    cron: Annotated[bool, typer.Option("--cron", help="Print a crontab line.")] = False,
+    cron: Annotated[bool, typer.Option("--cron", help=_help("help_schedule_cron"))] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="The task file (default: ./register-report-task.xml)."),
+        typer.Option("--out", help=_help("help_schedule_out")),
     ] = None,
     launcher: Annotated[
         Path | None,
+        typer.Option("--launcher", help=_help("help_schedule_launcher")),
+    ] = None,
+    email: Annotated[
+        bool | None,
         typer.Option(
-            "--launcher", help="The launcher to start (default: found beside the config)."
+            "--email/--no-email",
+            help=_help("help_schedule_email"),
+            show_default=False,
         ),
     ] = None,
     lang: LangOption = None,
@@ -571,7 +588,8 @@ def schedule_command(
         raise InputError("cli_schedule_one_kind")
     from reporter.delivery.schedule import schedule
 
-    typer.echo(schedule(run.config, run.lang, chosen[0] if chosen else None, out, launcher))
+    kind = chosen[0] if chosen else None
+    typer.echo(schedule(run.config, run.lang, kind, out, launcher, email=email))
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +148,49 @@ def test_report_command_writes_it_beside_the_report_unless_told_not_to(
     )
     assert done.exit_code == 0, done.output
     assert [p.name for p in quiet.iterdir()] == ["register-report-2026-11-30.xlsx"]
+
+
+def test_a_deadline_on_the_day_of_the_run_is_in_the_calendar(
+    run_check: Callable[..., CheckResult], tmp_path: Path
+) -> None:
+    # Due on the as-of date itself: the day a person most needs the reminder.
+    today = [{**KEYS[0], "キーID": "K-9", "有効期限": AS_OF}]
+    result = run_check(keys=today)
+    due = [f.due for f in result.findings if f.record_id == "K-9"]
+    assert AS_OF in due, due  # the register gives a finding due today
+    found = events(write_calendar(result, tmp_path / "r.xlsx", "ja"))
+    assert AS_OF in [e.decoded("dtstart") for e in found]
+
+
+def test_every_event_reminds_a_week_before_the_day_before_and_on_the_day(
+    result: CheckResult, tmp_path: Path
+) -> None:
+    from datetime import datetime, time
+
+    found = events(write_calendar(result, tmp_path / "r.xlsx", "ja"))
+    assert found
+    for event in found:
+        start = datetime.combine(event.decoded("dtstart"), time())
+        alarms = event.walk("VALARM")
+        fired = [start + alarm.decoded("trigger") for alarm in alarms]
+        due = event.decoded("dtstart")
+        assert [moment.date() for moment in fired] == [
+            due - timedelta(days=7),
+            due - timedelta(days=1),
+            due,
+        ]
+        assert {moment.time() for moment in fired} == {time(9)}
+        for alarm in alarms:
+            assert str(alarm["action"]) == "DISPLAY"
+            assert str(alarm["description"]) == str(event["summary"])
+
+
+def test_a_blank_owner_reads_as_not_recorded(
+    run_check: Callable[..., CheckResult], tmp_path: Path
+) -> None:
+    ownerless = [{**KEYS[0], "担当者": None}]
+    path = write_calendar(run_check(keys=ownerless), tmp_path / "r.xlsx", "ja")
+    summaries = [str(e["summary"]) for e in events(path)]
+    assert summaries and all(s.startswith("担当者未記入: ") for s in summaries), summaries
+    english = write_calendar(run_check(keys=ownerless), tmp_path / "e.xlsx", "en")
+    assert all(str(e["summary"]).startswith("Owner not recorded: ") for e in events(english))

@@ -79,3 +79,32 @@ def test_japanese_docs_show_rows_as_a_team_types_them() -> None:
     section = text.split("\n## RNW001\n")[1].split("\n## ")[0]
     assert "「キー」シート: キーID=K-1、種類=楽天ライセンスキー" in section
     assert "発行日=2026-08-20" in section and "基準日 2026-11-30" in section
+
+
+def test_the_readme_picture_shows_the_sample_report_as_it_is_now() -> None:
+    # docs/summary.png is printed from the sample's report; docs/summary.json holds the
+    # counts it shows. When they differ from a fresh check, run `make docs`.
+    import importlib.util
+    import json
+
+    script = ROOT / "docs" / "make_summary_png.py"
+    spec = importlib.util.spec_from_file_location("make_summary_png", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    stored = json.loads((ROOT / "docs" / "summary.json").read_text(encoding="utf-8"))
+    assert stored == module.sample_facts(), "the README's picture is stale: run `make docs`"
+    picture = (ROOT / "docs" / "summary.png").read_bytes()
+    assert picture.startswith(b"\x89PNG") and len(picture) > 10_000
+
+
+def test_make_report_runs_at_the_samples_date_unless_told_otherwise() -> None:
+    # The sample is written for one date; at today's date its codes would drift away.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^SAMPLE_AS_OF := 2026-11-30$", makefile, re.M)
+    assert re.search(r"^AS_OF \?= \$\(SAMPLE_AS_OF\)$", makefile, re.M)
+    report = re.search(r"^report:.*\n\t(.*)$", makefile, re.M)
+    assert report is not None and "$(REPORT_ARGS)" in report.group(1)
+    assert re.search(r"^REPORT_ARGS := --as-of \$\(AS_OF\)$", makefile, re.M)
+    docs = re.search(r"^docs:.*\n((?:\t.*\n)+)", makefile, re.M)
+    assert docs is not None and "docs/make_summary_png.py" in docs.group(1)

@@ -135,7 +135,9 @@ def test_first_report_says_there_is_no_previous_one_and_all_is_new(
     wb = openpyxl.load_workbook(october)
     summary = wb["概要"]
     texts = [c.value for c in cells(summary)]
-    assert texts.count("前回のレポートはありません(今回が最初)") == 2  # changes and resolved
+    # Said once, in the changes block: no "resolved" section to repeat it on a page of its own.
+    assert texts.count("前回のレポートはありません(今回が最初)") == 1
+    assert "解決済み(前回のレポートにあり、今回はない指摘)" not in texts
     assert right_of(summary, "継続") == 0
     assert right_of(summary, "解決済み") == 0
     assert right_of(summary, "新規") == 2
@@ -594,3 +596,16 @@ def test_a_report_of_the_first_format_is_still_read(tmp_path: Path) -> None:
         2,
     )
     assert previous.trend[0].total == 1
+
+
+def test_nothing_resolved_is_said_once_in_the_changes_block(
+    month: Callable[..., CheckResult], tmp_path: Path
+) -> None:
+    # The same register a month later: nothing resolved. The count says so; no section
+    # with a one-line note is left to print on a page of its own.
+    write_month(month(OCT, OCTOBER_KEYS), tmp_path)
+    november = openpyxl.load_workbook(write_month(month(NOV, OCTOBER_KEYS), tmp_path))
+    summary = november["概要"]
+    assert right_of(summary, "解決済み") == 0
+    texts = {c.value for c in cells(summary)}
+    assert "解決済み(前回のレポートにあり、今回はない指摘)" not in texts

@@ -248,6 +248,27 @@ def test_scheduled_run_does_not_open_and_takes_reporter_args(
 
 
 @needs_bash
+def test_a_config_given_with_config_is_the_one_used(
+    project: Project, first_run: FirstRun, tmp_path: Path
+) -> None:
+    # What `reporter schedule` passes: the config the job was made from, elsewhere.
+    assert first_run.result.returncode == 0, first_run.output
+    project.write_config()
+    other = tmp_path / "チーム の設定"
+    other.mkdir()
+    register = (project.root / "sample_data" / "register.xlsx").as_posix()
+    config = other / "reporter.toml"
+    config.write_text(f"register = '{register}'\noutput_dir = \"monthly\"\n", encoding="utf-8")
+    result = project.run("--scheduled", "--config", str(config), "--as-of", "2026-07-31")
+    assert result.returncode == 0, _output(result)
+    assert (other / "monthly" / "register-report-2026-07-31.xlsx").is_file()
+    assert not (project.reports / "register-report-2026-07-31.xlsx").exists()
+    missing = project.run("--scheduled", "--config", str(other / "gone.toml"))
+    assert missing.returncode == 2
+    assert "gone.toml" in _output(missing)
+
+
+@needs_bash
 def test_broken_config_fails_with_the_japanese_message_and_does_not_wait(
     project: Project, first_run: FirstRun
 ) -> None:
@@ -469,3 +490,30 @@ def test_guide_documents_every_variable_the_launchers_read() -> None:
     missing = sorted(name for name in used if name not in guide)
     assert not missing, f"document in launchers/README.md: {missing}"
     assert "--scheduled" in guide and ".reporter-venv" in guide
+
+
+def test_the_bat_names_exit_70_as_a_bug() -> None:
+    text = BAT.read_text(encoding="utf-8")
+    assert 'if "%RC%"=="70" goto failed_bug' in text
+    bug = text.split(":failed_bug", 1)[1].split("goto finish", 1)[0]
+    assert "不具合" in bug and "ログ" in bug
+
+
+def test_the_guide_reads_as_a_windows_user_needs_it() -> None:
+    guide = (LAUNCHERS / "README.md").read_text(encoding="utf-8")
+    japanese, english = guide.split("## English (short)")
+    # Where the folder comes from, and a ZIP to extract first.
+    assert "フォルダーを手に入れます" in japanese and "すべて展開" in japanese
+    # A .toml opens in Notepad by right-click, and Explorer hides the extensions.
+    assert "右クリック →「プログラムから開く」→「メモ帳」" in japanese
+    assert "「run_report」" in japanese and "ファイル名拡張子" in japanese
+    # Every command is typed in the launchers folder, with the same relative path.
+    assert "..\\.reporter-venv\\Scripts\\keyring set reporter" in japanese
+    assert "`.reporter-venv\\Scripts\\keyring" not in guide
+    # Exit 70 in the table, and the module the PowerShell steps need.
+    assert re.search(r"^\| 70 \(0x46\) \|", japanese, re.M)
+    assert "Install-Module ExchangeOnlineManagement" in japanese
+    assert "70 a bug" in english
+    # The English summary must not advise a tenant-wide Mail.Send grant.
+    assert "an Entra ID app with Mail.Send" not in english
+    assert "no Mail.Send permission granted in Entra ID" in " ".join(english.split())

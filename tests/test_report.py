@@ -350,10 +350,12 @@ def test_empty_report_opens_with_every_table(
     assert "対応が必要なエラー・警告はありません。" in texts
 
 
-def test_rules_sheet_lists_every_rule_with_plain_text_sources(
+def test_rules_sheet_lists_every_rule_with_its_values_in_words(
     full_result: CheckResult, tmp_path: Path
 ) -> None:
+    from reporter import i18n
     from reporter.output.catalogue import entries
+    from reporter.output.workbook.rules_sheet import fact_label_key
 
     ws = openpyxl.load_workbook(write(full_result, tmp_path, "en"))["Rules"]
     rows = table_rows(ws)
@@ -362,28 +364,53 @@ def test_rules_sheet_lists_every_rule_with_plain_text_sources(
         "Severity",
         "Title",
         "Sheets read",
-        "Parameter",
-        "Value in force",
+        "Values in force",
         "Source",
-        "URL",
         "Checked",
     ]
     catalogue = entries(full_result.settings, "en")
-    # One row per rule and parameter (one row for a rule without any), rules in code order.
-    assert list(dict.fromkeys(r["Code"] for r in rows)) == [e.code for e in catalogue]
-    assert len(rows) == sum(max(1, len(e.parameters)) for e in catalogue)
+    # One row per rule, in code order.
+    assert [r["Code"] for r in rows] == [e.code for e in catalogue]
     by_code = {e.code: e for e in catalogue}
     for row in rows:
         entry = by_code[row["Code"]]
         assert row["Severity"] == entry.severity  # the English label is the code
-        if entry.parameters:
-            (parameter,) = [p for p in entry.parameters if p.name == row["Parameter"]]
-            assert row["URL"] == (parameter.source_url or None)
-            if row["Checked"] is not None:  # a real date, as the rules file states it
-                assert row["Checked"].date().isoformat() == parameter.checked
-    urls = [r["URL"] for r in rows if r["URL"]]
-    assert all(url.startswith("http") for url in urls)
+        procedures = ("where.", "support_evidence", "support_urgent_warning")
+        values = [p for p in entry.parameters if not p.name.startswith(procedures)]
+        shown = (row["Values in force"] or "").splitlines()
+        assert len(shown) == len(values), row
+        for parameter, line in zip(values, shown, strict=True):
+            assert parameter.name not in line  # words, never the internal key
+            key = fact_label_key(parameter.name)
+            assert key is not None, parameter.name
+            template = i18n.TEXTS[key]["en"]
+            if "{value}" in template:
+                assert parameter.value in line, line
+        if row["Checked"] is not None:  # a real date: the oldest check of the row's values
+            assert row["Checked"].date().isoformat() == min(p.checked for p in values)
     assert not ws._hyperlinks
+
+
+def test_the_rules_sheet_says_each_value_in_words_in_japanese(
+    full_result: CheckResult, tmp_path: Path
+) -> None:
+    ws = openpyxl.load_workbook(write(full_result, tmp_path, "ja"))["ルール一覧"]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "楽天ライセンスキーの有効期間: 90日" in text
+    for internal in ("validity_days.", "where.", "support_channels.", "_days"):
+        assert internal not in text
+
+
+def test_every_platform_value_has_words() -> None:
+    from reporter.output.workbook.rules_sheet import fact_label_key
+    from reporter.platform import load_settings
+
+    unnamed = [
+        f.name
+        for f in load_settings().facts()
+        if not f.name.startswith("where.") and fact_label_key(f.name) is None
+    ]
+    assert unnamed == []  # add a xl_fact_ text in reporter/messages/rules_sheet.toml
 
 
 # --- print settings ------------------------------------------------------------
@@ -478,7 +505,8 @@ def test_summary_lists_the_most_urgent_actions_first(
     ws = openpyxl.load_workbook(write(full_result, tmp_path, "en"))["Summary"]
     row, _ = _find(ws, "Most urgent actions (top 10)")
     header = [ws.cell(row + 1, c).value for c in range(1, 8)]
-    assert header == ["Severity", "Code", "Due", "Owner", "Sheet/cell", "Message", "Next action"]
+    # What, where, by when, who and what to do; the full message is on the finding's sheet.
+    assert header == ["Severity", "Code", "Due", "Owner", "Sheet/cell", "Title", "Next action"]
     expected = most_urgent(flatten(full_result, "en"), 10)
     listed = [
         (ws.cell(r, 2).value, ws.cell(r, 5).value) for r in range(row + 2, row + 2 + len(expected))
@@ -486,7 +514,11 @@ def test_summary_lists_the_most_urgent_actions_first(
     assert listed == [(e.code, f"{e.sheet_name}!{e.cell}") for e in expected]
     # The most overdue key comes first, and the excepted one is not listed.
     assert ws.cell(row + 2, 3).value.date() == AS_OF - timedelta(days=40)
-    assert "K-6" not in {ws.cell(r, 6).value for r in range(row + 2, row + 12)}
+    assert [ws.cell(r, 6).value for r in range(row + 2, row + 2 + len(expected))] == [
+        e.title for e in expected
+    ]
+    excepted = {f"{r.sheet_name}!{r.cell}" for r in flatten(full_result, "en") if r.excepted}
+    assert excepted and not excepted & {place for _, place in listed}
 
 
 def test_summary_lists_skipped_rules_with_the_reason(

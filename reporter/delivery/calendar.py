@@ -2,8 +2,10 @@
 
 Beside ``register-report-YYYY-MM-DD.xlsx`` the run writes
 ``register-deadlines-YYYY-MM-DD.ics``: one all-day event on the due date of each
-finding still ahead of the as-of date (a key to renew, a notice to reply to, a
-deadline to meet). Findings the team excepted are left out: they need no action.
+finding due on the as-of date or later (a key to renew, a notice to reply to, a
+deadline to meet; what is due on the day of the run included). Findings the
+team excepted are left out: they need no action. Each event reminds three
+times (VALARM): seven days before, the day before and on the day, each at 09:00.
 
 Each event's UID is derived from the finding's month-to-month identity
 (:func:`reporter.comparison.finding_key`), not from its date, so importing next
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from reporter import i18n
 from reporter.comparison import finding_key
@@ -41,6 +43,14 @@ _TRAILING_BRACKETS = re.compile(r"\s*[((][^()()]*[))]\s*$")
 # RFC 5545 TEXT allows no control characters but tab; register text may hold any.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SEQUENCE_EPOCH = date(2000, 1, 1)
+# Reminders, as offsets from the all-day event's start (midnight of the due day):
+# 09:00 seven days before, 09:00 the day before, 09:00 on the day. A calendar that
+# keeps one reminder per event (Outlook) takes the first, the earliest warning.
+REMINDERS: tuple[timedelta, ...] = (
+    timedelta(days=-7, hours=9),
+    timedelta(days=-1, hours=9),
+    timedelta(hours=9),
+)
 
 
 def calendar_path(report: Path, as_of: date) -> Path:
@@ -59,11 +69,11 @@ class Deadline:
 
 
 def deadlines(result: CheckResult, lang: str) -> list[Deadline]:
-    """The events for the findings due after the as-of date, earliest first."""
+    """The events for the findings due on the as-of date or later, earliest first."""
     ahead = [
         row
         for row in flatten(result, lang)
-        if row.due is not None and row.due > result.as_of and not row.excepted
+        if row.due is not None and row.due >= result.as_of and not row.excepted
     ]
     ahead.sort(key=lambda row: row.due or date.max)
     return [_deadline(row, result.as_of, lang) for row in ahead]
@@ -142,8 +152,19 @@ def to_ical(result: CheckResult, lang: str, stamp: datetime | None = None) -> by
         event.add("description", deadline.description)
         event.add("sequence", sequence)
         event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: the day stays free
+        for offset in REMINDERS:
+            event.add_component(_reminder(deadline.summary, offset))
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _reminder(summary: str, offset: timedelta) -> Alarm:
+    """A pop-up reminder ``offset`` from the event's start, showing the event's title."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)  # DISPLAY alarms require one (RFC 5545 3.6.6)
+    alarm.add("trigger", offset)  # relative to the start, the default
+    return alarm
 
 
 def write_calendar(result: CheckResult, report: Path, lang: str, data: bytes | None = None) -> Path:

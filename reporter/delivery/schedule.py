@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import plistlib
+import re
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -48,7 +50,7 @@ def platform_format() -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """What to start and when."""
+    """What to start and when: the launcher, its arguments, the day and time."""
 
     launcher: Path
     arguments: tuple[str, ...]
@@ -59,11 +61,39 @@ class Job:
         return self.when.time
 
 
-def job_for(config: Config, launcher: Path) -> Job:
-    """The monthly job: ``launcher --scheduled``, plus ``--email`` when the config can send it."""
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: in
+# a path they would split a crontab line or a task's command into two.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Addresses and hosts of the domains reserved for examples (RFC 2606), as the
+# template ships them: mail to them can never be delivered.
+_PLACEHOLDER = re.compile(r"(?:^|[@.])example\.(?:com|net|org)$|\.example$|\.invalid$", re.I)
+
+
+def job_for(config: Config, launcher: Path, email: bool | None = None) -> Job:
+    """The monthly job: ``launcher --scheduled --config FILE``, plus ``--email`` when asked.
+
+    The config is passed by its absolute path, so that the scheduled run reads
+    the file the job was made from (a launcher would otherwise read the
+    reporter.toml beside itself). ``email`` None adds ``--email`` when the
+    config can send; True insists (InputError while the [email] table is
+    unfinished), False leaves it out.
+    """
     arguments = ["--scheduled"]
-    if emails(config):
+    if config.path is not None:
+        config_path = config.path.resolve()
+        refuse_control_characters(config_path, "--config")
+        arguments += ["--config", str(config_path)]
+    if email is None:
+        email = emails(config) and not placeholders(config)
+    elif email:
+        missing = unfinished_email(config)
+        if missing:
+            raise InputError(
+                "schedule_email_unfinished", keys=", ".join(missing), config=config_label(config)
+            )
+    if email:
         arguments.append("--email")
+    refuse_control_characters(launcher, "--launcher")
     return Job(launcher.resolve(), tuple(arguments), config.schedule)
 
 
@@ -71,10 +101,51 @@ def emails(config: Config) -> bool:
     return bool(config.email.smtp_host and config.email.to)
 
 
+def placeholders(config: Config) -> list[str]:
+    """The [email] keys that still hold the template's example values."""
+    settings = config.email
+    values = {
+        "smtp_host": [settings.smtp_host],
+        "from": [settings.sender],
+        "to": list(settings.to),
+        "cc": list(settings.cc),
+        "username": [settings.username],
+    }
+    if settings.method != "smtp":
+        del values["smtp_host"]  # Microsoft 365 sends through Graph or its own SMTP host
+    return [
+        f"email.{key}"
+        for key, texts in values.items()
+        if any(text and _PLACEHOLDER.search(text.strip()) for text in texts)
+    ]
+
+
+def unfinished_email(config: Config) -> list[str]:
+    """What to fill in before the config can send: keys that are blank or still examples."""
+    settings = config.email
+    blank = []
+    if settings.method == "smtp" and not settings.smtp_host:
+        blank.append("email.smtp_host")
+    if not settings.to:
+        blank.append("email.to")
+    return list(dict.fromkeys([*blank, *placeholders(config)]))
+
+
+def config_label(config: Config) -> str:
+    return str(config.path) if config.path is not None else "reporter.toml"
+
+
+def refuse_control_characters(path: Path, option: str) -> None:
+    """InputError (exit 2) for a path holding a control character (a newline above all)."""
+    if _CONTROL.search(str(path)):
+        raise InputError("schedule_control_character", option=option)
+
+
 def find_launcher(kind: str, config: Config, given: Path | None) -> Path:
     """The launcher to start: ``given``, else beside the config, else under this checkout."""
     name = LAUNCHERS[kind]
     if given is not None:
+        refuse_control_characters(given, "--launcher")
         candidates = [given]
     else:
         candidates = []
@@ -154,7 +225,8 @@ def task_xml(job: Job, lang: str, start: date, user: str | None = None) -> bytes
 
     exec_ = sub(sub(task, "Actions", Context="Author"), "Exec")
     sub(exec_, "Command", str(job.launcher))
-    sub(exec_, "Arguments", " ".join(job.arguments))
+    # Quoted as Windows splits a command line: a config path may hold spaces.
+    sub(exec_, "Arguments", subprocess.list2cmdline(job.arguments))
     sub(exec_, "WorkingDirectory", str(job.launcher.parent))
 
     ET.indent(task, space="  ")
@@ -217,7 +289,15 @@ def cron_line(job: Job) -> str:
 
 
 def _shell_quote(text: str) -> str:
-    if not (text and all(c.isalnum() or c in "-_./:=@+" for c in text)):
+    """``text`` as one word for the shell cron runs the line with.
+
+    Plain words (the options) stay as they are; anything else is single-quoted. A
+    control character never gets here (:func:`refuse_control_characters`): cron
+    ends the entry at a newline whatever the quotes say.
+    """
+    if _CONTROL.search(text):
+        raise ValueError("control character in a cron word")  # refused earlier, with a message
+    if not (text and all(c.isascii() and (c.isalnum() or c in "-_./:=@+") for c in text)):
         text = "'" + text.replace("'", "'\\''") + "'"
     return text.replace("%", "\\%")  # cron turns a bare % into a line break
 
@@ -232,25 +312,60 @@ def schedule(
     out: Path | None = None,
     launcher: Path | None = None,
     today: date | None = None,
+    email: bool | None = None,
 ) -> str:
     """Set up the monthly run for ``kind`` (default: this computer's scheduler).
 
     Windows: writes the task file (``out``, default ./register-report-task.xml)
     and returns how to register it; launchd and cron: returns the text to save.
+    ``email``: see :func:`job_for`.
     """
     kind = kind or platform_format()
-    job = job_for(config, find_launcher(kind, config, launcher))
+    job = job_for(config, find_launcher(kind, config, launcher), email)
+    notes = [] if "--email" in job.arguments else [_no_email_note(config, lang, email)]
+    return entry(kind, job, lang, notes, out, today)
+
+
+def _no_email_note(config: Config, lang: str, email: bool | None) -> str:
+    if email is None and emails(config):
+        # Set up, but with the template's example values: a run would fail every month.
+        keys = ", ".join(placeholders(config))
+        return i18n.text(
+            "schedule_email_placeholders", lang, keys=keys, config=config_label(config)
+        )
+    return i18n.text("schedule_no_email", lang)
+
+
+def entry(
+    kind: str,
+    job: Job,
+    lang: str,
+    notes: list[str],
+    out: Path | None = None,
+    today: date | None = None,
+    name: str = TASK_NAME,
+) -> str:
+    """The scheduler's entry that starts ``job``, and what to tell the user about it.
+
+    Windows: writes the task file and returns how to register it; launchd: the
+    property list, the hints as XML comments; cron: the hints as comments, then
+    the line. ``notes`` are shown with it (one line each).
+    """
     when = {"day": job.when.day, "time": job.time}
-    notes = [] if "--email" in job.arguments else [i18n.text("schedule_no_email", lang)]
     if kind == "windows":
         data = task_xml(job, lang, today or date.today(), windows_user())
         written = write_task_file(data, out or Path.cwd() / TASK_FILE)
-        message = i18n.text("schedule_written", lang, path=str(written), name=TASK_NAME, **when)
+        message = i18n.text("schedule_written", lang, path=str(written), name=name, **when)
         return "\n".join([message, *notes])
     if kind == "launchd":
         hint = i18n.text("schedule_launchd_hint", lang, path=str(launchd_path()), **when)
         body = launchd_plist(job).decode("utf-8").rstrip("\n")
         # The plist itself goes to stdout alone, so that `> file` saves it as is.
-        return "\n".join([body, *(f"<!-- {line.lstrip('# ')} -->" for line in [hint, *notes])])
+        return "\n".join([body, *(_xml_comment(line.lstrip("# ")) for line in [hint, *notes])])
     hint = i18n.text("schedule_cron_hint", lang, **when)
     return "\n".join([hint, *(f"# {note}" for note in notes), cron_line(job)])
+
+
+def _xml_comment(text: str) -> str:
+    # "--" may not appear inside an XML comment (an option such as --email would end it).
+    return "<!-- " + text.replace("--", "-\u2060-") + " -->"

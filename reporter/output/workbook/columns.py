@@ -13,7 +13,7 @@ from reporter.output.flat import SEVERITY_LABEL, Row
 from reporter.output.workbook.cells import safe
 from reporter.register.schema import SHEET_BY_KEY
 
-WRAP_CAP = 50  # widest a wrapped long-text column gets, in character widths
+WRAP_CAP = 56  # widest a wrapped long-text column gets, in character widths
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,14 @@ def status_text(status: Status, lang: str) -> str:
     return i18n.text("xl_status_open", lang, months=status.months_open)
 
 
-SEVERITY = Column("xl_col_severity", "text", severity_text, minimum=6)
+SEVERITY = Column("xl_col_severity", "text", severity_text, cap=10, minimum=6)
 CODE = Column("xl_col_code", "text", lambda r, lang: r.code, minimum=7)
-TITLE = Column("xl_col_title", "wrap", lambda r, lang: r.title, cap=28)
-RECORD = Column("xl_col_record", "text", lambda r, lang: safe(r.record_id), cap=20)
-OWNER = Column("xl_col_owner", "text", lambda r, lang: safe(r.owner), cap=16)
+TITLE = Column("xl_col_title", "wrap", lambda r, lang: r.title, cap=20)
+RECORD = Column("xl_col_record", "wrap", lambda r, lang: safe(r.record_id), cap=12)
+OWNER = Column("xl_col_owner", "wrap", lambda r, lang: safe(r.owner), cap=12)
 DUE = Column("xl_col_due", "date", lambda r, lang: r.due, minimum=11)
 DAYS = Column("xl_col_days", "days", lambda r, lang: r.days_overdue, minimum=10)
-PLACE = Column("xl_col_place", "text", place, cap=24)
+PLACE = Column("xl_col_place", "wrap", place, cap=14)
 SHEET = Column(
     "xl_col_sheet",
     "text",
@@ -75,7 +75,7 @@ CELL = Column("xl_col_cell", "text", lambda r, lang: r.cell, minimum=5)
 MESSAGE = Column("xl_col_message", "wrap", lambda r, lang: safe(r.message), cap=WRAP_CAP)
 ACTION = Column("xl_col_action", "wrap", lambda r, lang: safe(r.action), cap=WRAP_CAP)
 EXCEPTED = Column(
-    "xl_col_excepted", "wrap", lambda r, lang: safe(r.exception) if r.excepted else "", cap=30
+    "xl_col_excepted", "wrap", lambda r, lang: safe(r.exception) if r.excepted else "", cap=24
 )
 
 FINDING_COLUMNS: tuple[Column, ...] = (

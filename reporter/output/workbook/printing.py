@@ -40,7 +40,7 @@ PAGE_WIDTH, PAGE_HEIGHT = 841.89, 595.28
 SIDE_MARGIN, TOP_MARGIN = 0.4, 0.6
 # Estimated heights are for Excel; a page is filled only this far before a section
 # moves on, so that a small error in them does not leave a heading at the foot.
-FILL = 0.9
+FILL = 0.95
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,15 @@ class Section:
     ``first`` is the heading's row, ``keep_to`` the last row that must share its
     page (a table's header and first row, a whole small table, a chart beside
     it); ``own_page`` starts the section on a new page unless the page so far
-    holds less than a third of a page (a short section is not left alone on one).
+    holds less than a third of a page (a short section is not left alone on one);
+    ``forced`` always starts a new page there.
     """
 
     first: int
     keep_to: int
     own_page: bool = False
+    # Always starts a page: a table's header written again where the table goes on.
+    forced: bool = False
 
 
 def page_height(column_widths: Sequence[float]) -> float:
@@ -81,7 +84,10 @@ def section_breaks(heights: Sequence[float], sections: Sequence[Section], page: 
     breaks: list[int] = []
     for row in range(1, len(heights)):
         section = by_row.get(row)
-        if section is not None and used > repeat:
+        if section is not None and section.forced and used > repeat:
+            breaks.append(row)
+            used = repeat
+        elif section is not None and used > repeat:
             keep = sum(heights[row : section.keep_to + 1])
             if (section.own_page and used > page / 3) or used + keep > page * FILL:
                 breaks.append(row)

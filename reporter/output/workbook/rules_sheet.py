@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -21,21 +22,24 @@ from reporter.output.workbook.cells import (
 )
 from reporter.output.workbook.sizing import fit_row, value_width
 from reporter.result import CheckResult
-from reporter.text_width import widest_line
+from reporter.text_width import display_width, widest_line
 
-# One row per rule and parameter in force, the rule's columns repeated, so that
-# each value sits beside its own source and a filter on the code shows them all.
+# One row per rule: the values it uses in words (「楽天ライセンスキーの有効期間: 90日」), each
+# on its own line, and beside them the sources of those values, line for line. The
+# screens and steps of the actions (rules.toml's "where" texts) are procedures: they
+# and their sources print once, in the Procedures sheet, not here with every rule.
 _RULE_COLUMNS: tuple[tuple[str, int, bool], ...] = (  # (header key, widest, wrap)
     ("xl_col_code", 8, False),
     ("xl_col_severity", 8, False),
-    ("xl_col_title", 30, True),
-    ("xl_col_reads", 24, True),
-    ("xl_col_params", 34, True),
-    ("xl_col_value", 44, True),
-    ("xl_col_source", 40, True),
-    ("xl_col_url", 50, True),
+    ("xl_col_title", 36, True),
+    ("xl_col_reads", 12, True),
+    ("xl_col_value", 48, True),
+    ("xl_col_source", 44, True),
     ("xl_col_checked", 11, False),
 )
+# Texts the actions are made of (where to click, what to gather before calling
+# support): steps, not values; they print once, with the procedures.
+_PROCEDURE_FACTS = ("where.", "support_evidence", "support_urgent_warning")
 
 
 def write_rules(sheet: Sheet, result: CheckResult) -> None:
@@ -88,21 +92,53 @@ def write_rules(sheet: Sheet, result: CheckResult) -> None:
 def _rule_rows(result: CheckResult, lang: str) -> list[tuple[Severity, list[Any]]]:
     table: list[tuple[Severity, list[Any]]] = []
     for entry in catalogue.entries(result.settings, lang):
-        rule_cells = [
-            entry.code,
-            pick(SEVERITY_LABEL[Severity(entry.severity)], lang),
-            entry.title,
-            entry.sheets,
-        ]
-        parameters = entry.parameters or (None,)
-        for p in parameters:
-            if p is None:
-                facts: list[Any] = ["", "", "", "", None]
-            else:
-                # The URL stays plain text: no cell of the report is a link (spec section 5).
-                facts = [p.name, p.value, p.source_title, p.source_url, _iso_date(p.checked)]
-            table.append((Severity(entry.severity), rule_cells + facts))
+        values = [p for p in entry.parameters if not p.name.startswith(_PROCEDURE_FACTS)]
+        checked = [d for d in (_iso_date(p.checked) for p in values) if d is not None]
+        table.append(
+            (
+                Severity(entry.severity),
+                [
+                    entry.code,
+                    pick(SEVERITY_LABEL[Severity(entry.severity)], lang),
+                    entry.title,
+                    entry.sheets,
+                    "\n".join(value_in_words(p, lang) for p in values),
+                    "\n".join(dict.fromkeys(_source(p) for p in values)),
+                    min(checked, default=None),  # the oldest check: when to look again
+                ],
+            )
+        )
     return table
+
+
+def value_in_words(parameter: catalogue.Parameter, lang: str) -> str:
+    """「楽天ライセンスキーの有効期間: 90日」: a value as a person reads it, never its key."""
+    key = fact_label_key(parameter.name)
+    return i18n.text(key or "xl_fact_unnamed", lang, value=parameter.value)
+
+
+def fact_label_key(name: str) -> str | None:
+    """The catalogue key that says fact ``name`` in words: its own, else its group's
+    (every [changes.*] entry reads the same way); None when there is neither."""
+    for key in (name, name.split(".", 1)[0]):
+        candidate = "xl_fact_" + key.replace(".", "_")
+        if candidate in i18n.TEXTS:
+            return candidate
+    return None
+
+
+_SOURCE_WIDTH = 42  # half-width columns: one line of the 出典 column
+
+
+def _source(parameter: catalogue.Parameter) -> str:
+    """The first source's name, short: the full titles and URLs are in `reporter rules`
+    and docs/rules.md. A value from the config file has none."""
+    title = re.split(r"\s*/\s*|\s*[(（]", parameter.source_title or "-")[0].strip()
+    if display_width(title) <= _SOURCE_WIDTH:
+        return title
+    while display_width(title) > _SOURCE_WIDTH - 2:
+        title = title[:-1]
+    return title + "…"
 
 
 def _iso_date(text: str) -> date | None:

@@ -22,17 +22,23 @@ DEFAULT_ROW_HEIGHT = 15.75
 def widths(
     columns: Sequence[Column], headers: Sequence[str], values: Sequence[Sequence[Any]]
 ) -> list[float]:
-    """Column widths that fit the text (Japanese counts double), capped for long text."""
+    """Column widths that fit the text (Japanese counts double), capped for long text.
+
+    The header counts only over a column that holds something: an empty column
+    (no exception in force, say) stays narrow, its header wrapping in the
+    two-line header row, and the width goes to the text columns.
+    """
     result = []
     for c, column in enumerate(columns):
-        # +3 leaves room for the table's filter button beside the header.
-        widest = widest_line(headers[c]) + 3
+        distinct = {row[c] for row in values} - {None, ""}
+        # +2 leaves room for the table's filter button beside the header.
+        widest = widest_line(headers[c]) + 2 if distinct else 0
         # Codes, severities, owners repeat: each distinct value is measured once.
-        for value in {row[c] for row in values}:
+        for value in distinct:
             if widest + 1 >= column.cap:
                 break  # capped: no need to measure the rest
-            widest = max(widest, value_width(value, column.kind))
-        result.append(float(max(column.minimum, min(column.cap, widest + 1))))
+            widest = max(widest, value_width(value, column.kind) + 1)
+        result.append(float(max(column.minimum, min(column.cap, widest))))
     return result
 
 

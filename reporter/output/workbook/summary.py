@@ -30,6 +30,7 @@ from reporter.output.workbook.cells import (
     HEADER_FILL,
     LABEL,
     ROW_FILL,
+    SECTION_ROW_HEIGHT,
     SEVERITIES,
     Sheet,
     header_props,
@@ -38,13 +39,14 @@ from reporter.output.workbook.cells import (
     severity_props,
 )
 from reporter.output.workbook.columns import place, severity_text, sheet_label
-from reporter.output.workbook.printing import Section, page_height, section_breaks
+from reporter.output.workbook.printing import FILL, Section, page_height, section_breaks
 from reporter.output.workbook.sizing import DEFAULT_ROW_HEIGHT, row_height
 from reporter.result import CheckResult
 from reporter.rules import RULE_BY_CODE
 
-# Summary columns: A labels, B-E numbers, F-G the long text of the top-10 actions.
-SUMMARY_WIDTHS = (16, 12, 11, 14, 16, 48, 48)
+# Summary columns: A labels, B-E numbers; in the top 10, F the rule's title and G the
+# action, which gets the width (what to do is what a reader of the top 10 is after).
+SUMMARY_WIDTHS = (16, 11, 11, 12, 12, 22, 76)
 _COUNTS_ROW = 7  # the counts table (and the chart beside it) start here
 _TABLE_COLUMNS = 5  # the counts, rows and trend tables span A-E
 # A heading stays on the page of its table's header and first row.
@@ -81,22 +83,29 @@ def write_summary(
     start = r
     r = _write_changes(sheet, comparison, start)
     sections.append(Section(start, r))
+    # Rules not run: a table of its own when there are any (with every rule run,
+    # the facts at the top say so in one line).
+    if result.skipped:
+        start = r + 2
+        r = _write_skipped(sheet, result, start)
+        sections.append(Section(start, min(r, start + _KEEP_ROWS)))
+    # The ten most urgent actions: the heading, the header and the rows that fit one
+    # page go together; a longer table goes on under its header repeated.
     start = r + 2
-    r = _write_trend(workbook, sheet, comparison, start)
-    sections.append(Section(start, r))
-    start = r
-    r = _write_skipped(sheet, result, start)
-    sections.append(Section(start, min(r, start + _KEEP_ROWS)))
-    # The ten most urgent actions start a printed page of their own: their long
-    # texts would otherwise start at the foot of the overview page and split.
-    start = r + 2
-    r = _write_urgent(sheet, rows, start)
-    sections.append(Section(start, min(r, start + _KEEP_ROWS), own_page=True))
-    # What was resolved since the previous report: a list gets its own page too,
-    # a one-line note does not.
-    start = r + 2
-    r = _write_resolved(sheet, comparison, start)
-    sections.append(Section(start, min(r, start + _KEEP_ROWS), own_page=r > start + 1))
+    r, urgent_sections = _write_urgent(sheet, rows, start)
+    sections += urgent_sections
+    # The trend needs two reports to be one; the first report's counts are above.
+    if len(comparison.trend) > 1:
+        start = r + 2
+        r = _write_trend(workbook, sheet, comparison, start)
+        sections.append(Section(start, r))
+    # What was resolved, when anything was: the block "since last report" above
+    # already says when there is no previous report or nothing was resolved, and a
+    # one-line note here could end up alone on a printed page.
+    if comparison.previous is not None and comparison.resolved:
+        start = r + 2
+        r = _write_resolved(sheet, comparison, start)
+        sections.append(Section(start, min(r, start + _KEEP_ROWS)))
 
     heights = [sheet.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(r + 1)]
     ws.set_h_pagebreaks(section_breaks(heights, sections, page_height(SUMMARY_WIDTHS)))
@@ -112,14 +121,17 @@ def _write_facts(
     """The title, the as-of date, the register file and its hash, rows 1-6."""
     sheet.text(0, 0, _t(sheet, "xl_report_title"), bold=True, font_size=16, font_color=HEADER_FILL)
     sheet.set_height(0, 28)
-    sheet.text(2, 0, _t(sheet, "xl_as_of"), **LABEL)
-    sheet.day(2, 1, result.as_of, align="left", bold=True)
-    sheet.text(3, 0, _t(sheet, "xl_register"), **LABEL)
-    sheet.text(3, 1, register_name)
-    sheet.text(4, 0, _t(sheet, "xl_sha256"), **LABEL)
-    sheet.text(4, 1, register_sha256, font_name="Consolas", font_size=9)
-    sheet.text(5, 0, _t(sheet, "xl_excepted_count"), **LABEL)
-    sheet.number(5, 1, summary.excepted, align="left")
+    sheet.text(1, 0, _t(sheet, "xl_as_of"), **LABEL)
+    sheet.day(1, 1, result.as_of, align="left", bold=True)
+    sheet.text(2, 0, _t(sheet, "xl_register"), **LABEL)
+    sheet.text(2, 1, register_name)
+    sheet.text(3, 0, _t(sheet, "xl_sha256"), **LABEL)
+    sheet.text(3, 1, register_sha256, font_name="Consolas", font_size=9)
+    sheet.text(4, 0, _t(sheet, "xl_excepted_count"), **LABEL)
+    sheet.number(4, 1, summary.excepted, align="left")
+    if not result.skipped:
+        sheet.text(5, 0, _t(sheet, "xl_skipped_label"), **LABEL)
+        sheet.text(5, 1, _t(sheet, "xl_skipped_none"))
 
 
 def _severity_header(sheet: Sheet, r: int, first: str) -> None:
@@ -182,14 +194,17 @@ def _write_rows_read(sheet: Sheet, result: CheckResult, r: int) -> int:
 
 
 def _write_changes(sheet: Sheet, comparison: Comparison, r: int) -> int:
-    """The "since last report" block at row ``r``; returns its last row."""
+    """The "since last report" block at row ``r``; returns its last row.
+
+    Under the title: the previous report's date and file (or that there is none),
+    then the counts side by side on one line, each label with its number to its right.
+    """
     sheet.section(r, _t(sheet, "xl_changes_title"), _TABLE_COLUMNS)
     previous = comparison.previous
+    r += 1
     if previous is None:
-        r += 1
         sheet.text(r, 0, _t(sheet, "xl_no_previous"), italic=True)
     else:
-        r += 1
         sheet.text(r, 0, _t(sheet, "xl_previous_as_of"), **LABEL)
         sheet.day(r, 1, previous.as_of, align="left", bold=True)
         r += 1
@@ -201,10 +216,10 @@ def _write_changes(sheet: Sheet, comparison: Comparison, r: int) -> int:
         ("xl_changes_open", comparison.still_open),
         ("xl_changes_resolved", len(comparison.resolved)),
     )
-    for key, n in counts:
-        r += 1
-        sheet.text(r, 0, _t(sheet, key), **LABEL)
-        sheet.number(r, 1, n, align="left")
+    r += 1
+    for n, (key, count) in enumerate(counts):
+        sheet.text(r, 2 * n, _t(sheet, key), **LABEL)
+        sheet.number(r, 2 * n + 1, count, align="left")
     return r
 
 
@@ -231,9 +246,6 @@ def _write_skipped(sheet: Sheet, result: CheckResult, r: int) -> int:
     """The rules skipped and why; returns the section's last row."""
     sheet.section(r, _t(sheet, "xl_skipped_title"), len(SUMMARY_WIDTHS))
     r += 1
-    if not result.skipped:
-        sheet.text(r, 0, _t(sheet, "xl_skipped_none"))
-        return r
     head = header_props()
     sheet.text(r, 0, _t(sheet, "xl_col_code"), **head)
     sheet.text(r, 1, _t(sheet, "xl_skipped_reason"), **head)
@@ -246,20 +258,27 @@ def _write_skipped(sheet: Sheet, result: CheckResult, r: int) -> int:
     return r
 
 
+# What, where, by when, who, and what to do: the finding's full text (詳細) is on its sheet.
 _URGENT_HEADERS = (
     "xl_col_severity",
     "xl_col_code",
     "xl_col_due",
     "xl_col_owner",
     "xl_col_place",
-    "xl_col_message",
+    "xl_col_title",
     "xl_col_action",
 )
 
 
-def _write_urgent(sheet: Sheet, rows: list[Row], r: int) -> int:
-    """The ten most urgent actions; returns the last row."""
+def _write_urgent(sheet: Sheet, rows: list[Row], r: int) -> tuple[int, list[Section]]:
+    """The ten most urgent actions; returns the last row and the sections to print together.
+
+    The rows that fit one printed page follow the heading and header; where more
+    follow, a page break and the header again (a sheet repeats only one band of
+    rows at the top of each page, the Summary's title).
+    """
     lang = sheet.lang
+    start = r
     sheet.section(r, _t(sheet, "xl_urgent_title", count=TOP_ACTIONS), len(SUMMARY_WIDTHS))
     r += 1
     _table_header(sheet, r, _URGENT_HEADERS)
@@ -267,26 +286,50 @@ def _write_urgent(sheet: Sheet, rows: list[Row], r: int) -> int:
     if not urgent:
         r += 1
         sheet.text(r, 0, _t(sheet, "no_actions"), italic=True)
+    page = page_height(SUMMARY_WIDTHS) * FILL
+    room = page - sheet.heights.get(0, DEFAULT_ROW_HEIGHT) - SECTION_ROW_HEIGHT - _HEADER_HEIGHT
+    sections: list[Section] = []
+    first_part_end: int | None = None
+    used = 0.0
     for row in urgent:
-        r += 1
-        props = row_props(row)
         where = place(row, lang)
+        texts = (where, row.title, safe(row.action))
+        height = _long_texts_height(texts)
+        if used and used + height > room:
+            if first_part_end is None:
+                first_part_end = r
+            r += 1
+            _table_header(sheet, r, _URGENT_HEADERS)
+            sections.append(Section(r, r + 1, forced=True))
+            used = 0.0
+        r += 1
+        used += height
+        props = row_props(row)
         sheet.text(r, 0, severity_text(row, lang), **props)
         sheet.text(r, 1, row.code, **props)
         sheet.day(r, 2, row.due, **props)
         sheet.text(r, 3, safe(row.owner), **props)
         sheet.text(r, 4, where, **props, text_wrap=True)
-        sheet.text(r, 5, safe(row.message), **props, text_wrap=True)
-        sheet.text(r, 6, safe(row.action), **props, text_wrap=True)
-        _fit_long_texts(sheet, r, (where, safe(row.message), safe(row.action)))
-    return r
+        sheet.text(r, 5, texts[1], **props, text_wrap=True)
+        sheet.text(r, 6, texts[2], **props, text_wrap=True)
+        _fit_long_texts(sheet, r, texts)
+    sections.insert(0, Section(start, first_part_end if first_part_end is not None else r))
+    return r, sections
+
+
+_HEADER_HEIGHT = 20.0
+
+
+def _long_texts_height(texts: tuple[str, str, str]) -> float:
+    height = row_height(list(zip(texts, SUMMARY_WIDTHS[4:], strict=True)))
+    return DEFAULT_ROW_HEIGHT if height is None else height
 
 
 def _table_header(sheet: Sheet, r: int, keys: tuple[str, ...]) -> None:
     head = header_props()
     for c, key in enumerate(keys):
         sheet.text(r, c, _t(sheet, key), **head)
-    sheet.set_height(r, 20)
+    sheet.set_height(r, _HEADER_HEIGHT)
 
 
 def _fit_long_texts(sheet: Sheet, r: int, texts: tuple[str, str, str]) -> None:
@@ -314,12 +357,6 @@ def _write_resolved(sheet: Sheet, comparison: Comparison, r: int) -> int:
     """
     sheet.section(r, _t(sheet, "xl_resolved_title"), len(SUMMARY_WIDTHS))
     r += 1
-    if comparison.previous is None:
-        sheet.text(r, 0, _t(sheet, "xl_no_previous"), italic=True)
-        return r
-    if not comparison.resolved:
-        sheet.text(r, 0, _t(sheet, "xl_resolved_none"), italic=True)
-        return r
     _table_header(sheet, r, _RESOLVED_HEADERS)
     for entry in comparison.resolved:
         r += 1
