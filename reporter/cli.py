@@ -322,6 +322,8 @@ def check(
     from reporter import api
 
     result = api.check(path, as_of=run.as_of, config=run.config, rules=run.settings)
+    for note in _reading_notes(result.register, run.lang):
+        typer.echo(note, err=True)  # on stderr: the --json output stays one document
     if json_output:
         from reporter.output.json_output import to_json
 
@@ -331,6 +333,16 @@ def check(
 
         typer.echo(render(result, run.lang, str(path)))
     raise typer.Exit(result.exit_code(fail_on))
+
+
+def _reading_notes(register: Any, lang: str) -> list[str]:
+    """One line per sheet the reader left out (reporter.register.repair)."""
+    from reporter.output.terminal import printable
+
+    return [
+        i18n.text("register_sheet_left_out", lang, sheet=printable(name))
+        for name in register.left_out_sheets
+    ]
 
 
 @app.command(short_help=_help("help_report_short"), help=_help("help_report"))
@@ -393,6 +405,8 @@ def report(
             rules=run.settings,
             progress=say.progress(run.lang),
         )
+        for note in _reading_notes(result.register, run.lang):
+            say.info(note)
         result.release_rows()  # the report is written from the findings alone
         outcome = api.monthly_report(
             result,

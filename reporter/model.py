@@ -185,6 +185,10 @@ class Register:
     date1904: bool = False
     # Texts outside the register sheets' tables that could hold a secret (SEC001).
     loose_texts: list[LooseText] = field(default_factory=list)
+    # SHA-256 of the bytes read, taken while reading (reporter.register.fingerprint).
+    sha256: str = ""
+    # Sheets calamine cannot parse (an Excel 4.0 macro sheet…), left out of the read.
+    left_out_sheets: list[str] = field(default_factory=list)
     # What several rules derive alike (the open notices, the active grants…), computed
     # once per run: see RuleContext.shared.
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)

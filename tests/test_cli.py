@@ -347,11 +347,10 @@ def test_report_open_uses_the_os(
 def test_report_verbose_shows_progress_on_long_sheets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reporter.register.loader
+    import reporter.register.sheet_reader
 
-    monkeypatch.setattr(
-        reporter.register.loader, "PROGRESS_EVERY", 2
-    )  # a "long" sheet in a small test
+    # A "long" sheet in a small test.
+    monkeypatch.setattr(reporter.register.sheet_reader, "PROGRESS_EVERY", 2)
     sheets = {name: [headers] for name, headers in HEADERS.items()}
     sheets["キー"] = [HEADERS["キー"]] + [
         [f"K-{n}", "その他", None, None, None, None, "佐藤", "鈴木"] for n in range(5)

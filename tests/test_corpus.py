@@ -29,7 +29,7 @@ import pytest
 from reporter import i18n
 from reporter.api import check
 from reporter.errors import InputError
-from reporter.register import guards
+from reporter.register import ooxml, zip_guard
 from reporter.register.loader import load_register
 from reporter.register.native_panic import panics_as_damaged_file
 from tests.conftest import AS_OF, write_workbook
@@ -344,14 +344,14 @@ def small_package(tmp_path: Path) -> Path:
 
 
 def test_total_size_limit(small_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(guards, "MAX_UNZIPPED_BYTES", 10_000)
+    monkeypatch.setattr(zip_guard, "MAX_UNZIPPED_BYTES", 10_000)
     with pytest.raises(InputError) as refused:
         load_register(small_package)
     assert refused.value.key == "register_zip_too_large"
 
 
 def test_part_count_limit(small_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(guards, "MAX_PARTS", 5)
+    monkeypatch.setattr(zip_guard, "MAX_PARTS", 5)
     with pytest.raises(InputError) as refused:
         load_register(small_package)
     assert refused.value.key == "register_zip_too_many_parts"
@@ -384,7 +384,7 @@ def test_safe_without_the_doctype_check(
     corpus: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The DOCTYPE check gives a clear message; safety does not rest on it."""
-    monkeypatch.setattr(guards, "_check_xml_heads", lambda *args: {})
+    monkeypatch.setattr(zip_guard, "_check_xml_heads", lambda *args: {})
     for name in ("entity-bomb.xlsx", "external-entity.xlsx"):
         with pytest.raises(InputError) as refused:
             load_register(corpus[name])
@@ -472,6 +472,22 @@ WILD_OUTCOMES: dict[str, str | None] = {
     "phpspreadsheet-rootZipFiles.xlsx": None,
     "phpspreadsheet-utf16be.bom.xlsx": "register_unsupported",
     "phpspreadsheet-utf16be.xlsx": "register_unsupported",
+    # Excel's "password to open" of .xls (XOR obfuscation), once "an unsupported code page".
+    "poi-xor-encryption-abc.xls": "register_encrypted",
+    "sheetjs-password_2002_40_xor.xls": "register_encrypted",
+    "msoffcrypto-xor_password_123456789012345.xls": "register_encrypted",
+    # Valid, with a sheet calamine cannot parse (tests/test_reading.py reads each to the end
+    # with a register sheet): their first sheet is not always one a rename here would help.
+    "sheetjs-BlankSheetTypes.xlsm": "register_no_sheets",  # Excel 4.0 macro and dialog sheets
+    "poi-xlmmacro.xlsm": "register_no_sheets",  # an Excel 4.0 macro sheet first
+    "exceldatareader-Test_git_issue_68_NullSheetPath.xlsm": "register_no_sheets",
+    "sheetjs-wtf_path.xlsb": "register_no_sheets",  # its parts under wtf/, not xl/
+    # 121:1, but 54 MB unzipped: no bomb. Read, and as it is it holds no register sheet.
+    # With its first sheet renamed キー, SEC001 takes minutes over its 55 MB of long texts
+    # (reporter.rules.security): tests/test_reading.py reads that copy with the loader alone.
+    "sheetjs-large_strings.xlsx": "register_no_sheets",
+    "poi-clusterfuzz-testcase-minimized-POIXSSFFuzzer-5937385319563264.xlsx": "register_corrupt",
+    "poi-51535.xls": "register_sheet_too_large",  # values at A1 and IV65536: 1 GB in calamine
 }
 
 
@@ -509,8 +525,8 @@ def test_wild_workbooks_with_a_register_sheet_are_read(name: str, tmp_path: Path
 def _first_sheet_renamed(source: Path, target: Path, name: str) -> Path:
     """A copy of an .xlsx package whose first sheet is called ``name``."""
     with zipfile.ZipFile(source) as package:
-        workbook = guards.workbook_part(package)
-        members = guards.member_names(package)
+        workbook = ooxml.workbook_part(package)
+        members = ooxml.member_names(package)
         assert workbook is not None
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
             for item in package.infolist():

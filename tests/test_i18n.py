@@ -80,8 +80,8 @@ def test_each_module_alone_renders_every_key_it_raises(module: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_a_damaged_package_is_a_message_with_only_the_guards_imported(tmp_path: Path) -> None:
-    # The crash of issue 18: guards raised a key that only the loader's import defined.
+def test_a_damaged_package_is_a_message_with_only_the_zip_guard_imported(tmp_path: Path) -> None:
+    # A damaged package is a message even when the loader was never imported.
     whole = tmp_path / "whole.xlsx"
     with zipfile.ZipFile(whole, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", "<Types/>" * 200)
@@ -93,10 +93,10 @@ def test_a_damaged_package_is_a_message_with_only_the_guards_imported(tmp_path: 
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from reporter.register import guards\n"
+        "from reporter.register import zip_guard\n"
         "from reporter.errors import InputError\n"
         "try:\n"
-        "    guards.inspect_package(Path(sys.argv[1]))\n"
+        "    zip_guard.inspect_package(Path(sys.argv[1]))\n"
         "except InputError as error:\n"
         "    print(error.render('ja'))\n"
     )

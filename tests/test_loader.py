@@ -223,11 +223,11 @@ def test_cells_cleared_with_a_space_are_blank(tmp_path: Path) -> None:
 def test_rows_across_chunk_boundaries_keep_their_cells(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reporter.register.loader
+    import reporter.register.sheet_reader
 
     # Rows are parsed a chunk at a time: with chunks of 3, every row below sits
     # on a boundary somewhere, and the error cell is in the third chunk.
-    monkeypatch.setattr(reporter.register.loader, "PROGRESS_EVERY", 3)
+    monkeypatch.setattr(reporter.register.sheet_reader, "PROGRESS_EVERY", 3)
 
     def ten_keys(sheet: Any) -> None:
         for n in range(1, 11):
@@ -384,9 +384,9 @@ def test_an_abort_while_reading_an_xls_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """Without the OLE guard, the looping .xls makes calamine abort: in the child, not here."""
-    from reporter.register import loader, read_probe
+    from reporter.register import read_probe, sniff
 
-    monkeypatch.setattr(loader, "check_compound_file", lambda path: None)
+    monkeypatch.setattr(sniff, "check_compound_file", lambda path: None)
     monkeypatch.setattr(read_probe, "PROBE_MEMORY", 512 << 20)  # fail fast
     looping = Path(__file__).parent / "corpus" / "wild" / "phpspreadsheet-oleloop.xls"
     with pytest.raises(InputError) as refused:

@@ -116,7 +116,8 @@ def write_report(
     register = result.path
     if same_file(target, register):
         raise OutputError("report_is_register", path=str(target))
-    sha256 = sha256_of(register)
+    # The hash of the bytes the findings come from, taken when the register was read.
+    sha256 = result.register.sha256 or sha256_of(register)
 
     def write(temporary: Path) -> None:
         write_workbook(result, temporary, lang, register.name, sha256, comparison, before_close)

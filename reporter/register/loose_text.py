@@ -45,7 +45,7 @@ from typing import Any, BinaryIO
 
 from reporter.masking import has_labelled_secret
 from reporter.model import LooseText, column_letter
-from reporter.register.guards import member_names, part_relationships, read_part, resolve_target
+from reporter.register.ooxml import member_names, part_relationships, read_part, resolve_target
 from reporter.register.schema import SECRET_HEADER_WORDS, normalize_token
 
 # No key pattern matches fewer characters (reporter.masking): shorter

@@ -32,23 +32,26 @@ FREE_SECTOR = 0xFFFF_FFFF
 DIRECTORY_ENTRY_BYTES = 128
 MINI_STREAM_CUTOFF = 4096  # streams shorter than this live in the mini stream
 _STREAM, _ROOT = 2, 5  # directory entry object types that hold data
+_WORKBOOK_STREAMS = ("Workbook", "Book")  # BIFF8 (Excel 97-2003), BIFF5 (Excel 5.0/95)
+_MINI_SECTOR_BYTES = 64
 # Excel never writes an .xls over a few hundred megabytes; reading one whole into
 # memory to walk its chains is what calamine does anyway.
 MAX_OLE_BYTES = 1 << 30
 
 
-def check_compound_file(path: Path) -> None:
+def check_compound_file(path: Path) -> bytes | None:
     """Refuse an OLE compound file whose sector chains loop or reach past its end.
 
     Raises InputError("register_corrupt") for a damaged file. Call it only on a
-    file that starts with the OLE signature.
+    file that starts with the OLE signature. Returns the workbook stream (the
+    records of an .xls), or None when the file has none.
     """
     size = path.stat().st_size
     if size > MAX_OLE_BYTES:
         raise InputError("register_corrupt", path=str(path))
     data = path.read_bytes()
     try:
-        _check(data)
+        return _check(data)
     except _Damaged:
         raise InputError("register_corrupt", path=str(path)) from None
 
@@ -57,7 +60,8 @@ class _Damaged(Exception):
     """The compound file is not what [MS-CFB] allows."""
 
 
-def _check(data: bytes) -> None:
+def _check(data: bytes) -> bytes | None:
+    """Walk every chain; return the workbook stream (None when there is none)."""
     if len(data) < HEADER_BYTES or not data.startswith(OLE_MAGIC):
         raise _Damaged
     shift, mini_shift = struct.unpack_from("<HH", data, 30)
@@ -137,6 +141,60 @@ def _check(data: bytes) -> None:
             raise _Damaged  # a stream cannot hold more than the whole file
         if (index == 0 or kind == _ROOT or length >= MINI_STREAM_CUTOFF) and length:
             chain_length(start, fat, sector_count)  # the root's chain is the mini stream
+    return _workbook_stream(entries, fat, sector, sector_bytes, mini_fat_start, mini_fat_sectors)
+
+
+def _workbook_stream(
+    entries: list[bytes],
+    fat: list[int],
+    sector: Callable[[int], bytes],
+    sector_bytes: int,
+    mini_fat_start: int,
+    mini_fat_sectors: int,
+) -> bytes | None:
+    """The Workbook (BIFF8) or Book (BIFF5) stream, as long as its directory entry says.
+
+    Called once every chain has been walked: a chain followed here ends. A
+    stream under MINI_STREAM_CUTOFF lives in the mini stream, in 64-byte sectors
+    chained by the mini FAT, inside the root entry's own chain.
+    """
+    for entry in entries:
+        if len(entry) < DIRECTORY_ENTRY_BYTES or entry[66] != _STREAM:
+            continue
+        name_bytes = min(struct.unpack_from("<H", entry, 64)[0], 64)
+        name = entry[:name_bytes].decode("utf-16-le", errors="replace").rstrip("\x00")
+        if name not in _WORKBOOK_STREAMS:
+            continue
+        start, length = struct.unpack_from("<II", entry, 116)
+        wanted = length
+        if length >= MINI_STREAM_CUTOFF:
+            return _stream(start, fat, sector, -(-wanted // sector_bytes))[:wanted]
+        root_start, root_length = struct.unpack_from("<II", entries[0], 116)
+        mini_stream = _stream(root_start, fat, sector, -(-root_length // sector_bytes))
+        mini_fat_bytes = _stream(mini_fat_start, fat, sector, mini_fat_sectors)
+        mini_fat = struct.unpack(f"<{len(mini_fat_bytes) // 4}I", mini_fat_bytes)
+        blocks = []
+        current = start
+        for _ in range(-(-wanted // _MINI_SECTOR_BYTES)):
+            if current >= len(mini_fat):
+                break  # damaged; calamine says so when it reads the stream
+            at = current * _MINI_SECTOR_BYTES
+            blocks.append(mini_stream[at : at + _MINI_SECTOR_BYTES])
+            current = mini_fat[current]
+        return b"".join(blocks)[:wanted]
+    return None
+
+
+def _stream(start: int, fat: list[int], sector: Callable[[int], bytes], count: int) -> bytes:
+    """Up to ``count`` sectors of the chain from ``start`` (a walked chain: it ends)."""
+    blocks = []
+    current = start
+    for _ in range(count):
+        if current >= MAX_REGULAR_SECTOR or current >= len(fat):
+            break  # shorter than declared: calamine says what that means
+        blocks.append(sector(current))
+        current = fat[current]
+    return b"".join(blocks)
 
 
 def _chain_bytes(

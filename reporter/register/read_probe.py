@@ -3,7 +3,7 @@
 calamine is native code. When it cannot allocate what a damaged file asks for,
 or meets a case its authors did not foresee, it can abort the whole process:
 no Python exception, no message, exit 134. The reading guards
-(:mod:`reporter.register.guards`, :mod:`reporter.register.ole_guard`) refuse the damage
+(:mod:`reporter.register.zip_guard`, :mod:`reporter.register.sheet_area`, :mod:`reporter.register.ole_guard`) refuse the damage
 that is known to do this, and an .xlsx, the format of nearly every register,
 is checked closely enough that it is read directly.
 
@@ -17,6 +17,7 @@ in these formats are small; the child costs one start of Python and one read.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -39,7 +40,10 @@ if sys.argv[3] != "0" and sys.platform != "win32":
     cap = int(sys.argv[3]) if hard == resource.RLIM_INFINITY else min(int(sys.argv[3]), hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 import python_calamine
-if by_name:
+if path == "-":  # a copy in memory (reporter.register.repair), on stdin
+    import io
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
+elif by_name:
     workbook = python_calamine.CalamineWorkbook.from_path(path)
 else:
     with open(path, "rb") as handle:
@@ -49,20 +53,23 @@ for name in workbook.sheet_names:
 """
 
 
-def probe(path: Path, content: str, by_name: bool) -> None:
+def probe(path: Path, content: str, by_name: bool, copy: io.BytesIO | None = None) -> None:
     """Raise InputError when reading ``path`` would abort or hang the process.
 
     ``by_name``: calamine picks its reader by the file's name (as the loader
-    does when the name and the content agree), else by the bytes.
+    does when the name and the content agree), else by the bytes. ``copy``:
+    the package in memory that is read instead of the file (left where it was).
     """
     if content not in PROBED_CONTENT:
         return
     memory = PROBE_MEMORY if os.name == "posix" else 0
-    command = [sys.executable, "-c", _CHILD, str(path), "1" if by_name else "0", str(memory)]
+    source = "-" if copy is not None else str(path)
+    command = [sys.executable, "-c", _CHILD, source, "1" if by_name else "0", str(memory)]
     try:
         done = subprocess.run(
             command,
-            stdin=subprocess.DEVNULL,
+            input=copy.getvalue() if copy is not None else None,
+            stdin=None if copy is not None else subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             timeout=PROBE_SECONDS,

@@ -395,8 +395,8 @@ SECRET_HEADER_WORDS = (
     "secret key",
 )
 
-_IGNORED = re.compile(r"[\s_\-・]+")
 _TRAILING = re.compile(r"(\((任意|必須|optional|required)\)|\*|※)+$")
+_TRAILING_ENDS = (")", "*", "※")
 
 
 def normalize_token(text: str) -> str:
@@ -406,11 +406,15 @@ def normalize_token(text: str) -> str:
     ``・`` ignored, a trailing ``(任意)``, ``(必須)`` or ``*`` ignored.
     """
     text = unicodedata.normalize("NFKC", str(text)).casefold()
-    text = _IGNORED.sub("", text)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _TRAILING.sub("", text)
+    # White space (str.split's is re's \s), "_", "-" and "・" dropped: at C speed, not a regex's.
+    text = "".join(text.split()).replace("_", "").replace("-", "").replace("・", "")
+    # Only a text ending in one of them can lose a suffix: the regex would try every
+    # position of a long text (a memo cell of a megabyte) before finding none.
+    while text.endswith(_TRAILING_ENDS):
+        shorter = _TRAILING.sub("", text)
+        if shorter == text:
+            break
+        text = shorter
     return text
 
 

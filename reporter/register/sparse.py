@@ -16,15 +16,10 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
-from reporter.register.guards import (
-    CELL_XML,
-    FORMULA_XML,
-    VALUE_XML,
-    declared_cells,
-    is_worksheet,
-    read_part,
-)
+from reporter.register.ooxml import CELL_XML, FORMULA_XML, VALUE_XML, is_worksheet, read_part
+from reporter.register.sheet_area import declared_cells
 
 # A sheet is compacted when its <dimension> holds more cells than this many per
 # byte of its XML: a stored cell takes 20 bytes or more, so a dense range holds
@@ -38,7 +33,7 @@ _TAG = re.compile(rb"<[^>]*>")
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.DOTALL)
 
 
-def compacted(path: Path) -> io.BytesIO | None:
+def compacted(path: Path | BinaryIO) -> io.BytesIO | None:
     """An in-memory copy of the package with oversized sheets compacted, or None.
 
     None (read the file as it is) when the file is not an .xlsx/.xlsm package,
