@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -155,28 +156,75 @@ def _refuse_control_characters(options: dict[str, Any]) -> None:
 
 
 def _bug_line(error: Exception, lang: str) -> str:
-    """One line for a bug: what it was, and the log file that holds the traceback."""
-    import tempfile
-    import time
-    import traceback
+    """One line for a bug: what it was, and the log file that holds the traceback.
 
-    from reporter.output.terminal import for_terminal
+    The log is readable by the user alone (0600) and named at random, in the
+    shared temporary folder: no one else can read it or guess its name to put
+    a link there first.
+    """
+    import tempfile
 
     detail = type(error).__name__
-    # The traceback may quote register text: masked like every other output.
-    details = "\n".join(
-        for_terminal(line)
-        for line in traceback.format_exception(error)[-40:]
-        for line in line.splitlines()
-    )
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    log = Path(tempfile.gettempdir()) / f"reporter-error-{stamp}-{os.getpid()}.log"
+    details = masked_traceback(error)
     try:
-        log.write_text(f"reporter {__version__}\n{details}\n", encoding="utf-8")
+        handle, name = tempfile.mkstemp(prefix="reporter-error-", suffix=".log", text=True)
+        with os.fdopen(handle, "w", encoding="utf-8") as log:
+            log.write(f"reporter {__version__}\n{details}\n")
     except OSError as failure:
         reason = failure.strerror or type(failure).__name__
         return i18n.text("cli_bug_no_log", lang, detail=detail, reason=reason)
-    return i18n.text("cli_bug", lang, detail=detail, log=str(log))
+    return i18n.text("cli_bug", lang, detail=detail, log=name)
+
+
+# A Python escape in a repr: "\\n", "\\x7f", "\\u200e".
+_REPR_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[nrtvfab0])")
+
+
+def masked_traceback(error: BaseException) -> str:
+    """The traceback of ``error`` and its chain, with register text cleaned and masked.
+
+    The raw text is masked before any repr: the arguments of every exception in
+    the chain are masked first (``KeyError('佐藤\\nAKIA…')`` would otherwise print
+    as ``'佐藤\\nAKIA…'``, where the ``n`` hides the key from the pattern). A
+    message that quotes a repr already is read with its escapes undone before it
+    is masked. The frames (our file names and source lines) are kept as they are.
+    """
+    from reporter.masking import redact, redact_value
+    from reporter.output.terminal import printable
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        with contextlib.suppress(Exception):
+            current.args = tuple(redact_value(arg) for arg in current.args)
+        for name in ("filename", "filename2", "object"):
+            value = getattr(current, name, None)
+            if isinstance(value, str):
+                with contextlib.suppress(Exception):
+                    setattr(current, name, redact(value))
+        current = current.__cause__ or current.__context__
+    import traceback
+
+    lines: list[str] = []
+    in_frame = False
+    for line in "".join(traceback.format_exception(error)[-40:]).splitlines():
+        if line.startswith("  File "):
+            in_frame = True
+            lines.append(printable(line))
+        elif in_frame and line.startswith("    "):
+            lines.append(printable(line))  # a source line of the reporter, or its ^^^ marks
+        else:
+            in_frame = False
+            lines.append(printable(redact(_REPR_ESCAPE.sub(_unescape, line))))
+    return "\n".join(lines)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    escape = match.group(0)
+    if escape[1] in "xuU":
+        return chr(int(escape[2:], 16))
+    return {"n": "\n", "t": "\t", "0": "\0"}.get(escape[1], "\r")
 
 
 # Params of error messages that name files: shown as given, never masked. A file
@@ -187,8 +235,8 @@ _FILE_PARAMS = frozenset({"path", "config", "kept"})
 
 def error_line(error: ReporterError, lang: str) -> str:
     """An error as one printable line: what it quotes from the register is masked, paths are not."""
+    from reporter.masking import redact_value
     from reporter.output.terminal import printable
-    from reporter.rules.security import redact_value
 
     params = {
         name: value if name in _FILE_PARAMS else redact_value(value)

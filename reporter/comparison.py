@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from reporter.masking import redact
 from reporter.model import CATEGORY_ORDER, Category, Finding, Severity
 from reporter.result import CheckResult, summarize
-from reporter.rules.security import redact
 
 HISTORY_SHEET = "_history"
 # 1: one cell per field of a finding. 2: the findings table holds one cell per

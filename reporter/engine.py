@@ -11,12 +11,12 @@ import dataclasses
 from datetime import date
 from typing import TYPE_CHECKING
 
+from reporter.masking import redact_value
 from reporter.model import CATEGORY_ORDER, Finding, Register
 from reporter.register.schema import SHEET_BY_KEY, SHEETS, normalize_token
 from reporter.result import CheckResult, RowCount, SkippedRule
 from reporter.rules import RULES, Rule
 from reporter.rules.base import RuleContext, exception_is_complete
-from reporter.rules.security import redact_value
 
 if TYPE_CHECKING:
     from reporter.platform import Settings

@@ -18,7 +18,8 @@ import sys
 import traceback
 import types
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -193,7 +194,7 @@ def test_register_control_characters_never_reach_the_terminal_or_the_log(tmp_pat
 
 # --- secrets ------------------------------------------------------------------------------------
 
-# Realistic fake secrets of every kind reporter.rules.security catches.
+# Realistic fake secrets of every kind reporter.masking catches.
 SECRETS = [
     "AKIAQ3EGUKMX7YZ2WB4N",  # AWS access key id
     "Atzr|IwEBIFk3mQp9RsT2uVw8yXa4bCd6eFg0hJ1kL2mN3oP4qR5s",  # LWA refresh token
@@ -253,37 +254,103 @@ def xml_parts_of(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_secrets_are_masked_in_every_output(tmp_path: Path) -> None:
-    register = secret_register(tmp_path)
-    out = tmp_path / "out"
-    config = tmp_path / "reporter.toml"
+@dataclass
+class Outputs:
+    """Every output of the runs over one register, and the findings its JSON lists."""
+
+    texts: list[tuple[str, str | bytes]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def every_output(
+    register: Path,
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch | None = None,
+    bug_quotes: Sequence[str] = (),
+) -> Outputs:
+    """The text of every output the product writes from ``register``.
+
+    ``check`` on the terminal and as JSON (also parsed: a \\u escape would hide a
+    secret from a text search), in Japanese and English; ``report --eml --log
+    --verbose``: its terminal lines, every part of the report workbook (every
+    sheet, the hidden _history, the document properties), the .ics calendar, the
+    run log, the .eml with every part of its attachments. With ``monkeypatch``
+    also the bug log (exit 70) of a run whose bug quotes ``bug_quotes``, raw and
+    as a repr, the way a traceback quotes the value it failed on.
+    """
+    outputs = Outputs()
+    out = folder / "out"
+    config = folder / "reporter.toml"
     config.write_text(
         '[email]\nfrom = "reporter@example.com"\nto = ["team@example.com"]\n', encoding="utf-8"
     )
-    outputs: list[tuple[str, str | bytes]] = []
-    flagged: set[int] = set()
     for lang in ("ja", "en"):
         text = invoke("check", str(register), "--lang", lang)
         as_json = invoke("check", str(register), "--json", "--lang", lang)
         assert text.exit_code == as_json.exit_code == 1, text.output
-        outputs += [(f"check {lang}", text.output), (f"check --json {lang}", as_json.output)]
-        # Parsed as well: a \\u escape in the JSON would hide a secret from a text search.
+        outputs.texts += [(f"check {lang}", text.output), (f"check --json {lang}", as_json.output)]
         data = json.loads(as_json.stdout)
-        outputs.append((f"json values {lang}", json.dumps(data, ensure_ascii=False)))
-        flagged |= {id(f) for f in data["findings"] if f["code"] == "SEC001"}
+        outputs.texts.append((f"json values {lang}", json.dumps(data, ensure_ascii=False)))
+        if lang == "ja":
+            outputs.findings = data["findings"]
 
-    eml = tmp_path / "report.eml"
+    eml = folder / "report.eml"
     args = ["report", str(register), "--out", str(out), "--log", "--verbose"]
     result = invoke(*args, "--config", str(config), "--eml", str(eml))
     assert result.exit_code == 0, result.output
-    outputs.append(("report terminal", result.output))
+    outputs.texts.append(("report terminal", result.output))
     report = out / f"{REPORT_NAME}.xlsx"
-    outputs += [(f"report {name}", data) for name, data in xml_parts(report).items()]
-    outputs.append(("log", (out / f"{REPORT_NAME}.log").read_bytes()))
-    outputs += list(eml_texts(eml))
+    outputs.texts += [(f"report {name}", data) for name, data in xml_parts(report).items()]
+    (calendar,) = out.glob("*.ics")
+    outputs.texts.append(("ics", calendar.read_bytes()))
+    outputs.texts.append(("log", (out / f"{REPORT_NAME}.log").read_bytes()))
+    outputs.texts += list(eml_texts(eml))
 
+    if monkeypatch is not None:
+        outputs.texts.append(("bug log", bug_log(register, folder, monkeypatch, bug_quotes)))
+    return outputs
+
+
+def bug_log(
+    register: Path, folder: Path, monkeypatch: pytest.MonkeyPatch, quotes: Sequence[str]
+) -> str:
+    """The bug log of a run that fails on a bug quoting ``quotes`` (a KeyError, and a
+    ValueError whose message holds their repr), and check it is private and named at random."""
+    import os
+    import tempfile
+
+    import reporter.api
+
+    def broken(*args: object, **kwargs: object) -> None:
+        try:
+            raise KeyError(*quotes)
+        except KeyError as error:
+            raise ValueError(f"cannot place {list(quotes)!r}") from error
+
+    temporary = folder / "tmp"
+    temporary.mkdir(exist_ok=True)
+    monkeypatch.setattr(reporter.api, "monthly_report", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.delenv("REPORTER_DEBUG", raising=False)
+    result = invoke("report", str(register), "--out", str(folder / "bug-out"))
+    assert result.exit_code == 70, result.output
+    (log,) = temporary.glob("reporter-error-*.log")
+    assert str(log) in result.stderr
+    if os.name == "posix":
+        assert log.stat().st_mode & 0o777 == 0o600  # the user's alone, in a shared folder
+    # Not the clock and the process id alone: a random part no one can guess in advance.
+    assert str(os.getpid()) not in log.name
+    text = log.read_text(encoding="utf-8")
+    assert "ValueError" in text and "KeyError" in text  # the chain is there to be searched
+    return text
+
+
+def test_secrets_are_masked_in_every_output(tmp_path: Path) -> None:
+    register = secret_register(tmp_path)
+    outputs = every_output(register, tmp_path)
+    flagged = [f for f in outputs.findings if f["code"] == "SEC001"]
     assert len(flagged) >= len(SECRETS) + 1  # found, so masked (not merely never shown)
-    for where, text in outputs:
+    for where, text in outputs.texts:
         for secret in [*SECRETS, PASSWORD]:
             assert not leaked(secret, text), f"{secret!r} leaked in {where}"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reporter.rules.security import find_secret, mask, redact
+from reporter.masking import find_secret, mask, redact
 
 SECRETS = [
     "AKIAQ3EGRT7WZX5YB2NM",

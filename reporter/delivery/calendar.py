@@ -29,9 +29,9 @@ from reporter import i18n
 from reporter.comparison import finding_key
 from reporter.errors import OutputError, os_detail
 from reporter.files import write_atomically
+from reporter.masking import redact
 from reporter.output.flat import Row, flatten
 from reporter.result import CheckResult
-from reporter.rules.security import redact
 
 PRODID = "-//reporter//Register deadlines//EN"
 TEMP_PREFIX = ".register-deadlines-"

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from reporter import i18n
+from reporter.masking import redact
 from reporter.model import Finding, Severity
 from reporter.output.flat import TOP_ACTIONS, Row, Summary, flatten, summarize
 from reporter.procedures import procedures_used
 from reporter.result import CheckResult
 from reporter.rules.base import localize_params
-from reporter.rules.security import redact
 
 # The rule parameter holding the support-channel paragraph (reporter.rules.incidents).
 SUPPORT_PARAM = "support"

@@ -28,8 +28,8 @@ from reporter.comparison import (
     TrendPoint,
 )
 from reporter.errors import InputError, os_detail
+from reporter.masking import redact
 from reporter.model import Category, Severity
-from reporter.rules.security import redact
 
 REPORT_GLOB = "register-report-*.xlsx"
 _NAME_DATE = re.compile(r"^register-report-(\d{4}-\d{2}-\d{2})")

@@ -1,8 +1,10 @@
 """The machine-readable output of ``reporter check --json`` (docs/json.md).
 
-Register text is kept as typed (a program reads it), with secrets masked as in
-every other output. Characters a terminal would act on are written as \\uXXXX
-escapes, so that the JSON is safe to print and parses to the same values.
+Register text is kept as typed (a program reads it), but for what every output
+does to it (:func:`reporter.masking.redact`): characters that do not print
+removed, then secrets masked. What is left that a terminal would act on (the
+Unicode line separators) is written as \\uXXXX escapes, so that the JSON is safe
+to print and parses to the same values.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import re
 from typing import Any
 
 from reporter import i18n
+from reporter.masking import redact
 from reporter.output.flat import flatten
 from reporter.output.terminal import TERMINAL_ACTIVE
 from reporter.procedures import procedures_used
 from reporter.result import CheckResult
-from reporter.rules.security import redact
 
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on, and the
 # Unicode line separators. C0 controls are escaped by json.dumps itself. These

@@ -8,23 +8,14 @@ from collections.abc import Iterable
 
 from reporter import i18n
 from reporter.i18n import pick
+from reporter.masking import ESCAPE_SEQUENCE, redact
 from reporter.model import Category, Severity
 from reporter.output.flat import SEVERITY_LABEL, Row, flatten, severity_counts
 from reporter.procedures import procedures_used
 from reporter.register.schema import SHEET_BY_KEY, SHEETS
 from reporter.result import CheckResult, summarize
-from reporter.rules.security import redact
 from reporter.text_width import display_width
 
-# Escape sequences a terminal acts on: CSI (colours, cursor moves, "erase line"),
-# OSC (window titles, OSC-8 hyperlinks) and the other two-character ESC codes, in
-# their 7-bit (ESC …) and 8-bit (C1) forms. Removed whole, so that no half of one
-# is left to be read.
-_ESCAPE_SEQUENCE = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
-    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[ -~]?"
-)
 # Line breaks and tabs inside a value become spaces: a register cell must not
 # start a line of its own that reads like one of ours.
 _BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
@@ -41,11 +32,12 @@ def printable(text: str) -> str:
     """``text`` safe to print on one terminal line: escape sequences and control characters removed."""
     if text.isprintable():
         return text
-    return _UNPRINTABLE.sub("", _BREAKS.sub(" ", _ESCAPE_SEQUENCE.sub("", text)))
+    return _UNPRINTABLE.sub("", _BREAKS.sub(" ", ESCAPE_SEQUENCE.sub("", text)))
 
 
 def for_terminal(text: str | None) -> str:
-    """Register-derived text for the terminal or the log: secrets masked, printable, one line."""
+    """Register-derived text for the terminal or the log: cleaned and masked (in that
+    order, :func:`reporter.masking.redact`), then made one line."""
     return printable(redact(text)) if text else ""
 
 

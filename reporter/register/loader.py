@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 from reporter.errors import InputError
 from reporter.model import LooseText, Register, SheetData
 from reporter.register.fingerprint import check_unchanged, fingerprint
-from reporter.register.loose_text import ods_annotations, package_texts, sheet_texts
+from reporter.register.loose_text import ods_texts, package_texts, sheet_texts
 from reporter.register.native_panic import panics_as_damaged_file
 from reporter.register.ods import check_ods_repeats
 from reporter.register.ooxml import member_names, read_part
@@ -265,7 +265,7 @@ def _loose_texts(
         try:
             with zipfile.ZipFile(path) as package:
                 names = member_names(package)
-                texts.extend(ods_annotations(read_part(package, names["content.xml"])))
+                texts.extend(ods_texts(package, names))
         except (KeyError, OSError, zipfile.BadZipFile):
             pass  # calamine has read the cells; the notes are a bonus
     return texts

@@ -4,7 +4,7 @@ No text is ever written with ``worksheet.write`` (which guesses formulas and
 links): :meth:`Sheet.text` uses ``write_string`` and marks text starting with a
 formula character with ``quote_prefix``, so that editing the cell in Excel keeps
 it text. Register-derived text is passed through
-:func:`reporter.rules.security.redact` once more (:func:`safe`), so a secret that
+:func:`reporter.masking.redact` once more (:func:`safe`), so a secret that
 slipped into a field the engine does not mask (an owner, an exception reason) is
 masked too.
 """
@@ -18,9 +18,9 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from reporter.masking import redact
 from reporter.model import Severity
 from reporter.output.flat import Row
-from reporter.rules.security import redact
 
 # Light fills for table rows and strong colours for the chart, per severity.
 ROW_FILL = {Severity.ERROR: "#F8D7DA", Severity.WARNING: "#FFF2CC", Severity.INFO: "#DDEBF7"}

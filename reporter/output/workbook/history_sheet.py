@@ -20,11 +20,11 @@ from reporter.comparison import (
     Comparison,
     key_of,
 )
+from reporter.masking import redact
 from reporter.output.flat import Row
 from reporter.output.workbook.bulk import RowSheet
 from reporter.output.workbook.cells import DATE_FORMAT, Sheet, needs_quote_prefix
 from reporter.result import CheckResult
-from reporter.rules.security import redact
 
 
 def history_cells(
