@@ -329,7 +329,7 @@ def bug_log(
 
     temporary = folder / "tmp"
     temporary.mkdir(exist_ok=True)
-    monkeypatch.setattr(reporter.api, "monthly_report", broken)
+    monkeypatch.setattr(reporter.api, "write_monthly_report", broken)
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     monkeypatch.delenv("REPORTER_DEBUG", raising=False)
     result = invoke("report", str(register), "--out", str(folder / "bug-out"))

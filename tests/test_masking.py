@@ -59,7 +59,7 @@ def test_a_key_split_by_a_character_that_does_not_print_is_found_and_masked(text
 def test_every_output_cleans_before_it_masks(text: str) -> None:
     """The outputs that clean text their own way: none joins the key back whole."""
     from reporter.delivery.calendar import _clean as for_calendar
-    from reporter.delivery.email.compose import _clean as for_email
+    from reporter.delivery.digest import clean as for_email
     from reporter.output.json_output import _masked as for_json
     from reporter.output.terminal import for_terminal
     from reporter.output.workbook.cells import safe as for_workbook

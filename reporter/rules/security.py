@@ -12,9 +12,6 @@ from typing import Any
 
 from reporter import i18n
 from reporter.masking import LABELLED, SEPARATOR, SHORTEST_KEY, Secret, find
-from reporter.masking import mask as mask
-from reporter.masking import redact as redact
-from reporter.masking import redact_value as redact_value
 from reporter.model import Finding, Record, Severity, column_letter
 from reporter.register.schema import ID, SECRET_HEADER_WORDS, TEXT, normalize_token
 from reporter.rules.base import RuleContext, rule
@@ -44,13 +41,10 @@ def is_secret_header(header: str) -> bool:
         "en": "'{column}' holds what looks like {what} ({masked}).",
     },
     action={
-        "ja": "値をパスワード管理ツールに移して{cell}から消してください。漏れた可能性があるため、"
-        "発行元でその値を使えない状態にし(パスワードは変更、楽天のライセンスキーは再発行しても古いキーが"
-        "期限まで使えるので利用停止に)、新しい値に替えてください。",
-        "en": "Move the value to a password manager and delete it from {cell}. As it may have "
-        "leaked, make it unusable where it was issued (change a password; stop a Rakuten "
-        "license key, as a newly issued key leaves the old one working until its expiry) and "
-        "replace it.",
+        "ja": "値をパスワード管理ツールに移して{cell}から消し、発行元で使えなくしてから新しい値に"
+        "替えてください(楽天のライセンスキーは再発行しても古いキーが止まらないので利用停止に)。",
+        "en": "Move it to a password manager, delete it from {cell}, revoke it where it was "
+        "issued and replace it (reissuing a Rakuten key leaves the old one working).",
     },
 )
 def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
