@@ -326,6 +326,13 @@ class _Reader:
             f"'{name}' must be {en} (it is {value!r})",
         )
 
+    def strings(self, value: Any, name: str, ja: str, en: str) -> list[str]:
+        """``value`` as a non-empty list of strings, else the error naming ``name``,
+        with ``ja`` / ``en`` saying what is expected."""
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.wrong(name, value, ja, en)
+        return value
+
     def whole(self, entry: Mapping[str, Any], name: str, minimum: int) -> int:
         value = entry["value"]
         if isinstance(value, bool) or not isinstance(value, int):
@@ -552,14 +559,12 @@ def _changes(reader: _Reader, facts: list[Fact]) -> tuple[PlatformChange, ...]:
 def _codes(
     reader: _Reader, entry: Mapping[str, Any], key: str, name: str, allowed: tuple[str, ...]
 ) -> tuple[str, ...]:
-    value = entry[key]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        reader.wrong(
-            f"{name}.{key}",
-            value,
-            f'文字列のリスト(例: ["{allowed[0]}"])',
-            f'a list of codes (e.g. ["{allowed[0]}"])',
-        )
+    value = reader.strings(
+        entry[key],
+        f"{name}.{key}",
+        f'文字列のリスト(例: ["{allowed[0]}"])',
+        f'a list of codes (e.g. ["{allowed[0]}"])',
+    )
     for code in value:
         if code not in allowed:
             reader.fail(
@@ -572,14 +577,12 @@ def _codes(
 def _words(reader: _Reader, facts: list[Fact], name: str) -> tuple[str, ...]:
     """A list of words (``value``) with its source, e.g. the words that mark a quotation."""
     entry = reader.entry(name, _VALUE_KEYS)
-    value = entry["value"]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        reader.wrong(
-            f"{name}.value",
-            value,
-            '文字列のリスト(例: ["見積"])',
-            'a list of words (e.g. ["quote"])',
-        )
+    value = reader.strings(
+        entry["value"],
+        f"{name}.value",
+        '文字列のリスト(例: ["見積"])',
+        'a list of words (e.g. ["quote"])',
+    )
     words = tuple(dict.fromkeys(v.strip() for v in value))
     if "" in words:
         reader.fail(f"「{name}.value」に空の語があります", f"'{name}.value' holds an empty word")
@@ -600,14 +603,12 @@ def _microsoft365_smtp(reader: _Reader, facts: list[Fact]) -> Microsoft365Smtp:
     name = "microsoft365_smtp_password_off"
     entry = reader.entry(name, (*_VALUE_KEYS, "hosts"))
     off_from = reader.day(entry["value"], f"{name}.value")
-    hosts = entry["hosts"]
-    if not isinstance(hosts, list) or not hosts or not all(isinstance(h, str) for h in hosts):
-        reader.wrong(
-            f"{name}.hosts",
-            hosts,
-            '文字列のリスト(例: ["smtp.office365.com"])',
-            'a list of host names (e.g. ["smtp.office365.com"])',
-        )
+    hosts = reader.strings(
+        entry["hosts"],
+        f"{name}.hosts",
+        '文字列のリスト(例: ["smtp.office365.com"])',
+        'a list of host names (e.g. ["smtp.office365.com"])',
+    )
     text = off_from.isoformat()
     facts.append(
         Fact(
@@ -627,14 +628,12 @@ def _microsoft365_smtp(reader: _Reader, facts: list[Fact]) -> Microsoft365Smtp:
 def _formats(reader: _Reader, facts: list[Fact]) -> tuple[str, ...]:
     name = "document_formats"
     entry = reader.entry(name, _VALUE_KEYS)
-    value = entry["value"]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        reader.wrong(
-            f"{name}.value",
-            value,
-            '文字列のリスト(例: ["pdf", "jpg"])',
-            'a list of extensions (e.g. ["pdf", "jpg"])',
-        )
+    value = reader.strings(
+        entry["value"],
+        f"{name}.value",
+        '文字列のリスト(例: ["pdf", "jpg"])',
+        'a list of extensions (e.g. ["pdf", "jpg"])',
+    )
     # Compared with file names later: lower case, no leading dot, no duplicates.
     formats = tuple(dict.fromkeys(v.strip().lstrip(".").lower() for v in value))
     if "" in formats:
