@@ -198,3 +198,26 @@ def test_a_blank_owner_reads_as_not_recorded(
     assert summaries and all(s.startswith("担当者未記入: ") for s in summaries), summaries
     english = write_calendar(run_check(keys=ownerless), tmp_path / "e.xlsx", "en")
     assert all(str(e["summary"]).startswith("Owner not recorded: ") for e in events(english))
+
+
+def test_long_lines_fold_within_75_octets_and_read_back_as_written(
+    run_check: Callable[..., CheckResult], tmp_path: Path
+) -> None:
+    from reporter.delivery.calendar import deadlines
+
+    # What a register cell may hold: TEXT's special characters, a Windows path
+    # (backslashes), full-width text and a character of four octets, long enough to fold.
+    owner = "営業部 佐藤, 鈴木; 共有 C:\\ツール\\台帳 🙂 " * 4
+    result = run_check(keys=[{**KEYS[0], "担当者": owner}])
+    path = write_calendar(result, tmp_path / "r.xlsx", "ja")
+    data = path.read_bytes()
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b"" and all(lines[:-1]), "CRLF after every line, none empty"
+    assert max(len(line) for line in lines) <= 75
+    for line in lines:
+        line.decode("utf-8")  # no fold splits a character
+    expected = deadlines(result, "ja")
+    found = events(path)
+    assert [str(e["summary"]) for e in found] == [d.summary for d in expected]
+    assert [str(e["description"]) for e in found] == [d.description for d in expected]
+    assert "C:\\ツール\\台帳" in expected[0].summary  # the text that folded is the owner's

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import vDate, vDatetime, vDuration, vText
 
 from reporter import i18n
 from reporter.comparison import finding_key
@@ -43,6 +43,9 @@ _TRAILING_BRACKETS = re.compile(r"\s*[((][^()()]*[))]\s*$")
 # RFC 5545 TEXT allows no control characters but tab; register text may hold any.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SEQUENCE_EPOCH = date(2000, 1, 1)
+# A content line's octets before a fold (75 with the line break's leading space).
+_FOLD_OCTETS = 74
+_ESCAPE_STARTS = b"\\^"
 # Reminders, as offsets from the all-day event's start (midnight of the due day):
 # 09:00 seven days before, 09:00 the day before, 09:00 on the day. A calendar that
 # keeps one reminder per event (Outlook) takes the first, the earliest warning.
@@ -133,38 +136,80 @@ def _first_clause(action: str) -> str:
 
 
 def to_ical(result: CheckResult, lang: str, stamp: datetime | None = None) -> bytes:
-    """The calendar file's bytes; ``stamp`` (DTSTAMP) defaults to now."""
-    stamp = stamp or datetime.now(UTC)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", i18n.text("ics_calendar_name", lang))
-    sequence = (result.as_of - _SEQUENCE_EPOCH).days
+    """The calendar file's bytes; ``stamp`` (DTSTAMP) defaults to now.
+
+    Written line by line rather than through icalendar's components: a large
+    register has thousands of deadlines, each with three reminders, and the
+    component tree took most of a second to build and serialize. icalendar's
+    own value types still encode the dates, the timestamp and the reminders'
+    offsets; the tests read the file back with icalendar.
+    """
+    stamp_line = _line("DTSTAMP", vDatetime((stamp or datetime.now(UTC)).astimezone(UTC)))
+    sequence = _line("SEQUENCE", str((result.as_of - _SEQUENCE_EPOCH).days).encode())
+    # The same three offsets for every event: encoded once.
+    triggers = [_line("TRIGGER", vDuration(offset)) for offset in REMINDERS]
+    lines = [
+        b"BEGIN:VCALENDAR",
+        b"VERSION:2.0",
+        _line("PRODID", _text(PRODID)),
+        b"CALSCALE:GREGORIAN",
+        b"METHOD:PUBLISH",
+        _line("X-WR-CALNAME", _text(i18n.text("ics_calendar_name", lang))),
+    ]
     for deadline in deadlines(result, lang):
-        event = Event()
-        event.add("uid", deadline.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", deadline.due)
-        event.add("dtend", deadline.due + timedelta(days=1))
-        event.add("summary", deadline.summary)
-        event.add("description", deadline.description)
-        event.add("sequence", sequence)
-        event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: the day stays free
-        for offset in REMINDERS:
-            event.add_component(_reminder(deadline.summary, offset))
-        calendar.add_component(event)
-    return calendar.to_ical()
+        summary = _text(deadline.summary)
+        lines += (
+            b"BEGIN:VEVENT",
+            _line("SUMMARY", summary),
+            _line("DTSTART;VALUE=DATE", vDate(deadline.due)),
+            _line("DTEND;VALUE=DATE", vDate(deadline.due + timedelta(days=1))),
+            stamp_line,
+            _line("UID", _text(deadline.uid)),
+            sequence,
+            _line("DESCRIPTION", _text(deadline.description)),
+            b"TRANSP:TRANSPARENT",  # a deadline, not a meeting: the day stays free
+        )
+        # Each reminder shows the event's title; DISPLAY alarms require a
+        # DESCRIPTION (RFC 5545 3.6.6). A TRIGGER is relative to the start.
+        reminder_text = _line("DESCRIPTION", summary)
+        for trigger in triggers:
+            lines += (b"BEGIN:VALARM", b"ACTION:DISPLAY", reminder_text, trigger, b"END:VALARM")
+        lines.append(b"END:VEVENT")
+    lines.append(b"END:VCALENDAR")
+    return b"\r\n".join(lines) + b"\r\n"
 
 
-def _reminder(summary: str, offset: timedelta) -> Alarm:
-    """A pop-up reminder ``offset`` from the event's start, showing the event's title."""
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", summary)  # DISPLAY alarms require one (RFC 5545 3.6.6)
-    alarm.add("trigger", offset)  # relative to the start, the default
-    return alarm
+def _text(value: str) -> bytes:
+    """A TEXT value escaped as RFC 5545 3.3.11 says (icalendar's vText)."""
+    return vText(value).to_ical()
+
+
+def _line(name: str, value: bytes | vDate | vDatetime | vDuration) -> bytes:
+    """One content line, folded at 75 octets (RFC 5545 3.1)."""
+    encoded = value if isinstance(value, bytes) else value.to_ical()
+    return _fold(name.encode() + b":" + encoded)
+
+
+def _fold(line: bytes) -> bytes:
+    """``line`` in pieces of at most 74 octets, never inside a UTF-8 character.
+
+    As icalendar folds: a piece never ends on a backslash (or a caret) that
+    starts an escape, which some calendars would misread across the fold.
+    """
+    if len(line) <= _FOLD_OCTETS:
+        return line
+    pieces = []
+    start = 0
+    while len(line) - start > _FOLD_OCTETS:
+        end = start + _FOLD_OCTETS
+        while line[end] & 0xC0 == 0x80:  # inside a character: fold before it
+            end -= 1
+        if line[end - 1] in _ESCAPE_STARTS and end - 1 > start:
+            end -= 1
+        pieces.append(line[start:end])
+        start = end
+    pieces.append(line[start:])
+    return b"\r\n ".join(pieces)
 
 
 def write_calendar(result: CheckResult, report: Path, lang: str, data: bytes | None = None) -> Path:
