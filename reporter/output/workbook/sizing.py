@@ -85,6 +85,9 @@ def fit_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, float]]) -> floa
 
     Neither LibreOffice nor every Excel recomputes row heights when opening a
     file, so wrapped text would be cut off (or drawn over the next row).
+    LibreOffice (7.4) shows an xlsx row at its ``ht`` whether or not it is marked
+    ``customHeight``, so this one height serves both programs
+    (tests/test_row_heights.py).
     """
     height = row_height(cells)
     if height is not None:
