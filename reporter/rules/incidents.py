@@ -12,6 +12,7 @@ procedures A10-A13 (reporter/procedures.toml), said once.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -127,19 +128,25 @@ def not_invoice_documents(notice: Record, settings: Settings) -> list[str]:
     the start of a word ("quote" in quotes or SalesQuote, not in misquote), so that short
     words do not fire inside unrelated ones.
     """
-    words = [_words_of(word).strip() for word in settings.not_invoice_words]
+    english, japanese = _not_invoice_matcher(settings.not_invoice_words)
     found = []
     for name in notice["documents"] or ():
         text = _words_of(name)
-        for word in words:
-            if word.isascii():
-                hit = re.search(r"(?<![a-z])" + re.escape(word), text) is not None
-            else:
-                hit = word in text
-            if hit:
-                found.append(name)
-                break
+        if any(word in text for word in japanese) or (english and english.search(text)):
+            found.append(name)
     return found
+
+
+# A notices sheet holds thousands of rows: the words are prepared once per rules file.
+@functools.lru_cache(maxsize=8)
+def _not_invoice_matcher(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """One pattern for the English words (each from a word's start), and the Japanese words."""
+    prepared = [_words_of(word).strip() for word in words]
+    english = [word for word in prepared if word.isascii()]
+    pattern = (
+        re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, english)) + ")") if english else None
+    )
+    return pattern, tuple(word for word in prepared if not word.isascii())
 
 
 def asin_key(asin: str) -> str:
