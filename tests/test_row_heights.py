@@ -15,10 +15,7 @@ fails on CI, as test_libreoffice.py does.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -29,8 +26,8 @@ import pytest
 from reporter.api import check
 from reporter.output.workbook import write_workbook
 from reporter.output.workbook.cells import HEADER_ROW
+from tests.test_libreoffice import convert
 
-TIMEOUT = 300
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
 _ROW_TAG = re.compile(r"<row\b[^>]*>")
 _SIZE = re.compile(r' (?:ht|customHeight)="[^"]*"')
@@ -38,16 +35,6 @@ _SIZE = re.compile(r' (?:ht|customHeight)="[^"]*"')
 ROUNDING = 0.1
 
 Heights = dict[str, dict[int, float]]
-
-
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        message = "LibreOffice (soffice) is not on PATH; run `make libreoffice`"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 def _rewrite_rows(source: Path, target: Path, rewrite: re.Pattern[str]) -> Path:
@@ -62,26 +49,6 @@ def _rewrite_rows(source: Path, target: Path, rewrite: re.Pattern[str]) -> Path:
     return target
 
 
-def _convert(sources: list[Path], target: str, outdir: Path, profile: Path) -> list[Path]:
-    outdir.mkdir()
-    command = [
-        _soffice(),
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        target,
-        "--outdir",
-        str(outdir),
-        *map(str, sources),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    produced = [outdir / f"{source.stem}.{target}" for source in sources]
-    missing = [path.name for path in produced if not path.is_file()]
-    assert not missing, f"soffice wrote no {missing}:\n{done.stdout}\n{done.stderr}"
-    return produced
-
-
 def _heights(path: Path) -> Heights:
     """Each sheet's row heights in points, by 1-based row (None: no height set)."""
     workbook = openpyxl.load_workbook(path)
@@ -94,15 +61,15 @@ def _heights(path: Path) -> Heights:
 @pytest.fixture(scope="module")
 def heights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Heights]:
     """The sample report's heights as LibreOffice shows them and as it needs them."""
-    _soffice()
     folder = tmp_path_factory.mktemp("heights")
     profile = folder / "profile"
     report = folder / "report.xlsx"
     write_workbook(check(SAMPLE, as_of=date(2026, 11, 30)), report, "ja", SAMPLE.name, "0" * 64)
     bare = _rewrite_rows(report, folder / "bare.xlsx", _SIZE)
-    (shown,) = _convert([report], "xlsx", folder / "shown", profile)
-    (bare_ods,) = _convert([bare], "ods", folder / "ods", profile)
-    (needed,) = _convert([bare_ods], "xlsx", folder / "needed", profile)
+    shown = convert(report, "xlsx", folder / "shown", profile)
+    needed = convert(
+        convert(bare, "ods", folder / "ods", profile), "xlsx", folder / "needed", profile
+    )
     return {
         "shown": _heights(shown),
         "needed": _heights(needed),
