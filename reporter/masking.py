@@ -156,6 +156,9 @@ _PATH_SEGMENTS = re.compile(r"[/\\\-_.=+]+")
 _HEX = re.compile(r"[0-9a-f]{32,}|[0-9A-F]{32,}")
 
 
+_SAMPLE_CHARS = 4096  # of each end of a very long token, for _looks_random
+
+
 def _looks_random(token: str) -> bool:
     """A long random token, not a path, a file name or a slug.
 
@@ -168,6 +171,11 @@ def _looks_random(token: str) -> bool:
     piece = max((_PATH_SEGMENTS if path_like else _SEGMENTS).split(token), key=len)
     if len(piece) < 20:
         return False
+    if len(piece) > 2 * _SAMPLE_CHARS:
+        # A key is a few hundred characters at most. A string of megabytes (a file
+        # written by a program other than Excel can hold one) is judged by its two
+        # ends: the checks below walk characters in Python, seconds per 10 MB.
+        piece = piece[:_SAMPLE_CHARS] + piece[-_SAMPLE_CHARS:]
     if _HEX.fullmatch(piece):
         return any(c.isdigit() for c in piece) and any(c.isalpha() for c in piece)
     has_all_classes = (
