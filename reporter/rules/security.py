@@ -232,12 +232,18 @@ def _texts(
     shortest = SHORTEST_KEY
     separator = SEPARATOR.search
     for _, position, index in text_keys:
-        for record in records:
-            value = record.values[position]
-            if value.__class__ is str and (
-                len(value) >= shortest or (len(value) >= 4 and separator(value) is not None)
-            ):
-                yield record, index, value
+        column = [record.values[position] for record in records]
+        # Owners, statuses and tool names repeat down a column: each text is judged once.
+        held = {
+            value
+            for value in set(column)
+            if value.__class__ is str
+            and (len(value) >= shortest or (len(value) >= 4 and separator(value) is not None))
+        }
+        if held:
+            for record, value in zip(records, column, strict=True):
+                if value in held:
+                    yield record, index, value
     for record in records:
         if record.problems is not None:
             for key, problem in record.problems.items():
