@@ -126,14 +126,16 @@ def check(
     :class:`Settings`); ``only`` a subset of :data:`reporter.rules.RULES`.
     The register is never written to.
     """
-    from reporter.engine import run_checks
+    from reporter.engine import RuleRun
     from reporter.register.loader import load_register
     from reporter.rules import RULES
 
     loaded_config = configuration(config)
     settings = platform_settings(rules, loaded_config)
-    register = load_register(path, progress)
-    return run_checks(register, as_of_date(as_of), settings, RULES if only is None else only)
+    run = RuleRun(as_of_date(as_of), settings, RULES if only is None else only)
+    # The rules on the sheets already read run while calamine reads the others.
+    register = load_register(path, progress, while_reading=run.run_one)
+    return run.finish(register)
 
 
 @dataclass(frozen=True)

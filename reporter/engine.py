@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from reporter.masking import redact_value
-from reporter.model import CATEGORY_ORDER, Finding, Register
+from reporter.model import CATEGORY_ORDER, Finding, Register, SheetPending
 from reporter.register.schema import SHEET_BY_KEY, SHEETS, normalize_token
 from reporter.result import CheckResult, RowCount, SkippedRule
 from reporter.rules import RULES, Rule
@@ -44,36 +44,107 @@ def run_checks(
     settings: Settings,
     rules: tuple[Rule, ...] = RULES,
 ) -> CheckResult:
-    findings: list[Finding] = []
-    skipped: list[SkippedRule] = []
-    late: list[Rule] = []
-    for rule in rules:
-        reason = skip_reason(rule, register)
-        if reason is not None:
-            skipped.append(SkippedRule(rule.code, reason))
-            continue
-        if rule.runs_after_exceptions:
-            late.append(rule)
-            continue
-        findings.extend(rule.check(RuleContext(rule, register, as_of, settings)))
-    findings, used_rows = apply_exceptions(findings, register, as_of)
-    # What DAT013 needs: the exception rows used, and what the findings are (code, record
-    # id), to tell an exception that targets nothing from one that is only incomplete.
-    targets = {(normalize_token(f.code), f.record_id) for f in findings}
-    for rule in late:
-        extra = {"used_exception_rows": used_rows, "finding_targets": targets}
-        context = RuleContext(rule, register, as_of, settings, extra)
-        findings.extend(rule.check(context))
-    findings = [_redacted(f) for f in findings]
-    findings.sort(key=urgency_key)
-    return CheckResult(
-        register=register,
-        as_of=as_of,
-        settings=settings,
-        findings=findings,
-        skipped=skipped,
-        rows=count_rows(register, findings),
-    )
+    """Every rule of ``rules`` on the whole ``register``."""
+    return RuleRun(as_of, settings, rules).finish(register)
+
+
+class RuleRun:
+    """The rules of one check, run as the register's sheets are read.
+
+    The loader calls :meth:`run_one` while it waits for calamine, with the sheets
+    read so far; :meth:`finish` runs the others on the whole register. A rule runs
+    early only when every sheet it declares has been read; one that then asks for
+    a sheet still being read (SheetPending) runs once that sheet is read. The
+    result is that of one pass over the whole register: each rule's findings keep
+    their order, and the list is sorted at the end.
+    """
+
+    def __init__(self, as_of: date, settings: Settings, rules: tuple[Rule, ...] = RULES) -> None:
+        self.as_of = as_of
+        self.settings = settings
+        self.rules = rules
+        self._found: dict[str, list[Finding]] = {}  # rule code -> its findings
+        self._skipped: dict[str, SkippedRule] = {}
+        self._waiting_for: dict[str, str] = {}  # rule code -> the pending sheet it asked for
+        self._at_finish: set[str] = set()  # rules that failed early: run again by finish()
+
+    def run_one(self, register: Register) -> bool:
+        """Run one more rule that can run on the sheets read so far; False when none can.
+
+        Rules on every sheet (``sheets=()``) and those run after the exceptions wait
+        for :meth:`finish`.
+        """
+        for rule in self.rules:
+            code = rule.code
+            if (
+                not rule.sheets
+                or rule.runs_after_exceptions
+                or code in self._found
+                or code in self._skipped
+                or code in self._at_finish
+                or self._waiting_for.get(code) in register.pending
+                or not all(
+                    key in register.sheets and key not in register.pending for key in rule.sheets
+                )
+            ):
+                continue
+            reason = skip_reason(rule, register)  # its sheets are read: the reason is final
+            if reason is not None:
+                self._skipped[code] = SkippedRule(code, reason)
+                return True
+            context = RuleContext(rule, register, self.as_of, self.settings)
+            try:
+                self._found[code] = list(rule.check(context))
+            except SheetPending as pending:
+                self._waiting_for[code] = pending.key
+            except Exception:
+                # Raised again by finish(), where a failing rule is reported, not
+                # here, where the loader would take it for a file it cannot read.
+                self._at_finish.add(code)
+            return True
+        return False
+
+    def finish(self, register: Register) -> CheckResult:
+        """Run the rules not run yet on the whole register, and collect the result."""
+        findings: list[Finding] = []
+        skipped: list[SkippedRule] = []
+        late: list[Rule] = []
+        for rule in self.rules:
+            code = rule.code
+            if code in self._skipped:
+                skipped.append(self._skipped[code])
+                continue
+            if code in self._found:
+                findings.extend(self._found[code])
+                continue
+            reason = skip_reason(rule, register)
+            if reason is not None:
+                skipped.append(SkippedRule(code, reason))
+                continue
+            if rule.runs_after_exceptions:
+                late.append(rule)
+                continue
+            findings.extend(rule.check(RuleContext(rule, register, self.as_of, self.settings)))
+        as_of, settings = self.as_of, self.settings
+        findings, used_rows = apply_exceptions(findings, register, as_of)
+        # What DAT013 needs: the exception rows used, and what the findings are (code,
+        # record id), to tell an exception that targets nothing from one that is only
+        # incomplete.
+        targets = {(normalize_token(f.code), f.record_id) for f in findings}
+        for rule in late:
+            extra = {"used_exception_rows": used_rows, "finding_targets": targets}
+            context = RuleContext(rule, register, as_of, settings, extra)
+            findings.extend(rule.check(context))
+        findings = [_redacted(f) for f in findings]
+        findings.sort(key=urgency_key)
+        return CheckResult(
+            register=register,
+            as_of=as_of,
+            settings=settings,
+            findings=findings,
+            skipped=skipped,
+            rows=count_rows(register, findings),
+        )
 
 
 def skip_reason(rule: Rule, register: Register) -> dict[str, str] | None:

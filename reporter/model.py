@@ -192,13 +192,28 @@ class Register:
     # What several rules derive alike (the open notices, the active grants…), computed
     # once per run: see RuleContext.shared.
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Register sheets still being read: rules run on the sheets read so far while the
+    # loader reads the rest (see engine.RuleRun), and must not take one of these as missing.
+    pending: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def sheet(self, key: str) -> SheetData | None:
+        if key in self.pending:
+            raise SheetPending(key)
         return self.sheets.get(key)
 
     def records(self, key: str) -> list[Record]:
+        if key in self.pending:
+            raise SheetPending(key)
         sheet = self.sheets.get(key)
         return [] if sheet is None else sheet.records
+
+
+class SheetPending(Exception):
+    """A rule asked for a register sheet that is still being read: it runs once that is read."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ ever opened for reading.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
@@ -37,24 +37,37 @@ from reporter.register.xlsx_info import XlsxInfo
 READ_AHEAD_BYTES = 600_000_000  # of sheet XML read but not yet parsed (see _read_workbook)
 
 
-def load_register(path: str | Path, progress: Progress | None = None) -> Register:
+# Called while the loader waits for calamine, with the register read so far (its
+# ``pending`` sheets still being read); returns False when it has nothing left to do.
+WhileReading = Callable[[Register], bool]
+
+
+def load_register(
+    path: str | Path,
+    progress: Progress | None = None,
+    while_reading: WhileReading | None = None,
+) -> Register:
     """Read the register at ``path``; every problem with the file itself is an InputError.
 
     ``progress`` is called every 10,000 rows of a sheet, for a long register.
+    ``while_reading`` is given the time this thread would otherwise wait for
+    calamine (engine.RuleRun.run_one runs the rules whose sheets are read).
     """
     path = Path(path)
     content = sniff(path)
     # Hashed on a thread of its own while calamine reads the same file.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reporter-hash") as hasher:
         hashing = hasher.submit(fingerprint, path)
-        register = _load(path, content, progress)
+        register = _load(path, content, progress, while_reading)
         taken = hashing.result()
     check_unchanged(path, taken)  # else the hash could be of bytes other than those read
     register.sha256 = taken.sha256
     return register
 
 
-def _load(path: Path, content: str, progress: Progress | None) -> Register:
+def _load(
+    path: Path, content: str, progress: Progress | None, while_reading: WhileReading | None
+) -> Register:
     import python_calamine
 
     with panics_as_damaged_file(path):
@@ -75,7 +88,7 @@ def _load(path: Path, content: str, progress: Progress | None) -> Register:
                 raise unreadable(path, content, error) from None
             workbook, source, left_out = opened
         try:
-            register = _read_workbook(path, workbook, progress, source, content)
+            register = _read_workbook(path, workbook, progress, source, content, while_reading)
             register.left_out_sheets = left_out
             return register
         except InputError:
@@ -153,6 +166,7 @@ def _read_workbook(
     progress: Progress | None,
     source: Path | BinaryIO | None = None,
     content: str = "",
+    while_reading: WhileReading | None = None,
 ) -> Register:
     xml_info = XlsxInfo(path if source is None else source, path)
     chosen: dict[str, tuple[SheetSpec, Any]] = {}
@@ -162,6 +176,15 @@ def _read_workbook(
 
     found: dict[str, SheetData] = {}
     loose: list[LooseText] = []  # texts outside the tables, for SEC001
+    # The register as read so far, for ``while_reading``; completed below.
+    register = Register(
+        path=str(path),
+        sheets=found,
+        missing_sheets=[],
+        sheet_names=list(workbook.sheet_names),
+        date1904=xml_info.date1904,
+        pending=frozenset(chosen),
+    )
     # calamine parses a sheet without holding the GIL: sheets are read (and their
     # XML scanned for error cells) on other threads while this one turns the
     # sheets already read into records. Reading runs ahead by at most
@@ -191,6 +214,8 @@ def _read_workbook(
             read_ahead(index)
             future = sheets[index]
             assert future is not None  # read_ahead submitted it
+            while while_reading is not None and not future.done() and while_reading(register):
+                pass  # e.g. the rules on the sheets already read
             sheet = future.result()
             hidden = str(metadata.visible).rsplit(".", 1)[-1] != "Visible"
             found[spec.key] = read_sheet(
@@ -203,22 +228,17 @@ def _read_workbook(
                 progress,
                 loose,
             )
+            register.pending = register.pending - {spec.key}
             sheets[index] = None  # free calamine's copy of the sheet
             del sheet
     if not found:
         raise _no_register_sheets(path, xml_info.source)
     register_sheets = {meta.name for _, meta in order}
     loose.extend(_loose_texts(path, workbook, xml_info, register_sheets, content))
-    ordered = {spec.key: found[spec.key] for spec in SHEETS if spec.key in found}
-    missing = [spec.key for spec in SHEETS if spec.key not in found]
-    return Register(
-        path=str(path),
-        sheets=ordered,
-        missing_sheets=missing,
-        sheet_names=list(workbook.sheet_names),
-        date1904=xml_info.date1904,
-        loose_texts=loose,
-    )
+    register.sheets = {spec.key: found[spec.key] for spec in SHEETS if spec.key in found}
+    register.missing_sheets = [spec.key for spec in SHEETS if spec.key not in found]
+    register.loose_texts = loose
+    return register
 
 
 def _no_register_sheets(path: Path, source: Path | BinaryIO) -> InputError:

@@ -75,16 +75,16 @@ class XlsxInfo:
         return self._part_sizes.get(sheet_name, 0)
 
     def reading_order(self, sheets: list[tuple[SheetSpec, Any]]) -> list[tuple[SheetSpec, Any]]:
-        """The order to read sheets in: the smallest first, then the largest down.
+        """The order to read sheets in: the smallest first.
 
-        Sheets are parsed while the next ones are read on another thread. The
-        first read is a wait nothing overlaps, so it should be short; the
-        large sheets follow so that parsing never waits for long.
+        Sheets are parsed while the next ones are read on another thread, and the
+        rules on the sheets already read run while it reads the rest
+        (engine.RuleRun): the small sheets are soon ready for both, and the
+        largest is read while this thread has their work to do.
         """
         if not self._part_sizes or len(sheets) < 2:
             return sheets
-        ranked = sorted(sheets, key=lambda pair: -self.size(pair[1].name))
-        return [ranked[-1], *ranked[:-1]]
+        return sorted(sheets, key=lambda pair: self.size(pair[1].name))
 
     def error_cells(
         self, sheet_name: str, checked: Future[None] | None = None

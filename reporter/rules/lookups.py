@@ -19,11 +19,12 @@ def tools_by_id(register: Register) -> dict[str, Record]:
     """
     tools: dict[str, Record] | None = register.derived.get(_TOOLS_BY_ID)
     if tools is None:
-        tools = register.derived[_TOOLS_BY_ID] = {}
-        for tool in register.records("tools"):
+        tools = {}
+        for tool in register.records("tools"):  # read first: the sheet may still be pending
             tool_id = tool["tool_id"]
             if tool_id is not None:
                 tools.setdefault(tool_id, tool)
+        register.derived[_TOOLS_BY_ID] = tools
     return tools
 
 
@@ -33,10 +34,11 @@ def store_record(register: Register, store: str | None) -> Record | None:
         return None
     stores: dict[str, Record] | None = register.derived.get(_STORES_BY_NAME)
     if stores is None:
-        stores = register.derived[_STORES_BY_NAME] = {}
-        for record in register.records("stores"):
+        stores = {}
+        for record in register.records("stores"):  # read first: the sheet may still be pending
             if record["store"] is not None:
                 stores.setdefault(record["store"], record)
+        register.derived[_STORES_BY_NAME] = stores
     return stores.get(store)
 
 
