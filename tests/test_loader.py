@@ -184,10 +184,18 @@ def _encrypted(directory: Path) -> Path:
     )
 
 
-def test_error_cells_in_namespace_prefixed_xml(tmp_path: Path) -> None:
-    """Some programs (the .NET Open XML SDK) write <x:c>, <x:f>: error cells are still found."""
+@pytest.mark.parametrize("windows_before_pass", [1000, 0], ids=["by window", "by a pass"])
+def test_error_cells_in_namespace_prefixed_xml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, windows_before_pass: int
+) -> None:
+    """Some programs (the .NET Open XML SDK) write <x:c>, <x:f>: error cells are still found,
+    whether the prefixed cells are told from the window before each marker or by one pass."""
     import re
     import zipfile
+
+    import reporter.register.error_cells
+
+    monkeypatch.setattr(reporter.register.error_cells, "_WINDOWS_BEFORE_PASS", windows_before_pass)
 
     source = _with_keys(tmp_path / "plain.xlsx", _one_key_with_an_error)
     prefixed = tmp_path / "prefixed.xlsx"

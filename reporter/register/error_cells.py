@@ -17,6 +17,7 @@ _ERROR_TYPE = re.compile(rb'\bt="e"')
 _PREFIXED_FORMULA = re.compile(rb"<\w+:f\b")
 _EMPTY_VALUES = (b"<v/>", b"<v />", b"<v></v>")  # a formula's cached value left empty
 _PREFIXED_CELL_START = re.compile(rb"<\w+:c\b")
+_WINDOWS_BEFORE_PASS = 1000  # markers looked at one window each before the pass for <x:c
 
 
 def error_cells_in(xml: bytes) -> dict[int, dict[int, str]]:
@@ -29,10 +30,14 @@ def error_cells_in(xml: bytes) -> dict[int, dict[int, str]]:
     # Visit only the cells that hold an error or a formula, not every cell:
     # find each marker, then the <c> element around it.
     starts: set[int] = set()
-    prefixed_cells = b":c " in xml and _PREFIXED_CELL_START.search(xml) is not None
-    for position in _marker_positions(xml):
+    # Whether cells are namespace-prefixed (<x:c>) is a pass over the sheet: for the
+    # first few markers, the window before each is looked at instead (the same answer).
+    prefixed_cells: bool | None = None
+    for count, position in enumerate(_marker_positions(xml)):
         start = xml.rfind(b"<c ", 0, position)
-        if prefixed_cells:
+        if prefixed_cells is None and count >= _WINDOWS_BEFORE_PASS:
+            prefixed_cells = b":c " in xml and _PREFIXED_CELL_START.search(xml) is not None
+        if prefixed_cells is not False:
             # The nearest <x:c before the marker (the last in the window).
             window = _PREFIXED_CELL_START.finditer(xml, max(0, position - 400), position)
             nearest = max((m.start() for m in window), default=-1)
@@ -77,7 +82,10 @@ def _marker_positions(xml: bytes) -> Iterator[int]:
     while position != -1:
         yield position
         position = xml.find(b't="e"', position + 1)
-    closed = xml.count(b"</f>")
+    # No tag starting "<f": no formula but perhaps prefixed ones (below). For a sheet
+    # of values, one pass tells it instead of the two counts that follow.
+    has_f_tags = b"<f" in xml
+    closed = xml.count(b"</f>") if has_f_tags else 0
     # Excel writes <f>…</f><v>…</v>; <v></v> (openpyxl) holds no value. Anything
     # else after a formula (<v/>, <v />, no <v>) is told apart by the walk below.
     if closed and closed != xml.count(b"</f><v>") - xml.count(b"</f><v></v>"):
@@ -89,7 +97,7 @@ def _marker_positions(xml: bytes) -> Iterator[int]:
             position = xml.find(b"</f>", after)
     # Self-closing formulas: the cells of a filled-down shared formula, <f t="shared" si="0"/>.
     # As many tags starting "<f" as "</f>": every formula is closed, none self-closing.
-    if xml.count(b"<f") != closed:
+    if has_f_tags and xml.count(b"<f") != closed:
         opened = xml.count(b"<f>") + xml.count(b"<f ") + xml.count(b"<f/>")
         empty_after_shared = sum(xml.count(b"/>" + v) for v in _EMPTY_VALUES)
         if opened - closed != xml.count(b"/><v") - empty_after_shared:
