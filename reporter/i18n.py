@@ -10,6 +10,7 @@ renders a key in a language. Rule messages live with their rules (see
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -91,6 +92,12 @@ def text(key: str, lang: str = "ja", /, **params: Any) -> str:
     return render(by_lang.get(lang) or by_lang["ja"], picked)
 
 
+@functools.lru_cache(maxsize=256)
+def procedure_ref(procedure_id: str, lang: str) -> str:
+    """'手順 R1' / 'procedure R1': how an action names its procedure (every finding has one)."""
+    return text("procedure_ref", lang, id=procedure_id)
+
+
 def pick(text: Text, lang: str) -> str:
     """``text`` in ``lang``, Japanese where it has no such language."""
     return text.get(lang) or text["ja"]
@@ -108,7 +115,7 @@ def localize_params(finding: Finding, lang: str) -> dict[str, Any]:
         "sheet_name": finding.sheet_name,
         "due": finding.due.isoformat() if finding.due else "",
         # How the action names its procedure: 「手順 R1」 ('' when it names none).
-        "procedure": text("procedure_ref", lang, id=finding.procedure) if finding.procedure else "",
+        "procedure": procedure_ref(finding.procedure, lang) if finding.procedure else "",
     }
     for name, value in finding.params.items():
         kind = value.__class__

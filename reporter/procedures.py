@@ -351,4 +351,4 @@ def _mark(text: Text | str, labels: tuple[str, ...], lang: str) -> str:
 
 def reference(procedure_id: str | None, lang: str) -> str:
     """'手順 R1' / 'procedure R1': how an action names its procedure ('' for none)."""
-    return i18n.text("procedure_ref", lang, id=procedure_id) if procedure_id else ""
+    return i18n.procedure_ref(procedure_id, lang) if procedure_id else ""
