@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reporter.masking import redact_value
 from reporter.model import CATEGORY_ORDER, Finding, Register, SheetPending
@@ -57,29 +57,43 @@ class RuleRun:
     a sheet still being read (SheetPending) runs once that sheet is read. The
     result is that of one pass over the whole register: each rule's findings keep
     their order, and the list is sorted at the end.
+
+    Findings made once the exceptions sheet is read are matched to the exceptions
+    and masked at once (settled); the others are in :meth:`finish`.
     """
 
     def __init__(self, as_of: date, settings: Settings, rules: tuple[Rule, ...] = RULES) -> None:
         self.as_of = as_of
         self.settings = settings
         self.rules = rules
-        self._found: dict[str, list[Finding]] = {}  # rule code -> its findings
+        self._done: set[str] = set()  # the codes of the rules run
+        # Findings matched to the exceptions and masked, with what DAT013 needs of them;
+        # and those found while the exceptions sheet was still being read.
+        self._settled: list[Finding] = []
+        self._used_rows: set[int] = set()
+        self._targets: set[tuple[str, str]] = set()
+        self._unsettled: list[Finding] = []
         self._skipped: dict[str, SkippedRule] = {}
         self._waiting_for: dict[str, str] = {}  # rule code -> the pending sheet it asked for
         self._at_finish: set[str] = set()  # rules that failed early: run again by finish()
+        self._sheets_done: dict[str, set[str]] = {}  # by_sheet rules: the sheets looked at
 
     def run_one(self, register: Register) -> bool:
         """Run one more rule that can run on the sheets read so far; False when none can.
 
-        Rules on every sheet (``sheets=()``) and those run after the exceptions wait
-        for :meth:`finish`.
+        A ``by_sheet`` rule runs on one sheet read at a time; other rules on every sheet
+        (``sheets=()``) and those run after the exceptions wait for :meth:`finish`.
         """
         for rule in self.rules:
             code = rule.code
+            if rule.by_sheet:
+                if self._run_on_a_sheet(rule, register):
+                    return True
+                continue
             if (
                 not rule.sheets
                 or rule.runs_after_exceptions
-                or code in self._found
+                or code in self._done
                 or code in self._skipped
                 or code in self._at_finish
                 or self._waiting_for.get(code) in register.pending
@@ -94,7 +108,8 @@ class RuleRun:
                 return True
             context = RuleContext(rule, register, self.as_of, self.settings)
             try:
-                self._found[code] = list(rule.check(context))
+                self._keep(list(rule.check(context)), register)
+                self._done.add(code)
             except SheetPending as pending:
                 self._waiting_for[code] = pending.key
             except Exception:
@@ -104,9 +119,46 @@ class RuleRun:
             return True
         return False
 
+    def _run_on_a_sheet(self, rule: Rule, register: Register) -> bool:
+        """Run a ``by_sheet`` rule on one more sheet read; False when there is none."""
+        code = rule.code
+        if rule.runs_after_exceptions or code in self._at_finish:
+            return False
+        done = self._sheets_done.setdefault(code, set())
+        key = next(
+            (k for k in register.sheets if k not in done and k not in register.pending), None
+        )
+        if key is None:
+            return False
+        extra = {"sheets": (key,), "whole_workbook": False}
+        context = RuleContext(rule, register, self.as_of, self.settings, extra)
+        try:
+            found = list(rule.check(context))
+        except Exception:
+            self._at_finish.add(code)  # the sheet is looked at again, by finish()
+            return True
+        self._keep(found, register)
+        done.add(key)
+        return True
+
+    def _keep(self, found: list[Finding], register: Register) -> None:
+        """Keep findings made early: settled at once when the exceptions sheet is read."""
+        if "exceptions" in register.pending:
+            self._unsettled.extend(found)
+            return
+        self._settled.extend(self._settle(found, register))
+
+    def _settle(self, found: list[Finding], register: Register) -> list[Finding]:
+        """Findings matched to the exceptions in force and masked; DAT013's needs noted."""
+        marked, used_rows = apply_exceptions(found, register, self.as_of)
+        self._used_rows |= used_rows
+        # The targets are the findings' own record ids, before masking.
+        self._targets.update((normalize_token(f.code), f.record_id) for f in marked)
+        return [_redacted(f) for f in marked]
+
     def finish(self, register: Register) -> CheckResult:
         """Run the rules not run yet on the whole register, and collect the result."""
-        findings: list[Finding] = []
+        findings: list[Finding] = self._unsettled
         skipped: list[SkippedRule] = []
         late: list[Rule] = []
         for rule in self.rules:
@@ -114,8 +166,7 @@ class RuleRun:
             if code in self._skipped:
                 skipped.append(self._skipped[code])
                 continue
-            if code in self._found:
-                findings.extend(self._found[code])
+            if code in self._done:
                 continue
             reason = skip_reason(rule, register)
             if reason is not None:
@@ -124,18 +175,21 @@ class RuleRun:
             if rule.runs_after_exceptions:
                 late.append(rule)
                 continue
-            findings.extend(rule.check(RuleContext(rule, register, self.as_of, self.settings)))
+            extra: dict[str, Any] = {}
+            if code in self._sheets_done:  # a by_sheet rule: the sheets it has not seen
+                done = self._sheets_done[code]
+                extra = {"sheets": tuple(k for k in register.sheets if k not in done)}
+            context = RuleContext(rule, register, self.as_of, self.settings, extra)
+            findings.extend(rule.check(context))
         as_of, settings = self.as_of, self.settings
-        findings, used_rows = apply_exceptions(findings, register, as_of)
+        findings = self._settled + self._settle(findings, register)
         # What DAT013 needs: the exception rows used, and what the findings are (code,
         # record id), to tell an exception that targets nothing from one that is only
         # incomplete.
-        targets = {(normalize_token(f.code), f.record_id) for f in findings}
         for rule in late:
-            extra = {"used_exception_rows": used_rows, "finding_targets": targets}
+            extra = {"used_exception_rows": self._used_rows, "finding_targets": self._targets}
             context = RuleContext(rule, register, as_of, settings, extra)
-            findings.extend(rule.check(context))
-        findings = [_redacted(f) for f in findings]
+            findings.extend(_redacted(f) for f in rule.check(context))
         findings.sort(key=urgency_key)
         return CheckResult(
             register=register,

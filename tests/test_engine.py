@@ -20,6 +20,7 @@ from reporter.platform import load_settings
 from reporter.register.loader import load_register
 from reporter.rules import RULE_BY_CODE, RULES
 from reporter.rules.base import RuleContext
+from tests.conftest import register_sheets
 
 SAMPLE = Path("sample_data/register.xlsx")
 AS_OF = date(2026, 11, 30)
@@ -33,18 +34,21 @@ def _outcome(result: Any) -> tuple[Any, ...]:
     )
 
 
-def _run_sheet_by_sheet(order: list[str]) -> tuple[Any, int]:
+def _run_sheet_by_sheet(order: list[str], path: Path = SAMPLE) -> tuple[Any, int]:
     """Run the rules as the loader does, the sheets arriving in ``order``.
 
     Returns the result and how many rules ran before the last sheet arrived.
     """
-    whole = load_register(SAMPLE)
+    whole = load_register(path)
     register = Register(
         path=whole.path,
         sheets={},
         missing_sheets=[],
         sheet_names=whole.sheet_names,
         date1904=whole.date1904,
+        # Given from the start (the loader gives them last): what a rule reads beyond
+        # the sheets must be read once, not once per sheet.
+        loose_texts=whole.loose_texts,
         pending=frozenset(order),
     )
     run = RuleRun(AS_OF, load_settings())
@@ -109,3 +113,62 @@ def test_a_rule_that_fails_early_fails_in_finish_as_in_one_pass() -> None:
         pass  # the loader must not take the failure for a file it cannot read
     with pytest.raises(ZeroDivisionError):
         run.finish(whole)
+
+
+def test_rules_run_sheet_by_sheet_also_look_beyond_the_sheets_once(make_register: Any) -> None:
+    # SEC001 reads the sheets one at a time, then, once, the sheet names and the
+    # texts outside the tables (a メモ sheet); DAT003 and DAT006 read sheet by sheet.
+    path = make_register(
+        register_sheets(
+            tools=[{"ツールID": "T-1", "ツール名": "受注管理", "状態": "利用中"}],
+            keys=[
+                {
+                    "キーID": "K-1",
+                    "ツールID": "T-1",
+                    "種類": "その他",
+                    "担当者": "佐藤",
+                    "メモ": "AKIAQ3EGUJ7RZ4XWTY5K",
+                },
+                {"キーID": "K-1", "ツールID": "T-1", "種類": "その他", "担当者": None},
+            ],
+            メモ=[{"メモ": "password: hunter22"}],
+            # One exception used (by a finding made early, on the keys sheet), one that
+            # matches nothing, one lapsed, one incomplete (DAT013 must tell them apart).
+            除外=[
+                {
+                    "コード": "DAT006",
+                    "対象ID": "K-1",
+                    "理由": "移行中",
+                    "承認者": "田中",
+                    "期限": date(2027, 3, 31),
+                },
+                {
+                    "コード": "RNW001",
+                    "対象ID": "K-9",
+                    "理由": "旧キー",
+                    "承認者": "田中",
+                    "期限": date(2027, 3, 31),
+                },
+                # Lapsed, on a finding that exists: told from the one above.
+                {
+                    "コード": "DAT003",
+                    "対象ID": "K-1",
+                    "理由": "確認中",
+                    "承認者": "田中",
+                    "期限": date(2026, 10, 31),
+                },
+                # Incomplete (no approver) on a finding that exists: DAT003 says so, not DAT013.
+                {"コード": "DAT003", "対象ID": "K-1", "理由": "確認中", "期限": date(2027, 3, 31)},
+            ],
+        )
+    )
+    one_pass = run_checks(load_register(path), AS_OF, load_settings())
+    codes = [f.code for f in one_pass.findings]
+    assert codes.count("SEC001") == 2 and "DAT003" in codes and "DAT006" in codes
+    assert [f.code for f in one_pass.findings if f.excepted] == ["DAT006", "DAT006"]
+    assert sorted(f.row for f in one_pass.findings if f.code == "DAT013") == [3, 4]
+    keys = list(load_register(path).sheets)
+    for order in (keys, keys[::-1]):
+        result, ran_early = _run_sheet_by_sheet(order, path)
+        assert ran_early > 0
+        assert _outcome(result) == _outcome(one_pass)

@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from reporter.i18n import Text
 from reporter.i18n import localize_params as localize_params  # read from here by the email
 from reporter.i18n import pick as pick
-from reporter.model import CATEGORY_BY_PREFIX, Category, Finding, Record, Register, Severity
+from reporter.model import (
+    CATEGORY_BY_PREFIX,
+    Category,
+    Finding,
+    Record,
+    Register,
+    Severity,
+    SheetData,
+)
 
 if TYPE_CHECKING:
     from reporter.platform import Settings
@@ -40,6 +48,9 @@ class Rule:
     params: tuple[str, ...] = ()  # names of Settings values the rule uses
     # Rules about exceptions run once the exceptions have been matched to findings.
     runs_after_exceptions: bool = False
+    # Its findings on a sheet read that sheet alone (it looks at every sheet through
+    # RuleContext.sheets()): run sheet by sheet while the register is read.
+    by_sheet: bool = False
     why: Text = field(default_factory=dict)  # why it matters, for the docs
 
     @property
@@ -65,6 +76,7 @@ def rule(
     columns: Mapping[str, tuple[str, ...]] | None = None,
     params: tuple[str, ...] = (),
     runs_after_exceptions: bool = False,
+    by_sheet: bool = False,
     why: Text | None = None,
 ) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Rule]:
     """Declare a rule. ``columns`` lists, per sheet, the columns without which it cannot run."""
@@ -86,6 +98,7 @@ def rule(
             check=check,
             params=params,
             runs_after_exceptions=runs_after_exceptions,
+            by_sheet=by_sheet,
             why=why or {},
         )
         _REGISTERED.append(definition)
@@ -122,6 +135,19 @@ class RuleContext:
 
     def records(self, sheet: str) -> list[Record]:
         return self.register.records(sheet)
+
+    def sheets(self) -> list[SheetData]:
+        """The register sheets to look at: every one, or, for a ``by_sheet`` rule run
+        while the register is read (engine.RuleRun), those given in ``extra["sheets"]``."""
+        keys = self.extra.get("sheets")
+        if keys is None:
+            return list(self.register.sheets.values())
+        return [sheet for key, sheet in self.register.sheets.items() if key in keys]
+
+    @property
+    def whole_workbook(self) -> bool:
+        """Whether this run also looks beyond the sheets (a ``by_sheet`` rule's last run)."""
+        return bool(self.extra.get("whole_workbook", True))
 
     def shared(self, name: str, compute: Callable[[], _T]) -> _T:
         """``compute()``, worked out once per register, date and settings for every rule."""

@@ -30,7 +30,7 @@ REQUIRED_SHEETS = tuple(key for key in REGISTER_SHEETS if SHEET_BY_KEY[key].requ
 
 
 def _sheets(ctx: RuleContext) -> Iterator[SheetData]:
-    yield from ctx.register.sheets.values()
+    yield from ctx.sheets()
 
 
 def column_label(sheet: SheetData, key: str) -> str:
@@ -144,6 +144,7 @@ def _required_here(record: Record, key: str) -> bool:
     "DAT003",
     Severity.ERROR,
     sheets=(),
+    by_sheet=True,
     why={
         "ja": "担当者のいないキーやASINのない通知は、誰も対応できません。",
         "en": "A key with no owner or a notice with no ASIN cannot be followed up.",
@@ -348,6 +349,7 @@ def _unknown_change_ids(ctx: RuleContext) -> Iterator[Finding]:
     "DAT006",
     Severity.ERROR,
     sheets=(),
+    by_sheet=True,
     why={
         "ja": "同じIDの行があると、除外やIDによる参照がどの行を指すのか分からなくなります。",
         "en": "Exceptions and references by id become ambiguous.",

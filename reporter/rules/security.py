@@ -31,6 +31,7 @@ def is_secret_header(header: str) -> bool:
     "SEC001",
     Severity.WARNING,
     sheets=(),
+    by_sheet=True,
     why={
         "ja": "台帳は共有され、メールでも送られます。台帳に書かれた秘密の値は、すでに漏れたものとして扱う必要があります。",
         "en": "The register is shared and emailed; a secret written in it has to be treated as leaked already.",
@@ -66,7 +67,7 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
     password / secret / シークレット / キー値 (on other sheets: under such a label,
     or in the cell beside it).
     """
-    for sheet in ctx.register.sheets.values():
+    for sheet in ctx.sheets():
         known = set(sheet.columns.values())
         secret_columns = {
             i for i, header in sheet.headers.items() if i not in known and is_secret_header(header)
@@ -102,8 +103,9 @@ def secret_in_register(ctx: RuleContext) -> Iterator[Finding]:
                 what=secret.what,
                 masked=secret.masked,
             )
-    yield from _sheet_name_findings(ctx)
-    yield from _loose_findings(ctx)
+    if ctx.whole_workbook:
+        yield from _sheet_name_findings(ctx)
+        yield from _loose_findings(ctx)
 
 
 def _localized(key: str, **params: Any) -> dict[str, str]:
