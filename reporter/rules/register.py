@@ -481,6 +481,7 @@ _NOT_IN_FUTURE = {
     "DAT008",
     Severity.WARNING,
     sheets=(),
+    by_sheet=True,
     why={
         "ja": "たいていは年の打ち間違いで、その日付から計算する期限がすべてずれます。",
         "en": "Usually a mistyped year, which shifts every deadline worked out from it.",
@@ -500,9 +501,9 @@ def date_in_future(ctx: RuleContext) -> Iterator[Finding]:
 
     Checked: キー.発行日, 権限.付与日, 通知.受信日, 通知.返信日.
     """
-    for sheet_key, columns in _NOT_IN_FUTURE.items():
-        sheet = ctx.register.sheet(sheet_key)
-        if sheet is None:
+    for sheet in _sheets(ctx):
+        columns = _NOT_IN_FUTURE.get(sheet.key)
+        if columns is None:
             continue
         # Record.values by position: these loops read every row of the largest sheets.
         positions = [(key, sheet.value_index[key]) for key in columns]
@@ -530,6 +531,7 @@ _ORDER = {
     "DAT009",
     Severity.ERROR,
     sheets=(),
+    by_sheet=True,
     why={
         "ja": "どちらかの日付が間違っており、そこから計算する期限も間違っています。",
         "en": "One of the two dates is wrong, and so are the deadlines worked out from them.",
@@ -549,9 +551,9 @@ def dates_out_of_order(ctx: RuleContext) -> Iterator[Finding]:
 
     Checked: 取消日 before 付与日, 有効期限 before 発行日, 返信日 before 受信日.
     """
-    for sheet_key, pairs in _ORDER.items():
-        sheet = ctx.register.sheet(sheet_key)
-        if sheet is None:
+    for sheet in _sheets(ctx):
+        pairs = _ORDER.get(sheet.key)
+        if pairs is None:
             continue
         positions = [
             (earlier_key, sheet.value_index[earlier_key], later_key, sheet.value_index[later_key])
