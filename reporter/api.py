@@ -34,6 +34,8 @@ from reporter.platform import Settings, load_settings
 if TYPE_CHECKING:
     from reporter.comparison import Comparison, Previous
     from reporter.delivery.channels import Channel, Deliveries
+    from reporter.engine import RuleRun
+    from reporter.model import Register
     from reporter.result import CheckResult
     from reporter.rules.base import Rule
 
@@ -126,16 +128,41 @@ def check(
     :class:`Settings`); ``only`` a subset of :data:`reporter.rules.RULES`.
     The register is never written to.
     """
-    from reporter.engine import RuleRun
     from reporter.register.loader import load_register
-    from reporter.rules import RULES
 
     loaded_config = configuration(config)
     settings = platform_settings(rules, loaded_config)
-    run = RuleRun(as_of_date(as_of), settings, RULES if only is None else only)
     # The rules on the sheets already read run while calamine reads the others.
+    run = _RulesWhileReading(as_of_date(as_of), settings, only)
     register = load_register(path, progress, while_reading=run.run_one)
     return run.finish(register)
+
+
+class _RulesWhileReading:
+    """engine.RuleRun, made when the loader first waits for calamine.
+
+    The rules and the masking patterns take tens of milliseconds to import: spent
+    while calamine reads, not before it starts.
+    """
+
+    def __init__(self, as_of: date, settings: Settings, only: tuple[Rule, ...] | None) -> None:
+        self._arguments = (as_of, settings, only)
+        self._run: RuleRun | None = None
+
+    def _rule_run(self) -> RuleRun:
+        if self._run is None:
+            from reporter.engine import RuleRun
+            from reporter.rules import RULES
+
+            as_of, settings, only = self._arguments
+            self._run = RuleRun(as_of, settings, RULES if only is None else only)
+        return self._run
+
+    def run_one(self, register: Register) -> bool:
+        return self._rule_run().run_one(register)
+
+    def finish(self, register: Register) -> CheckResult:
+        return self._rule_run().finish(register)
 
 
 @dataclass(frozen=True)

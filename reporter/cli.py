@@ -287,7 +287,7 @@ def prepare(
 
 
 def check_fail_on(value: str) -> str:
-    from reporter.engine import FAIL_ON_CHOICES
+    from reporter.result import FAIL_ON_CHOICES
 
     if value not in FAIL_ON_CHOICES:
         raise InputError("cli_bad_fail_on", value=value)

@@ -21,7 +21,6 @@ from reporter.rules.base import RuleContext, exception_is_complete
 if TYPE_CHECKING:
     from reporter.platform import Settings
 
-FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 _SHEET_ORDER = {spec.key: i for i, spec in enumerate(SHEETS)}
 
 

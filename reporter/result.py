@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from reporter.platform import Settings
 
 
+# The --fail-on values: the least severe finding that fails the run, or never.
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+
+
 @dataclass(frozen=True)
 class SkippedRule:
     code: str

@@ -43,7 +43,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from reporter.masking import has_labelled_secret
 from reporter.model import LooseText, column_letter
 from reporter.register.ooxml import member_names, part_relationships, read_part, resolve_target
 from reporter.register.schema import SECRET_HEADER_WORDS, normalize_token
@@ -103,6 +102,14 @@ def sheet_texts(
                     LooseText("cell", sheet_name, cell, text, label, under_secret_label=bool(label))
                 )
     return found
+
+
+def has_labelled_secret(text: str) -> bool:
+    """reporter.masking.has_labelled_secret, imported on first use: the module compiles
+    its patterns when imported (15 ms), which is then spent while calamine reads."""
+    from reporter.masking import has_labelled_secret as holds_one
+
+    return holds_one(text)
 
 
 def _text(value: Any) -> str:
