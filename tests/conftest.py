@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -13,7 +14,8 @@ import pytest
 from reporter import i18n
 from reporter.api import monthly_report
 from reporter.config import Config
-from reporter.engine import run_checks
+from reporter.engine import RuleRun, run_checks
+from reporter.model import Register
 from reporter.platform import load_settings
 from reporter.register.loader import load_register
 from reporter.result import CheckResult
@@ -129,3 +131,45 @@ def write_report(
 
 def codes(result: CheckResult) -> list[str]:
     return [f.code for f in result.findings]
+
+
+def check_outcome(result: CheckResult) -> tuple[Any, ...]:
+    """What a check gives, to compare two ways of getting it."""
+    return (
+        [dataclasses.astuple(f) for f in result.findings],
+        result.skipped,
+        result.rows,
+    )
+
+
+def rules_as_sheets_arrive(
+    path: Path, order: list[str], as_of: date = AS_OF
+) -> tuple[CheckResult, int]:
+    """Run the rules on ``path`` as the loader does (engine.RuleRun), the sheets arriving
+    in ``order``.
+
+    Returns the result and how many rules ran before the last sheet arrived.
+    """
+    whole = load_register(path)
+    register = Register(
+        path=whole.path,
+        sheets={},
+        missing_sheets=[],
+        sheet_names=whole.sheet_names,
+        date1904=whole.date1904,
+        # Given from the start (the loader gives them last): what a rule reads beyond
+        # the sheets must be read once, not once per sheet.
+        loose_texts=whole.loose_texts,
+        pending=frozenset(order),
+    )
+    run = RuleRun(as_of, load_settings())
+    early = 0
+    for key in order:
+        while run.run_one(register):
+            early += 1
+        register.sheets[key] = whole.sheets[key]
+        register.pending = register.pending - {key}
+    register.sheets = whole.sheets
+    register.missing_sheets = whole.missing_sheets
+    register.loose_texts = whole.loose_texts
+    return run.finish(register), early

@@ -28,11 +28,13 @@ import pytest
 
 from reporter import i18n
 from reporter.api import check
+from reporter.engine import run_checks
 from reporter.errors import InputError
+from reporter.platform import load_settings
 from reporter.register import ooxml, zip_guard
 from reporter.register.loader import load_register
 from reporter.register.native_panic import panics_as_damaged_file
-from tests.conftest import AS_OF, write_workbook
+from tests.conftest import AS_OF, check_outcome, rules_as_sheets_arrive, write_workbook
 from tests.corpus import make_corpus
 from tests.corpus.make_corpus import (
     CASES,
@@ -197,6 +199,23 @@ def test_fails_safe(
 
 def test_corpus_covers_every_refusal_and_more() -> None:
     assert set(REFUSED) < set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - set(REFUSED)))
+def test_rules_run_while_reading_find_what_one_pass_finds(
+    name: str, corpus: dict[str, Path]
+) -> None:
+    """However odd the file, the rules run as its sheets arrive (engine.RuleRun) give
+    what one pass over the whole register gives, in either reading order."""
+    try:
+        whole = load_register(corpus[name])
+    except InputError:
+        pytest.skip("refused when read in process (the command's outcome is tested above)")
+    one_pass = check_outcome(run_checks(whole, AS_OF, load_settings()))
+    keys = list(whole.sheets)
+    for order in (keys, keys[::-1]):
+        result, _ = rules_as_sheets_arrive(corpus[name], order)
+        assert check_outcome(result) == one_pass, order
 
 
 # --- what each file must give --------------------------------------------------------

@@ -15,53 +15,15 @@ import pytest
 
 from reporter import api
 from reporter.engine import RuleRun, run_checks
-from reporter.model import Register, SheetPending
+from reporter.model import SheetPending
 from reporter.platform import load_settings
 from reporter.register.loader import load_register
 from reporter.rules import RULE_BY_CODE, RULES
 from reporter.rules.base import RuleContext
-from tests.conftest import register_sheets
+from tests.conftest import check_outcome, register_sheets, rules_as_sheets_arrive
 
 SAMPLE = Path("sample_data/register.xlsx")
 AS_OF = date(2026, 11, 30)
-
-
-def _outcome(result: Any) -> tuple[Any, ...]:
-    return (
-        [dataclasses.astuple(f) for f in result.findings],
-        result.skipped,
-        result.rows,
-    )
-
-
-def _run_sheet_by_sheet(order: list[str], path: Path = SAMPLE) -> tuple[Any, int]:
-    """Run the rules as the loader does, the sheets arriving in ``order``.
-
-    Returns the result and how many rules ran before the last sheet arrived.
-    """
-    whole = load_register(path)
-    register = Register(
-        path=whole.path,
-        sheets={},
-        missing_sheets=[],
-        sheet_names=whole.sheet_names,
-        date1904=whole.date1904,
-        # Given from the start (the loader gives them last): what a rule reads beyond
-        # the sheets must be read once, not once per sheet.
-        loose_texts=whole.loose_texts,
-        pending=frozenset(order),
-    )
-    run = RuleRun(AS_OF, load_settings())
-    early = 0
-    for key in order:
-        while run.run_one(register):
-            early += 1
-        register.sheets[key] = whole.sheets[key]
-        register.pending = register.pending - {key}
-    register.sheets = whole.sheets
-    register.missing_sheets = whole.missing_sheets
-    register.loose_texts = whole.loose_texts
-    return run.finish(register), early
 
 
 SHEET_KEYS = list(load_register(SAMPLE).sheets)
@@ -81,14 +43,14 @@ SHEET_KEYS = list(load_register(SAMPLE).sheets)
 def test_rules_run_as_sheets_arrive_find_what_one_pass_finds(order: list[str]) -> None:
     assert sorted(order) == sorted(SHEET_KEYS)
     one_pass = run_checks(load_register(SAMPLE), AS_OF, load_settings())
-    result, ran_early = _run_sheet_by_sheet(order)
+    result, ran_early = rules_as_sheets_arrive(SAMPLE, order)
     assert ran_early > 0  # else this compares one pass with itself
-    assert _outcome(result) == _outcome(one_pass)
+    assert check_outcome(result) == check_outcome(one_pass)
 
 
 def test_check_runs_rules_while_reading_and_finds_what_one_pass_finds() -> None:
     one_pass = run_checks(load_register(SAMPLE), AS_OF, load_settings())
-    assert _outcome(api.check(SAMPLE, as_of=AS_OF)) == _outcome(one_pass)
+    assert check_outcome(api.check(SAMPLE, as_of=AS_OF)) == check_outcome(one_pass)
 
 
 def test_a_rule_asking_for_a_sheet_still_being_read_waits_for_it() -> None:
@@ -169,6 +131,6 @@ def test_rules_run_sheet_by_sheet_also_look_beyond_the_sheets_once(make_register
     assert sorted(f.row for f in one_pass.findings if f.code == "DAT013") == [3, 4]
     keys = list(load_register(path).sheets)
     for order in (keys, keys[::-1]):
-        result, ran_early = _run_sheet_by_sheet(order, path)
+        result, ran_early = rules_as_sheets_arrive(path, order)
         assert ran_early > 0
-        assert _outcome(result) == _outcome(one_pass)
+        assert check_outcome(result) == check_outcome(one_pass)
