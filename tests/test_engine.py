@@ -134,3 +134,12 @@ def test_rules_run_sheet_by_sheet_also_look_beyond_the_sheets_once(make_register
         result, ran_early = rules_as_sheets_arrive(path, order)
         assert ran_early > 0
         assert check_outcome(result) == check_outcome(one_pass)
+
+
+def test_what_a_rule_works_out_from_some_sheets_is_not_shared_with_every_sheet() -> None:
+    whole = load_register(SAMPLE)
+    rule, settings = RULE_BY_CODE["DAT003"], load_settings()
+    on_keys = RuleContext(rule, whole, AS_OF, settings, {"sheets": ("keys",)})
+    on_all = RuleContext(rule, whole, AS_OF, settings)
+    assert on_keys.shared("sheets seen", lambda: len(on_keys.sheets())) == 1
+    assert on_all.shared("sheets seen", lambda: len(on_all.sheets())) == len(whole.sheets) > 1

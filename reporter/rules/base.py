@@ -150,8 +150,12 @@ class RuleContext:
         return bool(self.extra.get("whole_workbook", True))
 
     def shared(self, name: str, compute: Callable[[], _T]) -> _T:
-        """``compute()``, worked out once per register, date and settings for every rule."""
-        key = (name, self.as_of)
+        """``compute()``, worked out once per register, date and settings for every rule.
+
+        A ``by_sheet`` rule's run on some sheets has its own: what it works out from
+        ``sheets()`` holds for those sheets only.
+        """
+        key = (name, self.as_of, self.extra.get("sheets"))
         derived = self.register.derived
         found = derived.get(key)
         if found is None or found[0] is not self.settings:
