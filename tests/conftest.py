@@ -19,6 +19,7 @@ from reporter.model import Register
 from reporter.platform import load_settings
 from reporter.register.loader import load_register
 from reporter.result import CheckResult
+from tests.standins import Certificate, make_certificate
 
 AS_OF = date(2026, 11, 30)
 
@@ -94,6 +95,12 @@ def register_sheets(**rows: Sequence[Mapping[str, Any]]) -> dict[str, list[list[
             headers = list(dict.fromkeys(h for record in records for h in record))
             sheets[key] = [headers] + [[record.get(h) for h in headers] for record in records]
     return sheets
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> Certificate:
+    """A self-signed certificate for localhost, made for the test (tests/standins.py)."""
+    return make_certificate(tmp_path / "tls")
 
 
 @pytest.fixture

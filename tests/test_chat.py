@@ -44,7 +44,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reporter.cli import app
-from tests.test_email_delivery import Certificate, make_certificate
+from tests.standins import Certificate, isolate, make_certificate
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
 TOKEN = "cw0123456789abcdef0123456789abcd"  # a Chatwork API token's shape: 32 characters
@@ -246,24 +246,11 @@ def chatwork_problems(form: dict[str, list[str]], kind: str) -> list[str]:
 # --- the server and the config --------------------------------------------------------------------
 
 
-@pytest.fixture
-def certificate(tmp_path: Path) -> Certificate:
-    return make_certificate(tmp_path / "tls")
-
-
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No real keyring, no secret from the machine, no proxy between us and 127.0.0.1."""
-    import types
-
-    fake = types.ModuleType("keyring")
-    fake.get_password = lambda service, user: None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "keyring", fake)
-    for name in ("REPORTER_TEAMS_WEBHOOK", "REPORTER_SLACK_WEBHOOK", "REPORTER_CHATWORK_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "SSL_CERT_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    isolate(
+        monkeypatch, ("REPORTER_TEAMS_WEBHOOK", "REPORTER_SLACK_WEBHOOK", "REPORTER_CHATWORK_TOKEN")
+    )
 
 
 @pytest.fixture

@@ -16,13 +16,10 @@ attachment and the request's size. msal talks to it as to a real authority
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import email
 import email.policy
-import ipaddress
 import json
 import re
-import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,8 +35,6 @@ from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from typer.testing import CliRunner
 
 from reporter.api import check
@@ -49,6 +44,7 @@ from reporter.delivery import email as mail
 from reporter.errors import EXIT_OUTPUT, OutputError
 from reporter.result import CheckResult
 from tests.conftest import AS_OF, write_report
+from tests.standins import Certificate, isolate, self_signed
 from tests.test_email import EXCEPTION, KEYS, PASSWORD, TIMEOUT, TOOL, USER, free_port
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
@@ -59,81 +55,9 @@ SENDER = "reporter@example.com"
 GRAPH_REQUEST_LIMIT = 4 * 1024 * 1024  # Graph refuses a sendMail request above 4 MB
 
 
-# --- certificates made for this test run ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Certificate:
-    cert: Path  # the certificate alone: what the client trusts
-    key: Path  # the private key
-
-    def server_context(self) -> ssl.SSLContext:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(self.cert, self.key)
-        return context
-
-
-def self_signed(key: Any, common_name: str, *extensions: tuple[Any, bool]) -> x509.Certificate:
-    """A certificate for ``key`` signed by itself, valid from yesterday to the day after
-    tomorrow, with the (extension, critical) pairs given."""
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = dt.datetime.now(dt.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=2))
-    )
-    for extension, critical in extensions:
-        builder = builder.add_extension(extension, critical=critical)
-    return builder.sign(key, hashes.SHA256())
-
-
-def make_certificate(folder: Path, name: str = "localhost") -> Certificate:
-    """A self-signed certificate for localhost and 127.0.0.1."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    localhost = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-    cert = self_signed(
-        key,
-        name,
-        (x509.SubjectAlternativeName(localhost), False),
-        (x509.BasicConstraints(ca=True, path_length=None), True),
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    cert_path, key_path = folder / f"{name}.crt", folder / f"{name}.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return Certificate(cert_path, key_path)
-
-
-@pytest.fixture
-def certificate(tmp_path: Path) -> Certificate:
-    return make_certificate(tmp_path / "tls")
-
-
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No real keyring, no secret from the machine, no proxy between us and 127.0.0.1."""
-    import sys
-    import types
-
-    fake = types.ModuleType("keyring")
-    fake.get_password = lambda service, user: None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "keyring", fake)
-    for name in ("REPORTER_SMTP_PASSWORD", "REPORTER_CLIENT_SECRET", "SSL_CERT_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    isolate(monkeypatch, ("REPORTER_SMTP_PASSWORD", "REPORTER_CLIENT_SECRET"))
 
 
 # --- the register and its report --------------------------------------------------------------
