@@ -107,14 +107,17 @@ class RuleRun:
                 return True
             context = RuleContext(rule, register, self.as_of, self.settings)
             try:
-                self._keep(list(rule.check(context)), register)
-                self._done.add(code)
+                found = list(rule.check(context))
             except SheetPending as pending:
                 self._waiting_for[code] = pending.key
+                return True
             except Exception:
                 # Raised again by finish(), where a failing rule is reported, not
                 # here, where the loader would take it for a file it cannot read.
                 self._at_finish.add(code)
+                return True
+            self._keep(found, register)
+            self._done.add(code)
             return True
         return False
 
@@ -156,7 +159,7 @@ class RuleRun:
         return [_redacted(f) for f in marked]
 
     def finish(self, register: Register) -> CheckResult:
-        """Run the rules not run yet on the whole register, and collect the result."""
+        """Run the rules not run yet on the whole register, and collect the result (once)."""
         findings: list[Finding] = self._unsettled
         skipped: list[SkippedRule] = []
         late: list[Rule] = []
