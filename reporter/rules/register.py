@@ -29,10 +29,6 @@ REGISTER_SHEETS = ("stores", "tools", "keys", "grants", "notices", "exceptions")
 REQUIRED_SHEETS = tuple(key for key in REGISTER_SHEETS if SHEET_BY_KEY[key].required)
 
 
-def _sheets(ctx: RuleContext) -> Iterator[SheetData]:
-    yield from ctx.sheets()
-
-
 def column_label(sheet: SheetData, key: str) -> str:
     """The column's header as the register spells it, else its Japanese name."""
     index = sheet.columns.get(key)
@@ -100,7 +96,7 @@ def required_sheet_missing(ctx: RuleContext) -> Iterator[Finding]:
 )
 def required_column_missing(ctx: RuleContext) -> Iterator[Finding]:
     """A required column is not in the sheet's header row."""
-    for sheet in _sheets(ctx):
+    for sheet in ctx.sheets():
         for key in sheet.missing_columns:
             column = sheet.spec.column(key)
             note = (
@@ -165,7 +161,7 @@ def required_value_blank(ctx: RuleContext) -> Iterator[Finding]:
     Conditional: 出品プラン for Amazon stores; 発行日 for keys in use without 有効期限;
     ツールID for grants to a tool; 理由 and ASIN for listing cancellations; 期限 of an exception.
     """
-    for sheet in _sheets(ctx):
+    for sheet in ctx.sheets():
         # Only columns that can be required at all, as (key, index into Record.values).
         checked = [
             (c.key, sheet.value_index[c.key])
@@ -206,7 +202,7 @@ def _rows_with_problems(ctx: RuleContext) -> list[Record]:
         "rows_with_problems",
         lambda: [
             record
-            for sheet in _sheets(ctx)
+            for sheet in ctx.sheets()
             for record in sheet.records
             if record.problems is not None
         ],
@@ -366,7 +362,7 @@ def _unknown_change_ids(ctx: RuleContext) -> Iterator[Finding]:
 )
 def duplicate_id(ctx: RuleContext) -> Iterator[Finding]:
     """Two or more rows of a sheet share an id; every one of them is named."""
-    for sheet in _sheets(ctx):
+    for sheet in ctx.sheets():
         id_key = sheet.spec.id_key
         if id_key is None or id_key not in sheet.columns:
             continue
@@ -501,7 +497,7 @@ def date_in_future(ctx: RuleContext) -> Iterator[Finding]:
 
     Checked: キー.発行日, 権限.付与日, 通知.受信日, 通知.返信日.
     """
-    for sheet in _sheets(ctx):
+    for sheet in ctx.sheets():
         columns = _NOT_IN_FUTURE.get(sheet.key)
         if columns is None:
             continue
@@ -551,7 +547,7 @@ def dates_out_of_order(ctx: RuleContext) -> Iterator[Finding]:
 
     Checked: 取消日 before 付与日, 有効期限 before 発行日, 返信日 before 受信日.
     """
-    for sheet in _sheets(ctx):
+    for sheet in ctx.sheets():
         pairs = _ORDER.get(sheet.key)
         if pairs is None:
             continue
@@ -687,7 +683,7 @@ def unknown_header(ctx: RuleContext) -> Iterator[Finding]:
     """
     from reporter.model import column_letter
 
-    for sheet in _sheets(ctx):
+    for sheet in ctx.sheets():
         spellings = column_lookup(sheet.key)
         suggest = _Suggestions(spellings)
         for index, header in sheet.unknown_columns:
