@@ -96,7 +96,7 @@ def sheet_texts(
             left = texts[column_index - 1] if column_index else ""
             label = left if left and _is_label(row[column_index - 1], left) else ""
             label = label or labels.get(column, "")
-            if label or len(text) >= SHORTEST_SECRET or has_labelled_secret(text):
+            if label or len(text) >= SHORTEST_SECRET or _has_labelled_secret(text):
                 cell = f"{column_letter(column)}{row_index + start[0] + 1}"
                 found.append(
                     LooseText("cell", sheet_name, cell, text, label, under_secret_label=bool(label))
@@ -104,7 +104,7 @@ def sheet_texts(
     return found
 
 
-def has_labelled_secret(text: str) -> bool:
+def _has_labelled_secret(text: str) -> bool:
     """reporter.masking.has_labelled_secret, imported on first use: the module compiles
     its patterns when imported (15 ms), which is then spent while calamine reads."""
     from reporter.masking import has_labelled_secret as holds_one
@@ -120,7 +120,7 @@ def _text(value: Any) -> str:
 
 def _is_label(value: Any, text: str) -> bool:
     """A cell such as パスワード (a label), not "パスワード: hunter2" (a label and its value)."""
-    return isinstance(value, str) and is_secret_label(text) and not has_labelled_secret(text)
+    return isinstance(value, str) and is_secret_label(text) and not _has_labelled_secret(text)
 
 
 def _shown(value: Any) -> str:
@@ -366,7 +366,7 @@ def defined_names(workbook: Any) -> list[LooseText]:
         if (
             len(value) >= SHORTEST_SECRET
             or (value and is_secret_label(name))
-            or has_labelled_secret(value)
+            or _has_labelled_secret(value)
         ):
             found.append(
                 LooseText("name", "", "", value, name, under_secret_label=is_secret_label(name))
