@@ -1,21 +1,25 @@
-"""Rows as LibreOffice shows the report: every line of wrapped text in view.
+"""Rows as the programs show the report: every line in view, no gap under the text.
 
-The report sizes each row for Excel with Meiryo UI (reporter/output/workbook/sizing.py).
-LibreOffice opens it with substitute fonts that fit more on a line and take less
-height per line, and (7.4, as found while writing this test) takes every row's
-``ht`` as it is, ``customHeight`` or not, refitting no row on opening an xlsx. So
-the one height written has to show every line in LibreOffice too: it is compared
-with LibreOffice's own optimal height for the same cells, which it computes when
-it opens an ods whose rows are marked optimal (a copy of the report without row
-heights, saved as ods, then as xlsx).
+The report writes each row's height as one fitted to its text, not set by hand
+(``ht`` without ``customHeight``: reporter/output/workbook/sizing.py). Excel fits
+such rows with its own fonts; LibreOffice 25.2 does too when it opens an xlsx.
+LibreOffice 7.4 refits no row and shows every ``ht`` as it is, so the estimate
+(sized for Excel with Meiryo UI) must show every line there as well.
 
-Needs ``soffice`` (``make libreoffice``); without it the test skips locally and
-fails on CI, as test_libreoffice.py does.
+What LibreOffice needs is its own optimal height for the same cells, which it
+computes when it opens an ods whose rows are marked optimal (a copy of the
+report without row heights, saved as ods, then as xlsx). What it shows is the
+report opened and saved as xlsx.
+
+Needs ``soffice`` (``make libreoffice``, which installs 25.2); without it the
+tests skip locally and fail on CI, as test_libreoffice.py does.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -26,13 +30,19 @@ import pytest
 from reporter.api import check
 from reporter.output.workbook import write_workbook
 from reporter.output.workbook.cells import HEADER_ROW
-from tests.test_libreoffice import convert
+from tests.test_libreoffice import _soffice, convert
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
 _ROW_TAG = re.compile(r"<row\b[^>]*>")
 _SIZE = re.compile(r' (?:ht|customHeight)="[^"]*"')
 # A height read back from LibreOffice: it keeps heights in twips (1/20 point).
 ROUNDING = 0.1
+# What each line of 10 pt text adds to LibreOffice's optimal height (11.2 pt, with
+# the IPA font `make libreoffice` installs); a gap this tall would hold a line.
+LIBREOFFICE_LINE = 11.2
+# The first LibreOffice seen to fit an xlsx's fitted rows on opening.
+REFITTING_VERSION = (25, 2)
+_VERSION = re.compile(r"LibreOffice (\d+)\.(\d+)")
 
 Heights = dict[str, dict[int, float]]
 
@@ -76,13 +86,63 @@ def heights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Heights]:
     }
 
 
+def _libreoffice_version() -> tuple[int, int]:
+    done = subprocess.run(
+        [_soffice(), "--version"], capture_output=True, text=True, timeout=120, check=False
+    )
+    found = _VERSION.search(done.stdout)
+    assert found, f"soffice --version printed {done.stdout!r}"
+    return int(found.group(1)), int(found.group(2))
+
+
 def test_libreoffice_shows_every_line(heights: dict[str, Heights]) -> None:
-    # The header row is left out: LibreOffice's optimal height gives the narrow
-    # exclusion column's header a third line that its drawing does not use (the
-    # printout shows it on two lines in the 30 pt row).
+    # The header row is left out: a LibreOffice that keeps the heights (7.4) gives
+    # the narrow exclusion column's header a third line in its optimal height that
+    # its drawing does not use (the printout shows it on two lines in the 30 pt row).
     for sheet, rows in heights["needed"].items():
         for r, needed in rows.items():
             shown = heights["shown"][sheet][r]
             if r == HEADER_ROW + 1 or needed is None or shown is None:
                 continue
             assert shown >= needed - ROUNDING, f"{sheet} row {r}: {shown} pt, needs {needed} pt"
+
+
+def test_libreoffice_leaves_no_gap_of_a_line(heights: dict[str, Heights]) -> None:
+    version = _libreoffice_version()
+    if version < REFITTING_VERSION:
+        message = (
+            f"LibreOffice {version[0]}.{version[1]} shows the heights as written and refits "
+            "no row; `make libreoffice` installs 25.2"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    for sheet, rows in heights["needed"].items():
+        for r, needed in rows.items():
+            shown = heights["shown"][sheet][r]
+            if needed is None or shown is None:
+                continue
+            gap = shown - needed
+            assert gap < LIBREOFFICE_LINE, f"{sheet} row {r}: {shown} pt for {needed} pt of text"
+
+
+def _row_tags(path: Path) -> dict[str, list[str]]:
+    with zipfile.ZipFile(path) as z:
+        return {
+            name: _ROW_TAG.findall(z.read(name).decode())
+            for name in z.namelist()
+            if name.startswith("xl/worksheets/sheet")
+        }
+
+
+def test_every_row_height_is_written_as_fitted(tmp_path: Path) -> None:
+    # A row marked customHeight is one set by hand: Excel and LibreOffice keep it
+    # whatever their fonts need, which is what left gaps under the text.
+    report = tmp_path / "report.xlsx"
+    write_workbook(check(SAMPLE, as_of=date(2026, 11, 30)), report, "ja", SAMPLE.name, "0" * 64)
+    tags = _row_tags(report)
+    sized = [tag for sheet in tags.values() for tag in sheet if " ht=" in tag]
+    assert len(sized) > 100  # the findings, procedures, rules and summary rows
+    for sheet, rows in tags.items():
+        for tag in rows:
+            assert "customHeight" not in tag, f"{sheet}: {tag}"

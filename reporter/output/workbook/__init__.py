@@ -32,6 +32,7 @@ from reporter.output.workbook.history_sheet import history_cells, write_history
 from reporter.output.workbook.printing import footer, print_setup
 from reporter.output.workbook.procedures_sheet import write_procedures
 from reporter.output.workbook.rules_sheet import write_rules
+from reporter.output.workbook.sizing import FittedRowsSheet
 from reporter.output.workbook.summary import write_summary
 from reporter.result import CheckResult
 
@@ -96,7 +97,7 @@ def write_workbook(
 
     def add_sheet(name: str, bulk: bool = False) -> Sheet:
         # The sheets with a row per finding take their rows whole (see bulk.py).
-        worksheet_class = ROW_SHEET if bulk else None
+        worksheet_class = ROW_SHEET if bulk else FittedRowsSheet
         return Sheet(workbook.add_worksheet(name, worksheet_class), formats, lang)
 
     summary = add_sheet(i18n.text("xl_sheet_summary", lang))

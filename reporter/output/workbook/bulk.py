@@ -40,6 +40,8 @@ from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
+from reporter.output.workbook.sizing import FittedRowsSheet
+
 _MARKUP = re.compile(r"[&<>]")
 # Text Excel writes with its _xHHHH_ escapes: control characters, the two
 # non-characters, and text that already looks like such an escape. openpyxl (so
@@ -71,7 +73,7 @@ def excel_serial(day: date, date_1904: bool = False) -> int:
     return serial - 1 if serial < _MARCH_1900 else serial
 
 
-class RowSheet(Worksheet):
+class RowSheet(FittedRowsSheet):
     """A worksheet that takes a table's rows with :meth:`add_row`, through public writers.
 
     What the large tables are written with when :class:`BulkSheet` cannot be
@@ -177,9 +179,10 @@ class BulkSheet(RowSheet):
                 raise ValueError(f"row {row} is outside the worksheet")
         size = ""
         if height is not None:
-            # Whole pixels at 96 dpi, as Excel keeps a row's height (and xlsxwriter writes it).
+            # Whole pixels at 96 dpi, as Excel keeps a row's height (and xlsxwriter
+            # writes it); fitted to the text, not set by hand (see FittedRowsSheet).
             points = 0.75 * int(height * 4.0 / 3.0 + 0.5)
-            size = f' ht="{points:.16g}" customHeight="1"'
+            size = f' ht="{points:.16g}"'
 
         self._added_rows.append(f'<row r="{reference_row}"{size}>{"".join(parts)}</row>')
         if self._first_added_row is None:

@@ -61,8 +61,10 @@ def row_height(cells: Sequence[tuple[Any, float]]) -> float | None:
     are counted for Excel with Meiryo UI, the narrowest of the programs that
     open the report: a column w characters wide holds about w + 2 half-width
     characters there (a full-width one counts two), so w - 1 leaves room for
-    words that wrap whole. LibreOffice's substitute fonts fit more on a line and
-    take less height per line; counting more generously would leave it large gaps.
+    words that wrap whole. The programs that fit rows themselves replace this
+    estimate (:class:`FittedRowsSheet`); in one that keeps it (LibreOffice 7.4,
+    whose substitute fonts fit more on a line and take less height per line),
+    counting more generously would only leave larger gaps.
     """
     lines = 1
     for value, col_width in cells:
@@ -83,16 +85,45 @@ def _text_lines(value: str, col_width: float) -> int:
 def fit_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, float]]) -> float | None:
     """Give a row the height its wrapped text needs (see :func:`row_height`); return it.
 
-    Neither LibreOffice nor every Excel recomputes row heights when opening a
-    file, so wrapped text would be cut off (or drawn over the next row).
-    LibreOffice (7.4) shows an xlsx row at its ``ht`` whether or not it is marked
-    ``customHeight``, so this one height serves both programs
-    (tests/test_row_heights.py).
+    The height is written as fitted, not set by hand (:class:`FittedRowsSheet`),
+    so a program that fits rows on opening uses its own; one that does not
+    shows this estimate, in which no line is cut off (tests/test_row_heights.py).
     """
     height = row_height(cells)
     if height is not None:
         ws.set_row(row, height)
     return height
+
+
+class FittedRowsSheet(Worksheet):
+    """A worksheet whose row heights are fitted to their text, not set by hand.
+
+    xlsxwriter marks every row it gives a height ``customHeight="1"``: set by
+    hand, to be kept as it is (ECMA-376 Part 1, 18.3.1.73). Every height in the
+    report is an estimate of what its text needs, so it is written the way
+    Excel writes a row it fitted itself, ``ht`` alone. Then each program may fit
+    the row to the text in its own fonts: LibreOffice 25.2 does on opening,
+    which leaves no gap under the text. LibreOffice 7.4 shows the ``ht`` as it
+    is, and so does any program that fits nothing: they show the estimate, which
+    is sized for Excel with Meiryo UI.
+
+    The ``<row>`` tag is written through xmlwriter's ``_xml_start_tag_unencoded``
+    and ``_xml_empty_tag_unencoded`` in xlsxwriter 3.3.1 (the pin in
+    pyproject.toml). tests/test_row_heights.py fails if a row is marked as set by
+    hand again.
+    """
+
+    def _xml_start_tag_unencoded(self, tag: str, attributes: Sequence[Any] = ()) -> None:
+        super()._xml_start_tag_unencoded(tag, _as_fitted(tag, attributes))
+
+    def _xml_empty_tag_unencoded(self, tag: str, attributes: Sequence[Any] = ()) -> None:
+        super()._xml_empty_tag_unencoded(tag, _as_fitted(tag, attributes))
+
+
+def _as_fitted(tag: str, attributes: Sequence[Any]) -> Sequence[Any]:
+    if tag != "row":
+        return attributes
+    return [attribute for attribute in attributes if attribute[0] != "customHeight"]
 
 
 def _lines(text_width: int, col_width: float, usable: float) -> int:
