@@ -30,6 +30,7 @@ import pytest
 from reporter.api import check
 from reporter.output.workbook import write_workbook
 from reporter.output.workbook.cells import HEADER_ROW
+from tests.test_bench_smoke import _load
 from tests.test_libreoffice import _soffice, convert
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
@@ -68,13 +69,31 @@ def _heights(path: Path) -> Heights:
     }
 
 
-@pytest.fixture(scope="module")
-def heights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Heights]:
-    """The sample report's heights as LibreOffice shows them and as it needs them."""
+# The sample in both languages (English text wraps differently), and a register the
+# report was not written against: the benchmark's generator, 300 rows.
+REPORTS = ("sample-ja", "sample-en", "generated-ja")
+
+
+def _register(name: str, folder: Path) -> Path:
+    if name.startswith("sample"):
+        return SAMPLE
+    generated = folder / "generated.xlsx"
+    _load("make_register").make_register(300, generated)
+    return generated
+
+
+@pytest.fixture(scope="module", params=REPORTS)
+def heights(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Heights]:
+    """A report's heights as LibreOffice shows them and as it needs them."""
     folder = tmp_path_factory.mktemp("heights")
     profile = folder / "profile"
     report = folder / "report.xlsx"
-    write_workbook(check(SAMPLE, as_of=date(2026, 11, 30)), report, "ja", SAMPLE.name, "0" * 64)
+    register = _register(request.param, folder)
+    lang = request.param.rsplit("-", 1)[1]
+    result = check(register, as_of=date(2026, 11, 30))
+    write_workbook(result, report, lang, register.name, "0" * 64)
     bare = _rewrite_rows(report, folder / "bare.xlsx", _SIZE)
     shown = convert(report, "xlsx", folder / "shown", profile)
     needed = convert(
