@@ -102,10 +102,13 @@ class FittedRowsSheet(Worksheet):
     hand, to be kept as it is (ECMA-376 Part 1, 18.3.1.73). Every height in the
     report is an estimate of what its text needs, so it is written the way
     Excel writes a row it fitted itself, ``ht`` alone. Then each program may fit
-    the row to the text in its own fonts: LibreOffice 25.2 does on opening,
-    which leaves no gap under the text. LibreOffice 7.4 shows the ``ht`` as it
-    is, and so does any program that fits nothing: they show the estimate, which
-    is sized for Excel with Meiryo UI.
+    the row to the text in its own fonts, which leaves no gap under the text:
+    Excel sizes such a row from its content on opening, as one with no height
+    (measured in Excel and reported in developer0hye/office2pdf#1151 and
+    openspout/openspout#412; no Excel here to check it, 2026-12-06), and
+    LibreOffice 25.2 does too (tests/test_row_heights.py). LibreOffice 7.4 shows
+    the ``ht`` as it is, and so does any program that fits nothing: they show
+    the estimate, sized for Excel with Meiryo UI so that no line is cut off.
 
     The ``<row>`` tag is written through xmlwriter's ``_xml_start_tag_unencoded``
     and ``_xml_empty_tag_unencoded`` in xlsxwriter 3.3.1 (the pin in
