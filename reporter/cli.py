@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from reporter import __version__, i18n
 from reporter.errors import EXIT_BUG, InputError, OutputError, ReporterError
@@ -48,8 +49,27 @@ def _help(key: str) -> str:
     return i18n.text(key, _HELP_LANG)
 
 
+class _HelpOptionInOurWords:
+    """Click's own ``--help`` line ("Show this message and exit."), in the help's language."""
+
+    def get_help_option(self, ctx: typer.Context) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _help("help_help")
+        return option
+
+
+class _Group(_HelpOptionInOurWords, TyperGroup):
+    pass
+
+
+class _Command(_HelpOptionInOurWords, TyperCommand):
+    pass
+
+
 app = typer.Typer(
     name="reporter",
+    cls=_Group,
     help=_help("help_app"),
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -303,7 +323,7 @@ def register_path(argument: Path | None, run: Run) -> Path:
     raise InputError("cli_no_register")
 
 
-@app.command(short_help=_help("help_check_short"), help=_help("help_check"))
+@app.command(cls=_Command, short_help=_help("help_check_short"), help=_help("help_check"))
 @friendly_errors
 def check(
     ctx: typer.Context,
@@ -311,7 +331,9 @@ def check(
     as_of: AsOfOption = None,
     lang: LangOption = None,
     json_output: Annotated[bool, typer.Option("--json", help=_help("help_json"))] = False,
-    fail_on: Annotated[str, typer.Option("--fail-on", help=_help("help_fail_on_check"))] = "error",
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help=_help("help_fail_on_check"), show_default=False)
+    ] = "error",
     config: ConfigOption = None,
     rules: RulesOption = None,
 ) -> None:
@@ -345,7 +367,7 @@ def _reading_notes(register: Any, lang: str) -> list[str]:
     ]
 
 
-@app.command(short_help=_help("help_report_short"), help=_help("help_report"))
+@app.command(cls=_Command, short_help=_help("help_report_short"), help=_help("help_report"))
 @friendly_errors
 def report(
     ctx: typer.Context,
@@ -356,7 +378,9 @@ def report(
         typer.Option("--out", help=_help("help_out")),
     ] = None,
     lang: LangOption = None,
-    fail_on: Annotated[str, typer.Option("--fail-on", help=_help("help_fail_on_report"))] = "never",
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help=_help("help_fail_on_report"), show_default=False)
+    ] = "never",
     config: ConfigOption = None,
     rules: RulesOption = None,
     email: Annotated[bool, typer.Option("--email", help=_help("help_email"))] = False,
@@ -463,7 +487,7 @@ def report(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=_Command, short_help=_help("help_remind_short"), help=_help("help_remind"))
 @friendly_errors
 def remind(
     ctx: typer.Context,
@@ -582,7 +606,7 @@ class _Printer:
         return show
 
 
-@app.command(short_help=_help("help_init_short"), help=_help("help_init"))
+@app.command(cls=_Command, short_help=_help("help_init_short"), help=_help("help_init"))
 @friendly_errors
 def init(
     ctx: typer.Context,
@@ -602,7 +626,10 @@ def init(
 
 
 @app.command(
-    "rules", short_help=_help("help_rules_command_short"), help=_help("help_rules_command")
+    "rules",
+    cls=_Command,
+    short_help=_help("help_rules_command_short"),
+    help=_help("help_rules_command"),
 )
 @friendly_errors
 def rules_command(
@@ -622,7 +649,9 @@ def rules_command(
         typer.echo(catalogue.render(run.settings, run.lang))
 
 
-@app.command("schedule", short_help=_help("help_schedule_short"), help=_help("help_schedule"))
+@app.command(
+    "schedule", cls=_Command, short_help=_help("help_schedule_short"), help=_help("help_schedule")
+)
 @friendly_errors
 def schedule_command(
     ctx: typer.Context,

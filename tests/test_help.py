@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -36,6 +38,9 @@ def test_the_command_list_is_never_cut_off() -> None:
     lines = {line.split()[0]: line for line in listed.strip().splitlines()}
     assert set(lines) == set(COMMANDS)
     assert "台帳" in lines["check"] and "レポート" in lines["report"]
+    for command, line in lines.items():
+        assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", line), line
+        assert " / " not in line, f"{command}: one language per line"
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -46,10 +51,29 @@ def test_option_help_is_in_japanese(command: str) -> None:
     described = 0
     for line in options.splitlines():
         match = re.match(r"\s+(-[-\w, /]+?)(?:\s+<\w+>)?\s{2,}(\S.*)", line)
-        if match and not match.group(1).startswith("--help"):
+        if match:
             assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", match.group(2)), line
             described += 1
-    assert described >= 3, options  # the options were read
+    assert described >= 4, options  # the options were read, --help among them
+    assert "Show this message" not in options
+    # Click's own "[default: …]" would be English beside the Japanese, which names it.
+    assert "[default" not in options
+
+
+def test_help_with_lang_en_is_in_english() -> None:
+    # The help's language is read from the command line when the CLI is imported:
+    # a process of its own.
+    done = subprocess.run(
+        [sys.executable, "-m", "reporter", "report", "--lang", "en", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    options = done.stdout.split("Options:")[1]
+    assert "--help" in options and "Show this message and exit." in options
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", options), options
 
 
 def test_the_register_argument_names_the_five_formats() -> None:
