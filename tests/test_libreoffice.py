@@ -45,6 +45,11 @@ def _soffice() -> str:
 
 def convert(source: Path, target: str, outdir: Path, profile: Path) -> Path:
     """Run one headless conversion with its own profile (no lock shared with other runs)."""
+    return convert_all([source], target, outdir, profile)[0]
+
+
+def convert_all(sources: list[Path], target: str, outdir: Path, profile: Path) -> list[Path]:
+    """Convert several files in one LibreOffice start (each start takes seconds)."""
     outdir.mkdir(parents=True, exist_ok=True)
     command = [
         _soffice(),
@@ -55,11 +60,13 @@ def convert(source: Path, target: str, outdir: Path, profile: Path) -> Path:
         target,
         "--outdir",
         str(outdir),
-        str(source),
+        *map(str, sources),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    produced = outdir / f"{source.stem}.{target.split(':')[0]}"
-    assert produced.is_file(), f"soffice wrote nothing:\n{done.stdout}\n{done.stderr}"
+    timeout = TIMEOUT * len(sources)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    produced = [outdir / f"{source.stem}.{target.split(':')[0]}" for source in sources]
+    missing = [path.name for path in produced if not path.is_file()]
+    assert not missing, f"soffice wrote no {missing}:\n{done.stdout}\n{done.stderr}"
     return produced
 
 

@@ -28,6 +28,7 @@ from reporter.output.flat import SEVERITY_LABEL, TOP_ACTIONS
 from reporter.output.workbook import write_workbook
 from reporter.output.workbook.findings import FINDING_SHEETS
 from reporter.result import CheckResult, SkippedRule
+from tests.test_libreoffice import convert, convert_all
 
 TIMEOUT = 300
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
@@ -117,9 +118,6 @@ def _pages(pdf: Path) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[int, list[list[str]]]:
     """The sample register's report with n rules not run, printed: {n: pages}."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        _tool("soffice")
     _tool("pdftotext")
     folder = tmp_path_factory.mktemp("printout")
     result = check(SAMPLE, as_of=date(2026, 11, 30))
@@ -131,24 +129,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[int, list[list[str
         source = folder / f"skipped-{count:02d}.xlsx"
         write_workbook(variant, source, "ja", SAMPLE.name, "0" * 64)
         sources.append(source)
-    command = [
-        str(soffice),
-        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(folder),
-        *map(str, sources),
-    ]
-    subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    pdfs = {
-        count: source.with_suffix(".pdf")
-        for count, source in zip(SKIPPED_COUNTS, sources, strict=True)
-    }
-    missing = [pdf.name for pdf in pdfs.values() if not pdf.is_file()]
-    assert not missing, f"soffice wrote no {missing}"
+    converted = convert_all(sources, "pdf", folder, folder / "profile")
+    pdfs = dict(zip(SKIPPED_COUNTS, converted, strict=True))
     return {count: _pages(pdf) for count, pdf in pdfs.items()}
 
 
@@ -216,28 +198,12 @@ URGENT_HEADER = ("xl_col_severity", "xl_col_code", "xl_col_due", "xl_col_action"
 @pytest.fixture(scope="module")
 def sample_pages(tmp_path_factory: pytest.TempPathFactory) -> list[list[str]]:
     """The sample register's report as of 2026-11-30, printed: each page's lines."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        _tool("soffice")
     _tool("pdftotext")
     folder = tmp_path_factory.mktemp("sample-printout")
     result = check(SAMPLE, as_of=date(2026, 11, 30))
     source = folder / "register-report-2026-11-30.xlsx"
     write_workbook(result, source, "ja", SAMPLE.name, "0" * 64)
-    command = [
-        str(soffice),
-        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(folder),
-        str(source),
-    ]
-    subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    pdf = source.with_suffix(".pdf")
-    assert pdf.is_file(), "soffice wrote no PDF"
+    pdf = convert(source, "pdf", folder, folder / "profile")
     return _pages(pdf)
 
 
