@@ -38,6 +38,8 @@ _ROW_TAG = re.compile(r"<row\b[^>]*>")
 _SIZE = re.compile(r' (?:ht|customHeight)="[^"]*"')
 # A height read back from LibreOffice: it keeps heights in twips (1/20 point).
 ROUNDING = 0.1
+# The height of a row written without one (xlsxwriter's sheetFormatPr defaultRowHeight).
+DEFAULT_HEIGHT = 15.0
 # What each line of 10 pt text adds to LibreOffice's optimal height (11.2 pt, with
 # the IPA font `make libreoffice` installs); a gap this tall would hold a line.
 LIBREOFFICE_LINE = 11.2
@@ -100,6 +102,7 @@ def heights(
         convert(bare, "ods", folder / "ods", profile), "xlsx", folder / "needed", profile
     )
     return {
+        "written": _heights(report),
         "shown": _heights(shown),
         "needed": _heights(needed),
     }
@@ -124,6 +127,18 @@ def test_libreoffice_shows_every_line(heights: dict[str, Heights]) -> None:
             if r == HEADER_ROW + 1 or needed is None or shown is None:
                 continue
             assert shown >= needed - ROUNDING, f"{sheet} row {r}: {shown} pt, needs {needed} pt"
+
+
+def test_a_program_that_keeps_the_heights_shows_every_line(heights: dict[str, Heights]) -> None:
+    # LibreOffice 7.4 shows each row at its written height, or the sheet's default
+    # (15 pt) without one: that too must hold every line LibreOffice lays out.
+    # (On 25.2 "shown" is its own fit, so this is what checks the estimate there.)
+    for sheet, rows in heights["needed"].items():
+        for r, needed in rows.items():
+            written = heights["written"][sheet].get(r) or DEFAULT_HEIGHT
+            if r == HEADER_ROW + 1 or needed is None:
+                continue
+            assert written >= needed - ROUNDING, f"{sheet} row {r}: {written} pt, needs {needed} pt"
 
 
 def test_libreoffice_leaves_no_gap_of_a_line(heights: dict[str, Heights]) -> None:
