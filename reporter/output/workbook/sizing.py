@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,13 +27,15 @@ def widths(
 
     The header counts only over a column that holds something: an empty column
     (no exception in force, say) stays narrow, its header wrapping in the
-    two-line header row, and the width goes to the text columns.
+    two-line header row, and the width goes to the text columns. It is still
+    as wide as the header's longest word: narrower, a word such as "Excepted"
+    would break in the middle, over more lines than the header row holds.
     """
     result = []
     for c, column in enumerate(columns):
         distinct = {row[c] for row in values} - {None, ""}
         # +2 leaves room for the table's filter button beside the header.
-        widest = widest_line(headers[c]) + 2 if distinct else 0
+        widest = widest_line(headers[c]) + 2 if distinct else longest_word(headers[c]) + 2
         # Codes, severities, owners repeat: each distinct value is measured once.
         for value in distinct:
             if widest + 1 >= column.cap:
@@ -40,6 +43,15 @@ def widths(
             widest = max(widest, value_width(value, column.kind) + 1)
         result.append(float(max(column.minimum, min(column.cap, widest))))
     return result
+
+
+# Where a header may wrap: at a space, and before an opening bracket (「除外」「(理由)」).
+_WORD_BREAK = re.compile(r"\s+|(?=[(（])")
+
+
+def longest_word(text: str) -> int:
+    """The display width of the widest part of ``text`` that does not wrap."""
+    return max((display_width(word) for word in _WORD_BREAK.split(text)), default=0)
 
 
 def value_width(value: Any, kind: str) -> int:

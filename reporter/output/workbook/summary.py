@@ -141,6 +141,8 @@ def _severity_header(sheet: Sheet, r: int, first: str) -> None:
     for c, severity in enumerate(SEVERITIES, start=1):
         sheet.text(r, c, pick(SEVERITY_LABEL[severity], sheet.lang), **head, align="center")
     sheet.text(r, 4, _t(sheet, "xl_total"), **head, align="center")
+    labels = [pick(SEVERITY_LABEL[severity], sheet.lang) for severity in SEVERITIES]
+    _fit_header(sheet, r, [first, *labels, _t(sheet, "xl_total")])
 
 
 def _write_counts(sheet: Sheet, summary: Summary, r: int) -> tuple[tuple[int, int, int], int]:
@@ -176,8 +178,13 @@ def _write_rows_read(sheet: Sheet, result: CheckResult, r: int) -> int:
     sheet.section(r, _t(sheet, "xl_rows_title"), _TABLE_COLUMNS)
     r += 1
     head = header_props()
-    for c, key in enumerate(("xl_rows_sheet", "xl_rows_read", "xl_rows_clean", "xl_rows_flagged")):
-        sheet.text(r, c, _t(sheet, key), **head, align="left" if c == 0 else "center")
+    labels = [
+        _t(sheet, key)
+        for key in ("xl_rows_sheet", "xl_rows_read", "xl_rows_clean", "xl_rows_flagged")
+    ]
+    for c, label in enumerate(labels):
+        sheet.text(r, c, label, **head, align="left" if c == 0 else "center")
+    _fit_header(sheet, r, labels)
     totals = [0, 0, 0]
     for key, count in result.rows.items():
         r += 1
@@ -251,6 +258,7 @@ def _write_skipped(sheet: Sheet, result: CheckResult, r: int) -> int:
     sheet.text(r, 1, _t(sheet, "xl_skipped_reason"), **head)
     for c in range(2, len(SUMMARY_WIDTHS)):
         sheet.blank(r, c, **head)
+    _fit_header(sheet, r, [_t(sheet, "xl_col_code"), _t(sheet, "xl_skipped_reason")])
     for skipped in result.skipped:
         r += 1
         sheet.text(r, 0, skipped.code)
@@ -327,9 +335,19 @@ def _long_texts_height(texts: tuple[str, str, str]) -> float:
 
 def _table_header(sheet: Sheet, r: int, keys: tuple[str, ...]) -> None:
     head = header_props()
-    for c, key in enumerate(keys):
-        sheet.text(r, c, _t(sheet, key), **head)
-    sheet.set_height(r, _HEADER_HEIGHT)
+    labels = [_t(sheet, key) for key in keys]
+    for c, label in enumerate(labels):
+        sheet.text(r, c, label, **head)
+    _fit_header(sheet, r, labels, at_least=_HEADER_HEIGHT)
+
+
+def _fit_header(sheet: Sheet, r: int, labels: list[str], at_least: float | None = None) -> None:
+    """A header row as tall as its labels need, wrapped in their columns (English ones wrap)."""
+    height = row_height(list(zip(labels, SUMMARY_WIDTHS, strict=False)))
+    if height is None or (at_least is not None and height < at_least):
+        height = at_least
+    if height is not None:
+        sheet.set_height(r, height)
 
 
 def _fit_long_texts(sheet: Sheet, r: int, texts: tuple[str, str, str]) -> None:
