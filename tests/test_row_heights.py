@@ -40,9 +40,10 @@ _SIZE = re.compile(r' (?:ht|customHeight)="[^"]*"')
 ROUNDING = 0.1
 # The height of a row written without one (xlsxwriter's sheetFormatPr defaultRowHeight).
 DEFAULT_HEIGHT = 15.0
-# What each line of 10 pt text adds to LibreOffice's optimal height (11.2 pt, with
-# the IPA font `make libreoffice` installs); a gap this tall would hold a line.
-LIBREOFFICE_LINE = 11.2
+# What each line of the report's 11 pt text adds to LibreOffice's optimal height
+# (13.4 pt, with the IPA font `make libreoffice` installs); a gap this tall would
+# hold a line.
+LIBREOFFICE_LINE = 13.4
 # The first LibreOffice seen to fit an xlsx's fitted rows on opening.
 REFITTING_VERSION = (25, 2)
 _VERSION = re.compile(r"LibreOffice (\d+)\.(\d+)")

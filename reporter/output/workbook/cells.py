@@ -36,8 +36,11 @@ DAYS_FORMAT = {
     "en": '0" days late";"in "0" days";"due today"',
 }
 # Meiryo UI ships with every Windows since Vista and is compact for Japanese;
-# elsewhere the viewer substitutes a Japanese font.
-FONT = {"font_name": "Meiryo UI", "font_size": 10}
+# elsewhere the viewer substitutes a Japanese font. 11 pt, Excel's own size: at
+# 10 pt LibreOffice (25.2, IPA Gothic) fits rows a little short of what it then
+# prints, and the last line of a tall row is cut (tests/test_print_clipping.py).
+FONT = {"font_name": "Meiryo UI", "font_size": 11}
+HEADER_ROW_HEIGHT = 33.0  # a table's header row: two lines of 11 pt bold
 
 # A text starting with one of these becomes a formula (or DDE call) when a user
 # edits the cell in Excel; full-width forms included because Japanese Excel

@@ -18,6 +18,7 @@ from reporter.output.workbook.cells import (
     DAYS_FORMAT,
     FIRST_DATA_ROW,
     HEADER_ROW,
+    HEADER_ROW_HEIGHT,
     TITLE_ROW,
     Sheet,
     header_props,
@@ -169,7 +170,7 @@ def write_findings(
             "columns": [{"header": h, "header_format": header_format} for h in headers],
         },
     )
-    ws.set_row(HEADER_ROW, 30)
+    ws.set_row(HEADER_ROW, HEADER_ROW_HEIGHT)
     wrapped = [c for c, column in enumerate(spec.columns) if column.kind == "wrap"]
     kinds = [column.kind for column in spec.columns]
     # A large register has tens of thousands of findings: the formats of each row

@@ -63,8 +63,9 @@ class Section:
 
 def page_height(column_widths: Sequence[float]) -> float:
     """How many points of rows one printed page holds, the columns fitted to its width."""
-    # Excel's pixel width of a column w characters wide (7-pixel digits, 5 pixels of padding).
-    sheet_width = sum(int(w * 7 + 0.5) + 5 for w in column_widths) * 0.75
+    # Excel's pixel width of a column w characters wide (the 8-pixel digits of 11 pt
+    # Meiryo UI, 5 pixels of padding).
+    sheet_width = sum(int(w * 8 + 0.5) + 5 for w in column_widths) * 0.75
     printable_width = PAGE_WIDTH - 2 * SIDE_MARGIN * 72
     scale = min(1.0, math.floor(100 * printable_width / sheet_width) / 100)
     return (PAGE_HEIGHT - 2 * TOP_MARGIN * 72) / scale

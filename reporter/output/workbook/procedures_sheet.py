@@ -15,6 +15,7 @@ from reporter.output.workbook.cells import (
     BORDER_COLOR,
     FIRST_DATA_ROW,
     HEADER_ROW,
+    HEADER_ROW_HEIGHT,
     TITLE_ROW,
     Sheet,
     header_props,
@@ -58,7 +59,7 @@ def write_procedures(sheet: Sheet, result: CheckResult) -> None:
             "columns": [{"header": h, "header_format": header_format} for h in headers],
         },
     )
-    ws.set_row(HEADER_ROW, 30)
+    ws.set_row(HEADER_ROW, HEADER_ROW_HEIGHT)
     cell = {"border": 1, "border_color": BORDER_COLOR, "valign": "top"}
     for r, item in enumerate(used, start=FIRST_DATA_ROW):
         for c, (_, key, _, wrap) in enumerate(_COLUMNS):

@@ -15,6 +15,7 @@ from reporter.output.workbook.cells import (
     BORDER_COLOR,
     FIRST_DATA_ROW,
     HEADER_ROW,
+    HEADER_ROW_HEIGHT,
     ROW_FILL,
     TITLE_ROW,
     Sheet,
@@ -63,7 +64,7 @@ def write_rules(sheet: Sheet, result: CheckResult) -> None:
             "columns": [{"header": h, "header_format": header_format} for h in headers],
         },
     )
-    ws.set_row(HEADER_ROW, 30)
+    ws.set_row(HEADER_ROW, HEADER_ROW_HEIGHT)
     widths = []
     for c, (_, cap, _) in enumerate(_RULE_COLUMNS):
         widest = max(

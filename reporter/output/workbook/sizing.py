@@ -13,11 +13,12 @@ from xlsxwriter.worksheet import Worksheet
 from reporter.output.workbook.columns import Column
 from reporter.text_width import display_width, widest_line
 
-LINE_HEIGHT = 13.5  # points per line of 10 pt Meiryo UI in Excel
+# Points per line of 11 pt Meiryo UI in Excel (20 pixels; 10 pt takes 18).
+LINE_HEIGHT = 15.0
 ROW_PADDING = 2.0
-# The height a row without a set height takes: one line of 10 pt Meiryo UI in Excel
+# The height a row without a set height takes: one line of 11 pt Meiryo UI in Excel
 # (xlsxwriter's 15 is Calibri's); LibreOffice's substitute fonts take less.
-DEFAULT_ROW_HEIGHT = 15.75
+DEFAULT_ROW_HEIGHT = 17.25
 
 
 def widths(

@@ -1,0 +1,106 @@
+"""The printed report: no line of text is cut by the border under its row.
+
+A row too short for its text shows the last line struck through by the cell's
+border (or its foot hidden under the next row). LibreOffice prints the sample's
+report to PDF twice:
+
+- as written: rows whose height is written as fitted, which LibreOffice 25.2
+  refits to its own fonts on opening (reporter/output/workbook/sizing.py);
+- with every written height marked as set by hand, which is how LibreOffice 7.4,
+  and any program that fits no row, shows them.
+
+pdfminer.six reads back each character's box and the borders LibreOffice drew,
+and no border may run through the lower part of a character. (A character's box
+is its font's ascent and descent; a border that only grazes the descent, within
+:data:`GRAZE` of the box, is not a cut.) Needs ``soffice`` (``make libreoffice``);
+without it the test skips locally and fails on CI, as test_libreoffice.py does.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LTChar, LTContainer, LTItem, LTLine, LTRect
+
+from reporter.api import check
+from reporter.output.workbook import write_workbook
+from tests.test_libreoffice import convert_all
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
+# The share of a character's box under a border that is still only its descent.
+GRAZE = 0.05
+_SIZED_ROW = re.compile(r'(<row\b[^>]*\sht="[^"]*")')
+
+
+@dataclass(frozen=True)
+class Cut:
+    page: int
+    text: str
+    border: float  # points from the page's foot
+
+
+def _kept_heights(source: Path, target: Path) -> Path:
+    """A copy of ``source`` whose written row heights are all marked as set by hand."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = _SIZED_ROW.sub(r'\1 customHeight="1"', data.decode()).encode()
+            zout.writestr(item, data)
+    return target
+
+
+def _walk(item: LTItem) -> list[LTItem]:
+    found = [item]
+    if isinstance(item, LTContainer):
+        for child in item:
+            found.extend(_walk(child))
+    return found
+
+
+def cuts(pdf: Path) -> list[Cut]:
+    """Every character a horizontal border runs through, below its middle."""
+    found = []
+    for number, page in enumerate(extract_pages(pdf), start=1):
+        items = _walk(page)
+        borders = [
+            (line.y0, line.x0, line.x1)
+            for line in items
+            if isinstance(line, LTLine | LTRect) and line.height < 1.0 and line.width > 1.0
+        ]
+        for char in items:
+            if not isinstance(char, LTChar) or not char.get_text().strip():
+                continue
+            middle = (char.x0 + char.x1) / 2
+            for y, x0, x1 in borders:
+                if x0 <= middle <= x1 and char.y0 < y < char.y1:
+                    under = (y - char.y0) / (char.y1 - char.y0)
+                    if GRAZE < under < 0.5:
+                        found.append(Cut(number, char.get_text(), round(y, 1)))
+    return found
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("clipping")
+    sources = []
+    for lang in ("ja", "en"):
+        report = folder / f"fitted-{lang}.xlsx"
+        write_workbook(check(SAMPLE, as_of=date(2026, 11, 30)), report, lang, SAMPLE.name, "0" * 64)
+        sources += [report, _kept_heights(report, folder / f"kept-{lang}.xlsx")]
+    pdfs = convert_all(sources, "pdf", folder / "pdf", folder / "profile")
+    return {pdf.stem: pdf for pdf in pdfs}
+
+
+@pytest.mark.parametrize("variant", ["fitted-ja", "kept-ja", "fitted-en", "kept-en"])
+def test_no_printed_line_is_cut_by_a_border(printed: dict[str, Path], variant: str) -> None:
+    found = cuts(printed[variant])
+    pages = sorted({cut.page for cut in found})
+    sample = "".join(cut.text for cut in found[:40])
+    assert not found, f"{len(found)} characters cut on pages {pages}: {sample}"
