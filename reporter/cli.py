@@ -49,7 +49,7 @@ def _help(key: str) -> str:
     return i18n.text(key, _HELP_LANG)
 
 
-class _HelpOptionInOurWords:
+class _TranslatedHelpOption:
     """Click's own ``--help`` line ("Show this message and exit."), in the help's language."""
 
     def get_help_option(self, ctx: typer.Context) -> Any:
@@ -59,11 +59,11 @@ class _HelpOptionInOurWords:
         return option
 
 
-class _Group(_HelpOptionInOurWords, TyperGroup):
+class _Group(_TranslatedHelpOption, TyperGroup):
     pass
 
 
-class _Command(_HelpOptionInOurWords, TyperCommand):
+class _Command(_TranslatedHelpOption, TyperCommand):
     pass
 
 
