@@ -168,5 +168,6 @@ class Sheet:
         for c in range(columns):
             self.blank(row, c, **SECTION)
         self.text(row, 0, title, **SECTION)
-        # Not set: the programs fit the row to its 12 pt text themselves.
-        self.heights[row] = SECTION_ROW_HEIGHT
+        # Written as fitted, like every height (Excel and LibreOffice 25.2 fit the row
+        # to its 12 pt text themselves); a program that fits no row needs it too.
+        self.set_height(row, SECTION_ROW_HEIGHT)
