@@ -13,8 +13,10 @@ from xlsxwriter.worksheet import Worksheet
 from reporter.output.workbook.columns import Column
 from reporter.text_width import display_width, widest_line
 
-# Points per line of 11 pt Meiryo UI in Excel (20 pixels; 10 pt takes 18).
-LINE_HEIGHT = 15.0
+# Points per line of wrapped 11 pt text (22 pixels), for a program that keeps the
+# height written: Meiryo UI in Excel takes about 15, LibreOffice's substitutes up to
+# 15.9 (Noto Sans CJK; IPA Gothic 13.4), and a shorter line would cut the last one.
+LINE_HEIGHT = 16.5
 ROW_PADDING = 2.0
 # The height a row without a set height takes: one line of 11 pt Meiryo UI in Excel
 # (xlsxwriter's 15 is Calibri's); LibreOffice's substitute fonts take less.
