@@ -19,7 +19,7 @@ from reporter.text_width import display_width, widest_line
 LINE_HEIGHT = 16.5
 ROW_PADDING = 2.0
 # The height a row without a set height takes: one line of 11 pt Meiryo UI in Excel
-# (xlsxwriter's 15 is Calibri's); LibreOffice's substitute fonts take less.
+# (xlsxwriter's 15 is Calibri's); LibreOffice's substitutes take about as much or less.
 DEFAULT_ROW_HEIGHT = 17.25
 
 
@@ -123,7 +123,8 @@ class FittedRowsSheet(Worksheet):
     openspout/openspout#412; no Excel here to check it, 2026-12-06), and
     LibreOffice 25.2 does too (tests/test_row_heights.py). LibreOffice 7.4 shows
     the ``ht`` as it is, and so does any program that fits nothing: they show
-    the estimate, sized for Excel with Meiryo UI so that no line is cut off.
+    the estimate, whose lines (:data:`LINE_HEIGHT`) are as tall as the tallest
+    font they may use, so that no line is cut off.
 
     The ``<row>`` tag is written through xmlwriter's ``_xml_start_tag_unencoded``
     and ``_xml_empty_tag_unencoded`` in xlsxwriter 3.3.1 (the pin in

@@ -137,12 +137,11 @@ def _write_facts(
 def _severity_header(sheet: Sheet, r: int, first: str) -> None:
     """A table header: ``first``, the three severities, the total."""
     head = header_props()
+    counted = [*(pick(SEVERITY_LABEL[s], sheet.lang) for s in SEVERITIES), _t(sheet, "xl_total")]
     sheet.text(r, 0, first, **head)
-    for c, severity in enumerate(SEVERITIES, start=1):
-        sheet.text(r, c, pick(SEVERITY_LABEL[severity], sheet.lang), **head, align="center")
-    sheet.text(r, 4, _t(sheet, "xl_total"), **head, align="center")
-    labels = [pick(SEVERITY_LABEL[severity], sheet.lang) for severity in SEVERITIES]
-    _fit_header(sheet, r, [first, *labels, _t(sheet, "xl_total")])
+    for c, label in enumerate(counted, start=1):
+        sheet.text(r, c, label, **head, align="center")
+    _fit_header(sheet, r, [first, *counted])
 
 
 def _write_counts(sheet: Sheet, summary: Summary, r: int) -> tuple[tuple[int, int, int], int]:
@@ -343,9 +342,8 @@ def _table_header(sheet: Sheet, r: int, keys: tuple[str, ...]) -> None:
 
 def _fit_header(sheet: Sheet, r: int, labels: list[str], at_least: float | None = None) -> None:
     """A header row as tall as its labels need, wrapped in their columns (English ones wrap)."""
-    height = row_height(list(zip(labels, SUMMARY_WIDTHS, strict=False)))
-    if height is None or (at_least is not None and height < at_least):
-        height = at_least
+    needed = row_height(list(zip(labels, SUMMARY_WIDTHS, strict=False)))
+    height = max((h for h in (needed, at_least) if h is not None), default=None)
     if height is not None:
         sheet.set_height(r, height)
 
