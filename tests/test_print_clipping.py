@@ -20,7 +20,6 @@ test skips locally and fails on CI, as test_libreoffice.py does.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,12 +31,13 @@ from pdfminer.layout import LTChar, LTContainer, LTItem, LTLine, LTRect
 from reporter.api import check
 from reporter.output.workbook import write_workbook
 from tests.test_libreoffice import convert_all
+from tests.test_row_heights import rewrite_rows
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "register.xlsx"
 # The part of a character above its baseline (as a share of its ascent) where a
 # border would strike it through: from just above the baseline to the middle.
 BODY = (0.1, 0.6)
-_SIZED_ROW = re.compile(r'(<row\b[^>]*\sht="[^"]*")')
+_HEIGHT = re.compile(r'(\sht="[^"]*")')
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,11 @@ class Cut:
 
 def _kept_heights(source: Path, target: Path) -> Path:
     """A copy of ``source`` whose written row heights are all marked as set by hand."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename.startswith("xl/worksheets/sheet"):
-                data = _SIZED_ROW.sub(r'\1 customHeight="1"', data.decode()).encode()
-            zout.writestr(item, data)
-    return target
+    return rewrite_rows(source, target, _as_set_by_hand)
+
+
+def _as_set_by_hand(tag: str) -> str:
+    return _HEIGHT.sub(r'\1 customHeight="1"', tag)
 
 
 def _walk(item: LTItem) -> list[LTItem]:
