@@ -47,13 +47,14 @@ BACKPORTS_SOURCE := /etc/apt/sources.list.d/bookworm-backports.sources
 
 libreoffice:
 	@SOFFICE=$$(command -v soffice || command -v libreoffice || true); \
-	NEW_ENOUGH=$$( [ -n "$$SOFFICE" ] && "$$SOFFICE" --version 2>/dev/null | \
+	VERSION=$$( [ -n "$$SOFFICE" ] && "$$SOFFICE" --version 2>/dev/null | cut -d' ' -f1-2 ); \
+	NEW_ENOUGH=$$( echo "$$VERSION" | \
 		awk -v min=$(LIBREOFFICE_AT_LEAST) '{ split($$2, v, "."); split(min, m, "."); \
 			print (v[1] > m[1] || (v[1] == m[1] && v[2] >= m[2])) ? "yes" : "no"; exit }' ); \
 	if [ -n "$$SOFFICE" ] && command -v pdftotext >/dev/null 2>&1 && \
 		{ ! command -v fc-list >/dev/null 2>&1 || [ -n "$$(fc-list :lang=ja)" ]; } && \
 		{ [ "$$NEW_ENOUGH" = yes ] || [ -z "$$CI" ]; }; then \
-		[ "$$NEW_ENOUGH" = yes ] || echo "$$("$$SOFFICE" --version | cut -d' ' -f1-2): the row-gap test needs $(LIBREOFFICE_AT_LEAST) and will be skipped (CI=true make libreoffice upgrades it)."; \
+		[ "$$NEW_ENOUGH" = yes ] || echo "$$VERSION: the row-gap test needs $(LIBREOFFICE_AT_LEAST) and will be skipped (CI=true make libreoffice upgrades it)."; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		FROM=; \
